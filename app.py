@@ -1,0 +1,22 @@
+"""Recert's Streamlit app: routes to the pages in app_pages/ and frames them (no business logic here).
+
+Run with `make app` (or `streamlit run app.py`); the catalog is $RECERT_CATALOG or data/catalog.duckdb.
+"""
+
+import streamlit as st
+
+from recert import ui
+
+st.set_page_config(page_title="Recert — plan your CE", page_icon="🩺", layout="wide")
+
+PAGES = [
+    st.Page("app_pages/catalog.py", title="Catalog", icon="📚", default=True),
+    st.Page("app_pages/my_credentials.py", title="My credentials", icon="🪪"),
+    st.Page("app_pages/plan.py", title="Plan", icon="🧭"),
+    st.Page("app_pages/compare.py", title="Compare", icon="⚖️"),
+    st.Page("app_pages/about.py", title="About the data", icon="ℹ️"),
+]
+
+page = st.navigation(PAGES)
+ui.frame()
+page.run()

@@ -1,0 +1,5 @@
+"""About the data page."""
+
+import streamlit as st
+
+st.title("About the data")

@@ -1,0 +1,5 @@
+"""Course catalog page."""
+
+import streamlit as st
+
+st.title("Course catalog")

@@ -1,0 +1,5 @@
+"""My credentials page."""
+
+import streamlit as st
+
+st.title("My credentials")

@@ -1,0 +1,137 @@
+"""Fixtures for the app tests: a real catalog built with the `recert` CLI, AppTest runs of each page,
+and (for @pytest.mark.e2e) a real `streamlit run` server plus headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+RECERT = ROOT / ".venv" / "bin" / "recert"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+]  # fmt: skip
+ARTIFACTS = ROOT / "test-artifacts"
+APPTEST_TIMEOUT = 30
+
+
+def recert(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the real `recert` command from the project root."""
+    command = [str(RECERT) if RECERT.exists() else "recert", *map(str, args)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=check, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def sample_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample catalog, built once per session with `recert sample`."""
+    path = tmp_path_factory.mktemp("app-catalog") / "catalog.duckdb"
+    result = recert("sample", "--catalog", path, check=False)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture()
+def catalog(sample_catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the sample catalog that the app under test reads via $RECERT_CATALOG."""
+    path = tmp_path / "catalog.duckdb"
+    shutil.copy(sample_catalog, path)
+    monkeypatch.setenv("RECERT_CATALOG", str(path))
+    return path
+
+
+OpenPage = Callable[[str], AppTest]
+
+
+@pytest.fixture()
+def open_page(catalog: Path, monkeypatch: pytest.MonkeyPatch) -> OpenPage:
+    """Run app.py in AppTest, switch to app_pages/<name>.py and run it; fails on any exception."""
+    monkeypatch.chdir(ROOT)
+
+    def run(name: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT).run()
+        if name != "catalog":
+            at.switch_page(f"app_pages/{name}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run
+
+
+# --- browser ----------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"streamlit at {url} not healthy after {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_catalog: Path) -> Iterator[str]:
+    """`streamlit run app.py` on 127.0.0.1 and a free port, serving the sample catalog."""
+    port = _free_port()
+    env = {**os.environ, "RECERT_CATALOG": str(sample_catalog)}
+    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    log = (sample_catalog.parent / "streamlit.log").open("wb")
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, server)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium through plain playwright.sync_api (no browser download, no loop left)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture()
+def artifacts() -> Path:
+    """test-artifacts/ (git-ignored) for screenshots."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,72 @@
+"""recert/ui.py: numbers for people, untrusted text and links."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from recert import ui
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("12.5"), "$12.50"),
+        (Decimal("1234"), "$1,234.00"),
+        (Decimal("0.005"), "$0.01"),
+        (Decimal("-3.2"), "-$3.20"),
+        (7, "$7.00"),
+        (None, "—"),
+    ],
+)
+def test_money_is_dollars_and_cents(value: Decimal | int | None, expected: str) -> None:
+    assert ui.money(value) == expected
+
+
+def test_money_can_say_free() -> None:
+    assert ui.money(Decimal("0.00"), free_word=True) == "Free"
+    assert ui.money(Decimal("0.00")) == "$0.00"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(Decimal("1.5"), "1.5 h"), (Decimal("1.00"), "1 h"), (Decimal("0.25"), "0.25 h"), (10, "10 h")],
+)
+def test_hours_drop_trailing_zeros(value: Decimal | int, expected: str) -> None:
+    assert ui.hours(value) == expected
+
+
+def test_per_credit_names_the_unit() -> None:
+    assert ui.per_credit(Decimal("6.25"), "point") == "$6.25 per point"
+    assert ui.per_credit(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("deadline", "expected"),
+    [
+        (date(2027, 1, 11), "10 days left"),
+        (date(2027, 1, 2), "1 day left"),
+        (date(2027, 1, 1), "due today"),
+        (date(2026, 12, 31), "1 day overdue"),
+    ],
+)
+def test_days_left(deadline: date, expected: str) -> None:
+    assert ui.days_left(deadline, date(2027, 1, 1)) == expected
+
+
+def test_markdown_escape_neutralises_markup() -> None:
+    hostile = "**bold** <script>alert(1)</script> [x](javascript:alert(1)) $x$"
+    escaped = ui.md_escape(hostile)
+    for raw in ("**", "<script>", "](", "$x$"):
+        assert raw not in escaped
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.org/a", "//x.org", 5])
+def test_safe_url_rejects_non_http(url: object) -> None:
+    assert ui.safe_url(url) is None
+    assert ui.titled_link(url, "t") is None
+
+
+def test_titled_link_carries_the_title_in_a_fragment() -> None:
+    link = ui.titled_link("https://ce.example.org/c/1#top", "Coding & Billing 101")
+    assert link == "https://ce.example.org/c/1#recert-title=Coding+%26+Billing+101"
