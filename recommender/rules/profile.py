@@ -1,0 +1,367 @@
+"""The user's profile: held credentials and their cycles, credit earned, limits and preferences.
+
+A profile is a JSON or TOML file (chosen by extension); data/examples/profile.json shows every field.
+Every field but ``credentials[].id`` is optional. Problems are reported together as ``ProfileError``,
+each naming the field and what is wrong with it. Amounts are in each credential's own unit, money in USD,
+hours are contact hours.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from catalog.records import FORMATS, Problem, to_decimal
+from recommender.rules.engine import CredentialRules, RulesError, list_credentials, load_rule
+from recommender.rules.model import ANY_AREA, ZERO, Standing
+
+PROFILE_FIELDS: tuple[str, ...] = (
+    "credentials", "transcript", "taken", "memberships", "limits", "interests",
+    "allow_inferred_areas", "overrides",
+)  # fmt: skip
+CREDENTIAL_FIELDS: tuple[str, ...] = ("id", "certified_on", "cycle_end", "earned", "cpr_cards", "member")
+LIMIT_FIELDS: tuple[str, ...] = ("budget", "max_hours", "formats", "avoid_providers")
+EARNED_FIELDS: tuple[str, ...] = ("approved", "other")
+
+
+class ProfileError(ValueError):
+    """The profile is wrong; ``problems`` names every field at fault and what is wrong with it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class HeldCredential:
+    """One credential the user holds, with its current cycle and the credit earned in it.
+
+    ``cycle_start``/``cycle_end`` are inclusive dates (``None`` when the profile gives neither
+    ``certified_on`` nor ``cycle_end``: then every dated credit is taken to fall inside the cycle).
+    ``earned`` is what the profile states; ``standing`` adds the transcript rows that count.
+    ``rules`` is the credential's rule with the profile's overrides applied.
+    """
+
+    id: str
+    cycle_start: date | None
+    cycle_end: date | None
+    standing: Standing
+    rules: CredentialRules
+    earned: Standing = field(default_factory=Standing)
+    member: bool | None = None
+
+    @property
+    def credit_from(self) -> date | None:
+        """The first day credit may be dated to count for this cycle."""
+        if self.cycle_start is None or self.cycle_end is None:
+            return self.cycle_start
+        return self.rules.cycle.credit_from(self.cycle_start, self.cycle_end)
+
+    def in_window(self, day: date) -> bool:
+        """True when credit dated ``day`` falls inside the credit window of the current cycle."""
+        start, end = self.credit_from, self.cycle_end
+        return (start is None or day >= start) and (end is None or day <= end)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the user will accept: ``budget`` in USD, ``max_hours`` in contact hours, formats, providers."""
+
+    budget: Decimal | None = None
+    max_hours: Decimal | None = None
+    formats: tuple[str, ...] = ()
+    avoid_providers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The whole profile. ``transcript`` is the CSV path (resolved next to the profile file)."""
+
+    credentials: tuple[HeldCredential, ...] = ()
+    taken: tuple[str, ...] = ()
+    memberships: tuple[str, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    interests: str = ""
+    allow_inferred_areas: bool = False
+    transcript: Path | None = None
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    path: Path | None = None
+
+    def credential(self, credential_id: str) -> HeldCredential | None:
+        """The held credential with this id, if any."""
+        return next((c for c in self.credentials if c.id == credential_id), None)
+
+
+def load_profile(path: Path | str) -> Profile:
+    """Read a profile from a .json or .toml file (and the transcript it names); raises ProfileError."""
+    path = Path(path)
+    raw = _read(path)
+    profile = parse_profile(raw, base_dir=path.parent)
+    profile = replace(profile, path=path)
+    if profile.transcript is None:
+        return profile
+    # Imported here: the transcript judges rows against the held credentials defined in this module.
+    from recommender.rules.transcript import TranscriptError, apply_transcript
+
+    try:
+        return apply_transcript(profile, profile.transcript)
+    except TranscriptError as exc:
+        raise ProfileError([Problem("transcript", str(exc))]) from exc
+
+
+def _read(path: Path) -> Any:
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".toml"):
+        raise ProfileError([Problem("profile", f"{path.name} must end in .json or .toml")])
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ProfileError([Problem("profile", f"cannot read {path}: {exc.strerror}")]) from exc
+    try:
+        if suffix == ".json":
+            return json.loads(data.decode("utf-8"), parse_float=Decimal)
+        return tomllib.loads(data.decode("utf-8"), parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        problem = f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        raise ProfileError([Problem("profile", problem)]) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError([Problem("profile", f"is not valid TOML ({exc})")]) from exc
+    except UnicodeDecodeError as exc:
+        raise ProfileError([Problem("profile", "is not UTF-8 text")]) from exc
+
+
+class _Reader:
+    """Collects problems while reading the raw profile."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, where: str, reason: str) -> None:
+        self.problems.append(Problem(where, reason))
+
+    def table(self, where: str, value: Any, known: tuple[str, ...]) -> Mapping[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.fail(where, "must be an object")
+            return {}
+        for key in value:
+            if key not in known:
+                names = ", ".join(known)
+                self.fail(f"{where}.{key}" if where else str(key), f"is not a known field ({names})")
+        return value
+
+    def number(self, where: str, value: Any) -> Decimal | None:
+        if value is None:
+            return None
+        number = to_decimal(value) if isinstance(value, int | float | Decimal | str) else None
+        if number is None:
+            self.fail(where, f"must be a number, got {value!r}")
+            return None
+        if number < 0:
+            self.fail(where, f"must not be negative, got {number}")
+            return None
+        return number
+
+    def day(self, where: str, value: Any) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(where, f"must be a date as YYYY-MM-DD, got {value!r}")
+            return None
+
+    def strings(self, where: str, value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(where, "must be a list of text")
+            return ()
+        return tuple(dict.fromkeys(v.strip() for v in value if v.strip()))
+
+    def flag(self, where: str, value: Any) -> bool | None:
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            self.fail(where, f"must be true or false, got {value!r}")
+            return None
+        return value
+
+
+def parse_profile(raw: Any, *, base_dir: Path = Path(".")) -> Profile:
+    """Validate a raw profile (the parsed JSON/TOML object); raises ProfileError naming every problem.
+
+    The transcript file is not read here; ``load_profile`` reads it.
+    """
+    reader = _Reader()
+    if not isinstance(raw, Mapping):
+        raise ProfileError([Problem("profile", "must be an object")])
+    top = reader.table("", raw, PROFILE_FIELDS)
+    overrides = _overrides(reader, top.get("overrides"))
+    held = _credentials(reader, top.get("credentials"), overrides)
+    limits_raw = reader.table("limits", top.get("limits"), LIMIT_FIELDS)
+    formats = reader.strings("limits.formats", limits_raw.get("formats"))
+    for fmt in formats:
+        if fmt not in FORMATS:
+            reader.fail("limits.formats", f"{fmt!r} is not a format ({', '.join(FORMATS)})")
+    transcript = top.get("transcript")
+    if transcript is not None and (not isinstance(transcript, str) or not transcript.strip()):
+        reader.fail("transcript", "must be the path of a CSV file")
+        transcript = None
+    interests = top.get("interests")
+    if isinstance(interests, list) and all(isinstance(v, str) for v in interests):
+        interests = ", ".join(interests)
+    if interests is not None and not isinstance(interests, str):
+        reader.fail("interests", "must be text such as 'EKG, pediatrics'")
+        interests = None
+    profile = Profile(
+        credentials=held,
+        taken=reader.strings("taken", top.get("taken")),
+        memberships=reader.strings("memberships", top.get("memberships")),
+        limits=Limits(
+            budget=reader.number("limits.budget", limits_raw.get("budget")),
+            max_hours=reader.number("limits.max_hours", limits_raw.get("max_hours")),
+            formats=formats,
+            avoid_providers=reader.strings("limits.avoid_providers", limits_raw.get("avoid_providers")),
+        ),
+        interests=(interests or "").strip(),
+        allow_inferred_areas=bool(reader.flag("allow_inferred_areas", top.get("allow_inferred_areas"))),
+        transcript=(base_dir / transcript.strip()) if isinstance(transcript, str) else None,
+        overrides=overrides,
+    )
+    if reader.problems:
+        raise ProfileError(reader.problems)
+    return profile
+
+
+def _overrides(reader: _Reader, raw: Any) -> dict[str, dict[str, Any]]:
+    table = reader.table("overrides", raw, list_credentials())
+    result: dict[str, dict[str, Any]] = {}
+    for credential_id, values in table.items():
+        if credential_id not in list_credentials():
+            continue
+        if not isinstance(values, Mapping):
+            reader.fail(f"overrides.{credential_id}", "must be an object of rule: value")
+            continue
+        for name, value in values.items():
+            try:
+                load_rule(credential_id, {name: value})
+            except RulesError as exc:
+                reader.fail(f"overrides.{credential_id}.{name}", str(exc).split(": ", 1)[-1])
+                continue
+            result.setdefault(credential_id, {})[name] = value
+    return result
+
+
+def _credentials(
+    reader: _Reader, raw: Any, overrides: Mapping[str, Mapping[str, Any]]
+) -> tuple[HeldCredential, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.fail("credentials", "must be a list of credentials")
+        return ()
+    held: list[HeldCredential] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        where = f"credentials[{index}]"
+        credential = _credential(reader, where, item, overrides)
+        if credential is None:
+            continue
+        if credential.id in seen:
+            reader.fail(f"{where}.id", f"{credential.id} is listed twice")
+            continue
+        seen.add(credential.id)
+        held.append(credential)
+    return tuple(held)
+
+
+def _credential(
+    reader: _Reader, where: str, raw: Any, overrides: Mapping[str, Mapping[str, Any]]
+) -> HeldCredential | None:
+    if not isinstance(raw, Mapping):
+        reader.fail(where, 'must be an object like {"id": "cma_aama", "certified_on": "2023-06-15"}')
+        return None
+    item = reader.table(where, raw, CREDENTIAL_FIELDS)
+    credential_id = item.get("id")
+    if not isinstance(credential_id, str) or not credential_id.strip():
+        reader.fail(f"{where}.id", "is required")
+        return None
+    credential_id = credential_id.strip()
+    if credential_id not in list_credentials():
+        known = ", ".join(list_credentials())
+        reader.fail(f"{where}.id", f"{credential_id!r} is not a known credential ({known})")
+        return None
+    try:
+        rules = load_rule(credential_id, overrides.get(credential_id))
+    except RulesError as exc:
+        reader.fail(f"{where}.id", str(exc))
+        return None
+    start = reader.day(f"{where}.certified_on", item.get("certified_on"))
+    end = reader.day(f"{where}.cycle_end", item.get("cycle_end"))
+    if start is not None and end is None:
+        end = rules.cycle.end_from_start(start)
+    elif end is not None and start is None:
+        start = rules.cycle.start_from_end(end)
+    elif start is not None and end is not None and end < start:
+        reader.fail(f"{where}.cycle_end", f"{end} is before certified_on {start}")
+    earned = _earned(reader, where, item, rules)
+    return HeldCredential(
+        id=credential_id,
+        cycle_start=start,
+        cycle_end=end,
+        standing=earned,
+        rules=rules,
+        earned=earned,
+        member=reader.flag(f"{where}.member", item.get("member")),
+    )
+
+
+def _earned(reader: _Reader, where: str, item: Mapping[str, Any], rules: CredentialRules) -> Standing:
+    areas = rules.counting.areas
+    table = reader.table(f"{where}.earned", item.get("earned"), areas)
+    approved: dict[str, Decimal] = {}
+    other: dict[str, Decimal] = {}
+    for area, amounts in table.items():
+        if area not in areas:
+            continue
+        at = f"{where}.earned.{area}"
+        if not isinstance(amounts, Mapping):
+            hint = f"{ANY_AREA}" if areas == (ANY_AREA,) else area
+            reader.fail(at, f'must be an object like {{"approved": 4, "other": 0}} (area key {hint})')
+            continue
+        parts = reader.table(at, amounts, EARNED_FIELDS)
+        approved[area] = reader.number(f"{at}.approved", parts.get("approved")) or ZERO
+        other[area] = reader.number(f"{at}.other", parts.get("other")) or ZERO
+    cards = _cpr_cards(reader, where, item.get("cpr_cards"), rules)
+    return Standing(approved=approved, other=other, cpr_cards=cards)
+
+
+def _cpr_cards(reader: _Reader, where: str, value: Any, rules: CredentialRules) -> int:
+    """CPR cards already inside ``earned``: they only limit how many more cards can count."""
+    at = f"{where}.cpr_cards"
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        reader.fail(at, f"must be a whole number ≥ 0, got {value!r}")
+        return 0
+    counting = rules.counting
+    if counting.cpr_max_cards is not None and value > counting.cpr_max_cards:
+        reader.fail(
+            at,
+            f"at most {counting.cpr_max_cards} CPR cards count per cycle for {rules.name}; "
+            f"enter the cards your transcript credits",
+        )
+        return 0
+    return value
