@@ -1,0 +1,1 @@
+"""Base spiders: ProviderSpider (declarative provider facts + item helpers) and StructuredDataSpider."""

@@ -1,0 +1,83 @@
+"""Approving bodies: "Approved by the AAMA", "accepted by AAMA, AMT, NHA and ARMA", "AAMA-approved",
+"American Medical Technologists (AMT)".
+
+"Approved by X" (X reviewed and approved the course) is kept apart from "accepted by X" (the provider
+says X's credential rules accept it), because AAMA counts approved CEUs separately from other credit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spiders.parsers import Unparseable, clean_text
+
+APPROVED = "approved"
+ACCEPTED = "accepted"
+UNSTATED = "unstated"
+
+#: Full names and short forms → the short name the course record uses.
+BODY_NAMES: dict[str, str] = {
+    "american association of medical assistants": "AAMA",
+    "american medical technologists": "AMT",
+    "national healthcareer association": "NHA",
+    "american registry of medical assistants": "ARMA",
+    "national center for competency testing": "NCCT",
+    "american medical certification association": "AMCA",
+    "international accreditors for continuing education and training": "IACET",
+    "american nurses credentialing center": "ANCC",
+    "accreditation council for continuing medical education": "ACCME",
+    "ama pra": "ACCME",
+}
+SHORT_NAMES: tuple[str, ...] = ("AAMA", "AMT", "NHA", "ARMA", "NCCT", "AMCA", "IACET", "ANCC", "ACCME")
+
+_NAME_RE = re.compile(
+    "|".join(re.escape(name) for name in sorted(BODY_NAMES, key=len, reverse=True))
+    + r"|\b(?:"
+    + "|".join(SHORT_NAMES)
+    + r")\b",
+    re.IGNORECASE,
+)
+_ACCEPTED_RE = re.compile(
+    r"\b(?:accept(?:ed|s)?|recogni[sz]ed|eligible|count(?:s)? toward|honou?red)\b", re.I
+)
+_APPROVED_RE = re.compile(r"\b(?:approv(?:ed|al|als|es)?|accredit(?:ed|ation)?|certified|sanctioned)\b", re.I)
+_CLAUSE_RE = re.compile(r"[;.|\n]|\b(?:but|while|also)\b", re.I)
+
+
+@dataclass(frozen=True)
+class BodyClaim:
+    """``body`` (short name) with ``status`` "approved", "accepted" or "unstated" (a bare list)."""
+
+    body: str
+    status: str
+
+
+def parse_bodies(text: str | None) -> tuple[BodyClaim, ...]:
+    """Every approving body named in ``text``, in order, each once, with what the text claims.
+
+    Raises Unparseable when no known body is named.
+    """
+    raw = clean_text(text)
+    if not raw:
+        raise Unparseable("no approving body given")
+    claims: dict[str, str] = {}
+    for clause in _CLAUSE_RE.split(raw):
+        status = _status(clause)
+        for match in _NAME_RE.finditer(clause):
+            name = match.group(0)
+            body = BODY_NAMES.get(name.lower(), name.upper())
+            if claims.get(body) != APPROVED:
+                claims[body] = status
+    if not claims:
+        raise Unparseable(f"no known approving body in {raw!r}")
+    return tuple(BodyClaim(body, status) for body, status in claims.items())
+
+
+def _status(clause: str) -> str:
+    accepted, approved = _ACCEPTED_RE.search(clause), _APPROVED_RE.search(clause)
+    if accepted and (not approved or accepted.start() < approved.start()):
+        return ACCEPTED
+    if approved:
+        return APPROVED
+    return UNSTATED

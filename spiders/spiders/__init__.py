@@ -1,0 +1,1 @@
+"""Provider spiders: one file per provider; file name = spider name = provider id."""
