@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
@@ -20,6 +20,8 @@ from typing import Any
 from catalog.records import Course
 from recommender.rules.model import (
     ANY_AREA,
+    NO_AREA,
+    TOO_SHORT,
     ZERO,
     Contribution,
     Counted,
@@ -200,7 +202,16 @@ def _read_file(credential_id: str) -> Mapping[str, Any]:
         raise RulesError(f"{credential_id!r} is not a known credential (known: {known})")
     path = CREDENTIALS_DIR / f"{credential_id}.toml"
     with path.open("rb") as handle:
-        return tomllib.load(handle, parse_float=Decimal)
+        raw = tomllib.load(handle, parse_float=Decimal)
+    if raw.get("id") != credential_id:
+        raise RulesError(f"{credential_id}: the file's id is {raw.get('id')!r}")
+    base_id = raw.pop("extends", None)
+    if base_id is None:
+        return raw
+    if base_id == credential_id:
+        raise RulesError(f"{credential_id}.extends: a credential cannot extend itself")
+    # A credential sharing another's rules (NHA certifications) names it; its own keys win.
+    return {**_read_file(str(base_id)), **raw}
 
 
 @cache
@@ -383,7 +394,8 @@ def _scaled(amounts: Mapping[str, Decimal], factor: Decimal) -> dict[str, Decima
     return {area: amount * factor for area, amount in amounts.items() if amount > 0}
 
 
-def _fmt(amount: Decimal) -> str:
+def format_units(amount: Decimal) -> str:
+    """An amount for display: at most 2 decimals, no trailing zeros (1.5, 10)."""
     text = f"{amount.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
     return text or "0"
 
@@ -411,7 +423,9 @@ def contribution(
             True,
             approved={rule.cpr_area: rule.cpr_points},
             cpr_card=True,
-            reasons=(f"a CPR card gives {_fmt(rule.cpr_points)} {rule.cpr_area} {rule.unit}s ({rule.body})",),
+            reasons=(
+                f"a CPR card gives {format_units(rule.cpr_points)} {rule.cpr_area} {rule.body} {rule.unit}s",
+            ),
         )
     approval = course.approval(rule.body)
     if approval is not None:
@@ -427,17 +441,17 @@ def _approved(
     inferred_area: str | None,
     allow_inferred: bool,
 ) -> Contribution:
-    words = f"{rule.body}-approved for {_fmt(credits)} {rule.unit}s"
+    words = f"{rule.body}-approved for {format_units(credits)} {rule.unit}s"
     if not rule.has_areas:
         return Contribution(rule.credential_id, True, approved={ANY_AREA: credits}, reasons=(words,))
     if categories:
-        split = ", ".join(f"{_fmt(v)} {k}" for k, v in categories.items())
+        split = ", ".join(f"{format_units(v)} {k}" for k, v in categories.items())
         return Contribution(
             rule.credential_id, True, approved=dict(categories), reasons=(f"{words} ({split})",)
         )
     areas, inferred, why = _areas_of(course, inferred_area, allow_inferred)
     if not areas:
-        return Contribution(rule.credential_id, False, reasons=(f"{words}, but {why}",))
+        return Contribution(rule.credential_id, False, reasons=(f"{words}, but {why}",), why_not=NO_AREA)
     total_hours = sum(areas.values(), ZERO)
     split_credits = {area: credits * hours / total_hours for area, hours in areas.items()}
     return Contribution(
@@ -467,26 +481,36 @@ def _outside(
 ) -> Contribution:
     if course.kind == "college_credit":
         return _college(course, rule, inferred_area, allow_inferred)
+    return _by_hours(course, rule, inferred_area, allow_inferred)
+
+
+def _by_hours(
+    course: Course, rule: CountingRule, inferred_area: str | None, allow_inferred: bool
+) -> Contribution:
+    """Outside credit from contact hours: hours ÷ ``hours_per_unit`` per area, if long enough."""
     if course.hours < rule.min_outside_hours:
         return Contribution(
             rule.credential_id,
             False,
             reasons=(
-                f"not {rule.body}-approved and under {_fmt(rule.min_outside_hours)} contact hour"
-                f"{'s' if rule.min_outside_hours != 1 else ''} ({_fmt(course.hours)} h)",
+                f"not {rule.body}-approved and under {format_units(rule.min_outside_hours)} contact hour"
+                f"{'s' if rule.min_outside_hours != 1 else ''} ({format_units(course.hours)} h)",
             ),
+            why_not=TOO_SHORT,
         )
     factor = 1 / rule.hours_per_unit
-    per = "" if rule.hours_per_unit == 1 else f" ({_fmt(rule.hours_per_unit)} hours = 1 {rule.unit})"
+    per = "" if rule.hours_per_unit == 1 else f" ({format_units(rule.hours_per_unit)} hours = 1 {rule.unit})"
     if not rule.has_areas:
         units = course.hours * factor
-        words = f"outside credit: {_fmt(course.hours)} h = {_fmt(units)} {rule.unit}s{per}"
+        words = f"outside credit: {format_units(course.hours)} h = {format_units(units)} {rule.unit}s{per}"
         return Contribution(rule.credential_id, True, other={ANY_AREA: units}, reasons=(words,))
     areas, inferred, why = _areas_of(course, inferred_area, allow_inferred)
     if not areas:
-        return Contribution(rule.credential_id, False, reasons=(f"not {rule.body}-approved and {why}",))
+        return Contribution(
+            rule.credential_id, False, reasons=(f"not {rule.body}-approved and {why}",), why_not=NO_AREA
+        )
     other = _scaled(areas, factor)
-    split = ", ".join(f"{_fmt(v)} {k}" for k, v in other.items())
+    split = ", ".join(f"{format_units(v)} {k}" for k, v in other.items())
     return Contribution(
         rule.credential_id,
         True,
@@ -508,20 +532,20 @@ def _college(
     course: Course, rule: CountingRule, inferred_area: str | None, allow_inferred: bool
 ) -> Contribution:
     if rule.college_credit_units is None:
-        return Contribution(
-            rule.credential_id,
-            False,
-            reasons=(f"{rule.body}'s conversion of college credit is not confirmed (college_credit_units)",),
-        )
+        by_hours = _by_hours(course, rule, inferred_area, allow_inferred)
+        unknown = f"{rule.body}'s conversion of college credit is not confirmed: counted by contact hours"
+        return replace(by_hours, reasons=(unknown, *by_hours.reasons))
     credits = college_credits(course)
     units = credits * rule.college_credit_units
-    per_credit = _fmt(rule.college_credit_units)
-    words = f"college credit: {_fmt(credits)} credits × {per_credit} = {_fmt(units)} {rule.unit}s"
+    per_credit = format_units(rule.college_credit_units)
+    words = (
+        f"college credit: {format_units(credits)} credits × {per_credit} = {format_units(units)} {rule.unit}s"
+    )
     if not rule.has_areas:
         return Contribution(rule.credential_id, True, other={ANY_AREA: units}, reasons=(words,))
     areas, inferred, why = _areas_of(course, inferred_area, allow_inferred)
     if not areas:
-        return Contribution(rule.credential_id, False, reasons=(f"{words}, but {why}",))
+        return Contribution(rule.credential_id, False, reasons=(f"{words}, but {why}",), why_not=NO_AREA)
     total_hours = sum(areas.values(), ZERO)
     other = {area: units * hours / total_hours for area, hours in areas.items()}
     return Contribution(

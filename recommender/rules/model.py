@@ -15,6 +15,8 @@ from decimal import Decimal
 ZERO = Decimal(0)
 ANY_AREA = "any"
 AAMA_AREAS: tuple[str, ...] = ("administrative", "clinical", "general")
+TOO_SHORT = "too_short"
+NO_AREA = "no_area"
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,8 @@ class Standing:
 class Contribution:
     """What one course would give one credential, in the credential's unit, before any cap.
 
-    ``counts`` is False when the course gives nothing; ``reasons`` says why, in words, either way.
+    ``counts`` is False when the course gives nothing; ``reasons`` says why, in words, either way, and
+    ``why_not`` names the cause for code ("too_short" or "no_area"; "" when it counts).
     """
 
     credential_id: str
@@ -88,6 +91,7 @@ class Contribution:
     cpr_card: bool = False
     uses_inferred_area: bool = False
     reasons: tuple[str, ...] = ()
+    why_not: str = ""
 
     @property
     def total(self) -> Decimal:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from catalog.records import FORMATS, Problem, to_decimal
 from recommender.rules.engine import CredentialRules, RulesError, list_credentials, load_rule
@@ -28,6 +28,9 @@ PROFILE_FIELDS: tuple[str, ...] = (
 CREDENTIAL_FIELDS: tuple[str, ...] = ("id", "certified_on", "cycle_end", "earned", "cpr_cards", "member")
 LIMIT_FIELDS: tuple[str, ...] = ("budget", "max_hours", "formats", "avoid_providers")
 EARNED_FIELDS: tuple[str, ...] = ("approved", "other")
+
+if TYPE_CHECKING:
+    from recommender.rules.transcript import TranscriptReport
 
 
 class ProfileError(ValueError):
@@ -81,7 +84,8 @@ class Limits:
 
 @dataclass(frozen=True)
 class Profile:
-    """The whole profile. ``transcript`` is the CSV path (resolved next to the profile file)."""
+    """The whole profile. ``transcript`` is the CSV path (resolved next to the profile file);
+    ``transcript_report`` its rows judged per credential (their credit is inside each ``standing``)."""
 
     credentials: tuple[HeldCredential, ...] = ()
     taken: tuple[str, ...] = ()
@@ -92,6 +96,7 @@ class Profile:
     transcript: Path | None = None
     overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     path: Path | None = None
+    transcript_report: TranscriptReport | None = None
 
     def credential(self, credential_id: str) -> HeldCredential | None:
         """The held credential with this id, if any."""
