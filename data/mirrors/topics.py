@@ -1,0 +1,132 @@
+"""Medical-assistant CE topics used to synthesise the mirror pages (synthetic; not real course data).
+
+Each topic: (title stem, AAMA content area, keyword phrases for descriptions).
+"""
+
+ADMINISTRATIVE = [
+    ("ICD-10-CM Coding Fundamentals", ["diagnosis code selection", "coding to the highest specificity", "chapter-specific guidelines", "documentation that supports medical necessity"]),
+    ("CPT Coding for Office Procedures", ["procedure code selection", "CPT modifiers", "global surgical packages", "documentation audits"]),
+    ("Evaluation and Management Coding Updates", ["E/M levels based on medical decision making", "time-based coding", "new versus established patients", "audit-ready notes"]),
+    ("HCPCS Level II Codes for Supplies and Injectables", ["HCPCS supply codes", "drug units and billing", "durable medical equipment", "payer-specific rules"]),
+    ("Medical Billing and the Revenue Cycle", ["charge capture", "claim submission", "accounts receivable follow-up", "payment posting"]),
+    ("Preventing Claim Denials", ["denial management", "clean claim rates", "corrected claims and appeals", "front-end eligibility errors"]),
+    ("Insurance Verification and Eligibility", ["real-time eligibility checks", "copays, coinsurance and deductibles", "coordination of benefits", "insurance card review"]),
+    ("Prior Authorization Workflows", ["payer prior authorization rules", "supporting documentation", "tracking pending requests", "peer-to-peer reviews"]),
+    ("Medicare and Medicaid Basics for the Medical Office", ["Medicare Parts A, B, C and D", "Advance Beneficiary Notices", "dual-eligible patients", "Medicaid managed care"]),
+    ("Electronic Health Records: Efficient Documentation", ["EHR templates", "structured data entry", "charting workflows", "copy-forward risks"]),
+    ("Appointment Scheduling Strategies", ["wave and modified-wave scheduling", "reducing no-shows", "reminder systems", "same-day access"]),
+    ("Front Desk Patient Registration", ["demographic accuracy", "photo identification", "insurance card scanning", "registration errors"]),
+    ("Patient Navigation and Advocacy", ["care coordination", "community resources", "barriers to care", "navigator roles"]),
+    ("Managing Referrals and Care Coordination", ["referral tracking", "closing the referral loop", "specialist communication", "referral authorizations"]),
+    ("Practice Finances and Bookkeeping", ["petty cash", "bank deposits", "daily reconciliation", "accounts payable"]),
+    ("Patient Payment Conversations and Collections", ["point-of-service collections", "payment plans", "price estimates", "respectful financial conversations"]),
+    ("Telehealth Visit Scheduling and Setup", ["virtual visit scheduling", "platform checks", "telehealth consent", "technical troubleshooting with patients"]),
+    ("Medical Records Management and Release of Information", ["release of information", "record retention schedules", "amendment requests", "record requests from attorneys"]),
+    ("Coding Modifiers Made Clear", ["modifier 25", "modifier 59 and X modifiers", "bundling edits", "NCCI rules"]),
+    ("The CMS-1500 Claim Form Step by Step", ["claim form fields", "NPI and taxonomy codes", "place-of-service codes", "rejections"]),
+    ("Office Inventory and Supply Management", ["par levels", "ordering cycles", "expiration tracking", "vendor contracts"]),
+    ("Quality Reporting for the Ambulatory Practice", ["quality measures", "care gaps", "registry reporting", "MIPS basics"]),
+    ("Managing the Patient Portal", ["portal enrollment", "secure messaging", "refill requests", "proxy access"]),
+    ("Telephone Techniques and Message Handling", ["telephone screening", "message documentation", "call scripts", "after-hours calls"]),
+    ("Chronic Care Management Billing", ["chronic care management codes", "time tracking", "patient consent", "care plans"]),
+    ("Workers' Compensation and Third-Party Claims", ["employer first reports", "case numbers", "liability claims", "billing rules"]),
+    ("Revenue Cycle Metrics for Medical Assistants", ["days in accounts receivable", "net collection rate", "denial rate", "dashboards"]),
+    ("Keyboarding and Computer Applications in the Medical Office", ["word processing", "spreadsheets", "keyboard shortcuts", "data-entry accuracy"]),
+    ("Prescription Refill Management", ["refill protocols", "pharmacy requests", "e-prescribing support", "refill documentation"]),
+    ("Documentation Improvement for Accurate Coding", ["clinical documentation improvement", "query etiquette", "problem lists", "risk adjustment"]),
+    ("Medical Office Procedures Manual Development", ["policies and procedures", "workflow documentation", "onboarding new staff", "version control"]),
+    ("Managing Medical Office Emails and Correspondence", ["business letters", "email etiquette", "templates", "privacy in correspondence"]),
+]
+
+CLINICAL = [
+    ("12-Lead EKG Lead Placement", ["limb and precordial lead placement", "skin preparation", "artifact troubleshooting", "patient positioning"]),
+    ("EKG Rhythm Recognition Basics", ["normal sinus rhythm", "atrial fibrillation", "premature ventricular contractions", "when to alert the provider"]),
+    ("Phlebotomy: Order of Draw and Tube Selection", ["order of draw", "tube additives", "specimen labelling", "hemolysis prevention"]),
+    ("Venipuncture Techniques for Difficult Draws", ["vein selection", "butterfly needles", "rolling and fragile veins", "patient comfort"]),
+    ("Pediatric Phlebotomy and Capillary Puncture", ["capillary puncture", "heel sticks", "pediatric positioning", "calming techniques for children"]),
+    ("Infection Control and Hand Hygiene", ["standard precautions", "hand hygiene", "personal protective equipment", "respiratory etiquette"]),
+    ("Sterilization and Disinfection of Instruments", ["autoclave operation", "biological spore testing", "high-level disinfection", "instrument reprocessing"]),
+    ("Bloodborne Pathogens and Exposure Control", ["exposure control plans", "needlestick prevention", "hepatitis B vaccination", "post-exposure steps"]),
+    ("Accurate Blood Pressure Measurement", ["cuff size selection", "patient positioning", "automated versus manual readings", "hypertension follow-up"]),
+    ("Injection Techniques: Intramuscular, Subcutaneous and Intradermal", ["injection sites", "needle length and gauge", "aspiration myths", "documentation"]),
+    ("Medication Administration Safety", ["the rights of medication administration", "look-alike sound-alike drugs", "error reporting", "verbal orders"]),
+    ("Pharmacology Review: Cardiovascular Drugs", ["antihypertensives", "anticoagulants", "statins", "patient teaching"]),
+    ("Pharmacology Review: Antibiotics and Antimicrobial Stewardship", ["antibiotic classes", "antimicrobial stewardship", "allergy documentation", "completing the course"]),
+    ("Pharmacology: Diabetes Medications and Insulin", ["insulin types", "oral diabetes drugs", "hypoglycemia", "injection pens"]),
+    ("Dosage Calculations for Medical Assistants", ["metric conversions", "weight-based dosing", "reconstitution", "double checks"]),
+    ("Immunization Schedules and Vaccine Storage", ["immunization schedules", "vaccine cold chain", "Vaccine Information Statements", "temperature logs"]),
+    ("Point-of-Care Testing and CLIA-Waived Tests", ["CLIA-waived tests", "glucose meters", "rapid strep testing", "quality control logs"]),
+    ("Urinalysis and Urine Specimen Collection", ["clean-catch collection", "dipstick testing", "chain of custody", "specimen storage"]),
+    ("Wound Care and Dressing Changes", ["sterile technique", "dressing selection", "suture and staple removal", "signs of infection"]),
+    ("Spirometry and Pulmonary Function Testing", ["spirometer calibration", "patient coaching", "FEV1 and FVC", "acceptable efforts"]),
+    ("Assisting with Minor Office Surgery", ["sterile field setup", "surgical instruments", "informed consent forms", "specimen handling"]),
+    ("Pediatric Well-Child Visits", ["growth charts", "developmental milestones", "well-child screenings", "anticipatory guidance"]),
+    ("Caring for Older Adults in the Ambulatory Setting", ["fall risk screening", "polypharmacy", "cognitive screening", "caregiver involvement"]),
+    ("Anaphylaxis and Medical Office Emergencies", ["recognising anaphylaxis", "epinephrine auto-injectors", "emergency cart checks", "office drills"]),
+    ("First Aid for the Medical Office", ["bleeding control", "burns", "fractures and sprains", "syncope"]),
+    ("Diabetes Care and A1c Monitoring", ["A1c testing", "foot exams", "glucose logs", "diabetes self-management education"]),
+    ("Anatomy and Physiology: The Cardiovascular System", ["the cardiac cycle", "blood vessels", "conduction system", "common disorders"]),
+    ("Anatomy and Physiology: The Respiratory System", ["airway anatomy", "gas exchange", "asthma and COPD", "oxygen saturation"]),
+    ("Nutrition Counseling Basics", ["dietary guidelines", "body mass index", "sodium and sugar", "special diets"]),
+    ("Vision and Hearing Screening", ["Snellen charts", "color vision testing", "audiometry", "documentation of screenings"]),
+    ("Assisting with Obstetric and Gynecologic Exams", ["Pap test preparation", "prenatal visits", "chaperone duties", "specimen transport"]),
+    ("Allergy Testing and Immunotherapy Injections", ["skin-prick testing", "immunotherapy schedules", "observation periods", "reaction management"]),
+    ("Ear and Eye Irrigation Procedures", ["ear irrigation", "eye irrigation", "contraindications", "patient positioning"]),
+    ("Patient Intake and Rooming", ["chief complaint", "medication reconciliation", "allergy review", "screening questionnaires"]),
+    ("Opioid Safety and Naloxone", ["opioid overdose signs", "naloxone administration", "safe storage", "controlled-substance logs"]),
+    ("Asthma Management and Inhaler Technique", ["inhaler technique", "spacers", "asthma action plans", "peak flow monitoring"]),
+    ("Hypertension Control in Primary Care", ["blood pressure protocols", "home monitoring", "medication adherence", "follow-up scheduling"]),
+    ("Laboratory Safety and Specimen Handling", ["specimen transport", "centrifuge safety", "chemical hygiene", "biohazard waste"]),
+]
+
+GENERAL = [
+    ("HIPAA Privacy and Security Essentials", ["protected health information", "the minimum necessary standard", "breach notification", "patient access rights"]),
+    ("Medical Ethics for Medical Assistants", ["patient autonomy", "confidentiality", "ethical dilemmas", "professional boundaries"]),
+    ("Scope of Practice and Medical Law", ["delegation by providers", "state scope-of-practice laws", "negligence and liability", "credential use"]),
+    ("Communicating with Diverse Patient Populations", ["cultural humility", "working with interpreters", "nonverbal communication", "family dynamics"]),
+    ("Health Literacy and the Teach-Back Method", ["plain language", "teach-back", "written materials", "numeracy"]),
+    ("Professionalism in the Healthcare Workplace", ["accountability", "professional appearance", "reliability", "feedback"]),
+    ("De-escalating Difficult Patient Encounters", ["verbal de-escalation", "angry patients", "setting limits", "team response"]),
+    ("Workplace Violence Prevention in Health Care", ["warning signs", "violence prevention plans", "reporting", "personal safety"]),
+    ("Medical Terminology Refresher", ["prefixes and suffixes", "root words", "abbreviations to avoid", "pronunciation"]),
+    ("Risk Management and Incident Reporting", ["incident reports", "near misses", "just culture", "follow-up actions"]),
+    ("Patient Safety and Error Prevention", ["patient identification", "root cause analysis", "safety culture", "checklists"]),
+    ("OSHA Compliance in the Medical Office", ["hazard communication", "safety data sheets", "required postings", "injury logs"]),
+    ("Informed Consent and Patient Rights", ["informed consent", "refusal of care", "advance directives", "minors and consent"]),
+    ("Documentation and Legal Liability", ["legal medical records", "late entries", "charting errors", "subpoenas"]),
+    ("Caring for Patients with Disabilities", ["the Americans with Disabilities Act", "reasonable accommodations", "accessible exam rooms", "service animals"]),
+    ("Communicating with Patients Who Have Hearing or Vision Loss", ["sign language interpreters", "large-print materials", "assistive devices", "respectful communication"]),
+    ("Stress Management and Burnout Prevention", ["burnout signs", "resilience", "boundaries", "self-care plans"]),
+    ("Teamwork and Interprofessional Collaboration", ["team roles", "huddles", "handoffs", "conflict resolution"]),
+    ("Psychology of Illness and Coping", ["defense mechanisms", "coping styles", "chronic illness", "behavioural theories"]),
+    ("Death, Dying and Grief Support", ["stages of grief", "end-of-life conversations", "hospice", "supporting families"]),
+    ("Recognizing Abuse and Neglect", ["child abuse indicators", "elder abuse", "intimate partner violence", "mandatory reporting"]),
+    ("Compliance: Fraud, Waste and Abuse", ["the False Claims Act", "anti-kickback rules", "compliance hotlines", "audits"]),
+    ("Social Determinants of Health", ["food insecurity", "transportation barriers", "screening tools", "community referrals"]),
+    ("Customer Service Excellence in Health Care", ["patient experience", "service recovery", "wait-time communication", "survey feedback"]),
+    ("Emotional Intelligence at Work", ["self-awareness", "empathy", "managing emotions", "workplace relationships"]),
+    ("Leadership Skills for Medical Assistants", ["leading huddles", "mentoring new staff", "delegation", "change management"]),
+    ("Motivational Interviewing Basics", ["open-ended questions", "reflective listening", "change talk", "readiness to change"]),
+    ("Implicit Bias in Health Care", ["implicit bias", "health disparities", "inclusive language", "bias interruption"]),
+    ("Trauma-Informed Care", ["trauma responses", "safety and trust", "choice and collaboration", "avoiding re-traumatization"]),
+    ("LGBTQ+ Inclusive Care in the Medical Office", ["pronouns and names", "inclusive intake forms", "privacy", "welcoming environments"]),
+    ("Time Management for Busy Clinics", ["prioritization", "task batching", "interruptions", "end-of-day checklists"]),
+    ("Professional Social Media Use", ["privacy on social media", "professional boundaries online", "employer policies", "reputation"]),
+    ("Growth and Development Across the Lifespan", ["developmental stages", "adolescent care", "aging", "communication by age"]),
+    ("Substance Use Disorders: Stigma and Communication", ["person-first language", "screening conversations", "stigma", "referral to treatment"]),
+]
+
+TOPICS = (
+    [(t, "administrative", k) for t, k in ADMINISTRATIVE]
+    + [(t, "clinical", k) for t, k in CLINICAL]
+    + [(t, "general", k) for t, k in GENERAL]
+)
+
+# Titles with non-ASCII characters and HTML-entity-worthy punctuation (odd pages on purpose).
+NON_ASCII = [
+    ("Español básico para el consultorio médico: saludos y síntomas", "general", ["Spanish greetings", "symptom vocabulary", "interpreter etiquette", "cultural respect"]),
+    ("Comunicación con pacientes hispanohablantes en la recepción", "administrative", ["Spanish phrases at check-in", "insurance questions", "appointment reminders", "forms in Spanish"]),
+    ("Café-au-lait Spots, Rashes & Skin Findings: What MAs Should Note", "clinical", ["skin findings", "rash documentation", "photographs for the chart", "when to alert the provider"]),
+]
+
+SECONDARY = {"administrative": "general", "clinical": "general", "general": "administrative"}
