@@ -1,0 +1,242 @@
+"""Progress and gap report per held credential: required / counted / missing, cycle, status, fee due.
+
+Amounts are in each credential's unit, money in USD, days are calendar days. ``status``:
+- "complete": nothing is missing (apply to recertify);
+- "lapsed": the late window after the cycle end has closed — the CE route is gone (see ``late``);
+- "at risk": something is missing and the cycle ends within ``AT_RISK_DAYS`` (or has ended, inside the
+  late window), or the share still missing is more than ``PACE_SLACK`` ahead of the share of the cycle
+  left (behind a steady pace);
+- "on track": otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from recommender.rules.engine import CredentialRules, add_months, count, format_units, missing
+from recommender.rules.model import ZERO, Counted, Missing
+from recommender.rules.profile import HeldCredential, Profile
+
+AT_RISK_DAYS = 90
+PACE_SLACK = Decimal("0.25")
+STATUSES: tuple[str, ...] = ("complete", "on track", "at risk", "lapsed")
+AFTER_WORDS: Mapping[str, str] = {
+    "exam_required": "recertify by exam",
+    "decertified": "decertified — reinstate by the body's recertification application",
+    "lost": "the credential is lost — the exam must be retaken",
+}
+
+
+@dataclass(frozen=True)
+class FeeDue:
+    """The next fee: ``amount_usd`` (``None`` = unknown), what it is for, when it is due."""
+
+    amount_usd: Decimal | None
+    what: str
+    due_on: date | None
+    unconfirmed: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CredentialProgress:
+    """One credential's progress on ``today``."""
+
+    held: HeldCredential
+    counted: Counted
+    missing: Missing
+    status: str
+    days_left: int | None
+    late_window_end: date | None
+    late: str
+    fee: FeeDue
+
+    @property
+    def rules(self) -> CredentialRules:
+        return self.held.rules
+
+
+def is_member(held: HeldCredential, memberships: Sequence[str]) -> bool:
+    """Member of the credential's body: the profile's ``member`` flag, else a membership naming the body."""
+    if held.member is not None:
+        return held.member
+    body = held.rules.body.lower()
+    return any(body in membership.lower() for membership in memberships)
+
+
+def _need_share(held: HeldCredential, gap: Missing) -> Decimal:
+    rule = held.rules.counting
+    if rule.total_required <= 0:
+        return ZERO
+    need = max(gap.total, gap.approved, sum(gap.areas.values(), ZERO))
+    return need / rule.total_required
+
+
+def status_of(held: HeldCredential, gap: Missing, today: date) -> str:
+    """complete | on track | at risk | lapsed (see the module docstring)."""
+    end = held.cycle_end
+    if end is not None and today > held.rules.late.window_end(end):
+        return "lapsed"
+    if gap.complete:
+        return "complete"
+    if end is None or held.cycle_start is None:
+        return "on track"
+    days_left = (end - today).days
+    if days_left <= AT_RISK_DAYS:
+        return "at risk"
+    cycle_days = max(1, (end - held.cycle_start).days)
+    time_left = Decimal(days_left) / Decimal(cycle_days)
+    return "at risk" if _need_share(held, gap) - time_left > PACE_SLACK else "on track"
+
+
+def late_words(held: HeldCredential, today: date) -> str:
+    """What happens if the cycle ends without recertifying, from the credential's late rule."""
+    late = held.rules.late
+    after = AFTER_WORDS.get(late.after_window, late.after_window)
+    if held.cycle_end is None:
+        return f"after the cycle end: {after}"
+    window_end = late.window_end(held.cycle_end)
+    fee = ""
+    if late.after_fee_usd is not None:
+        fee = f" (reactivation fee ${late.after_fee_usd:.2f} plus the exam fee)"
+    if window_end == held.cycle_end:
+        return f"after {held.cycle_end}: {after}{fee}"
+    if today > window_end:
+        return f"expired {held.cycle_end}; the late window closed {window_end}: {after}{fee}"
+    return f"until {window_end} you may still {late.in_window}; after that: {after}{fee}"
+
+
+def fee_due(held: HeldCredential, member: bool, today: date) -> FeeDue:
+    """The renewal fee (member or non-member rate) and when it falls due; unknown amounts stay None."""
+    rules = held.rules
+    fees = rules.fees
+    name = "renewal_fee_member_usd" if member else "renewal_fee_nonmember_usd"
+    amount = fees.member_usd if member else fees.nonmember_usd
+    if name not in rules.params or (amount is None and fees.renewal_usd is not None):
+        name, amount = "renewal_fee_usd", fees.renewal_usd
+    param = rules.params.get(name)
+    what = "renewal fee" + ("" if name == "renewal_fee_usd" else (" (member)" if member else " (non-member)"))
+    if fees.every_months != rules.cycle.months:
+        what = f"{what}, every {fees.every_months} months"
+    due = _next_due(held, fees.every_months, today)
+    return FeeDue(
+        amount_usd=amount,
+        what=what,
+        due_on=due,
+        unconfirmed=param is None or param.unconfirmed,
+        note=param.note if param is not None else None,
+    )
+
+
+def _next_due(held: HeldCredential, every_months: int, today: date) -> date | None:
+    if held.cycle_start is None or held.cycle_end is None:
+        return held.cycle_end
+    if every_months >= held.rules.cycle.months:
+        return held.cycle_end
+    due = add_months(held.cycle_start, every_months)
+    step = 1
+    while due < today and due < held.cycle_end:
+        step += 1
+        due = add_months(held.cycle_start, every_months * step)
+    return min(due, held.cycle_end)
+
+
+def credential_progress(
+    held: HeldCredential, today: date, memberships: Sequence[str] = ()
+) -> CredentialProgress:
+    """Progress of one held credential on ``today``."""
+    rule = held.rules.counting
+    gap = missing(rule, held.standing)
+    end = held.cycle_end
+    return CredentialProgress(
+        held=held,
+        counted=count(rule, held.standing),
+        missing=gap,
+        status=status_of(held, gap, today),
+        days_left=(end - today).days if end is not None else None,
+        late_window_end=held.rules.late.window_end(end) if end is not None else None,
+        late=late_words(held, today),
+        fee=fee_due(held, is_member(held, memberships), today),
+    )
+
+
+def progress(profile: Profile, today: date) -> tuple[CredentialProgress, ...]:
+    """Progress of every credential in ``profile`` on ``today``."""
+    return tuple(credential_progress(held, today, profile.memberships) for held in profile.credentials)
+
+
+# --- JSON ------------------------------------------------------------------------------------------------
+
+
+def number(amount: Decimal) -> int | float:
+    """A JSON number for an amount (an int when whole)."""
+    return int(amount) if amount == amount.to_integral_value() else float(format_units(amount))
+
+
+def _areas(values: Mapping[str, Decimal]) -> dict[str, int | float]:
+    return {area: number(amount) for area, amount in values.items()}
+
+
+def progress_json(report: Sequence[CredentialProgress], today: date) -> dict[str, Any]:
+    """The ``recert progress --format json`` document."""
+    return {"today": today.isoformat(), "credentials": [_credential_json(item) for item in report]}
+
+
+def _credential_json(item: CredentialProgress) -> dict[str, Any]:
+    held, rule, counted, gap = item.held, item.rules.counting, item.counted, item.missing
+    return {
+        "id": held.id,
+        "name": item.rules.name,
+        "unit": rule.unit,
+        "cycle_start": held.cycle_start.isoformat() if held.cycle_start else None,
+        "cycle_end": held.cycle_end.isoformat() if held.cycle_end else None,
+        "days_left": item.days_left,
+        "status": item.status,
+        "required": {
+            "total": number(rule.total_required),
+            "approved": number(rule.approved_minimum),
+            "areas": _areas(rule.area_minimums),
+        },
+        "counted": {
+            "total": number(counted.total),
+            "approved": number(counted.approved),
+            "other": number(counted.other),
+            "other_earned": number(counted.other_earned),
+            "other_cap": None if counted.other_cap is None else number(counted.other_cap),
+            "cpr_cards": counted.cpr_cards,
+            "areas": _areas(counted.areas) if rule.has_areas else {},
+        },
+        "missing": {"total": number(gap.total), "approved": number(gap.approved), "areas": _areas(gap.areas)},
+        "late_window_end": item.late_window_end.isoformat() if item.late_window_end else None,
+        "late": item.late,
+        "fee_due": {
+            "amount_usd": None if item.fee.amount_usd is None else f"{item.fee.amount_usd:.2f}",
+            "what": item.fee.what,
+            "due_on": item.fee.due_on.isoformat() if item.fee.due_on else None,
+            "unconfirmed": item.fee.unconfirmed,
+            "note": item.fee.note,
+        },
+        "unconfirmed": [
+            {
+                "name": param.name,
+                "value": _plain(param.value),
+                "source": param.source,
+                "as_of": param.as_of,
+                "note": param.note,
+            }
+            for param in item.rules.params.values()
+            if param.unconfirmed
+        ],
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
