@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -76,15 +76,17 @@ class CatalogWriterPipeline:
         from catalog.load import LoadError, load_records
 
         try:
-            result = load_records(self.catalog, self.records, run_kind="crawl", provider=provider,
-                                  note=f"{problems} field problems")  # fmt: skip
+            result = load_records(
+                self.catalog, self.records, run_kind="crawl", provider=provider, started=self.started,
+                note=f"{problems} field problems",
+            )  # fmt: skip
         except LoadError as exc:
             return self._record(
                 provider, FAILED, f"the catalog refused the crawl: {exc.errors[:3]}", problems
             )
-        for name in ("courses_inserted", "courses_updated", "offers_inserted", "offers_updated", "unchanged"):
-            if hasattr(result, name):
-                stats.set_value(f"recert/loaded/{name}", getattr(result, name))
+        for name in ("inserted", "updated", "unchanged", "price_changes"):
+            stats.set_value(f"recert/loaded/{name}", getattr(result, name))
+        stats.set_value("recert/run_id", result.run_id)
         return OK, f"{count} records published"
 
     def _suspect(self, provider: str, count: int) -> str | None:
@@ -95,7 +97,7 @@ class CatalogWriterPipeline:
         from catalog.queries import last_good_run
 
         last = last_good_run(self.catalog, provider)
-        previous = _items_of(last)
+        previous = last.items if last is not None else None
         if previous and count < self.ratio * previous:
             return (
                 f"the crawl yielded {count} items, under {self.ratio:.0%} of the last good run's {previous}; "
@@ -114,11 +116,3 @@ class CatalogWriterPipeline:
             except Exception as exc:  # recording is best effort; the summary still says why
                 logger.error("could not record the %s run of %s: %s", status, provider, exc)
         return status, why
-
-
-def _items_of(run: Any) -> int | None:
-    """The item count of a last-good-run row (mapping or object), if any."""
-    if run is None:
-        return None
-    value = run.get("items") if isinstance(run, dict) else getattr(run, "items", None)
-    return int(value) if value is not None else None
