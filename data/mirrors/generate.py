@@ -10,7 +10,7 @@ data: titles, prices, hours and approvals are invented. Values the reference mar
 price, AAMA self-study discount and 6-month window, AAMA dues, conference fees) are marked on the pages with
 ``data-unverified="<field>"`` so the spiders carry the label into the records.
 
-Files: a URL ``/path?k=v`` is stored as ``path@k=v`` (see spiders/mirror_server.py), so the query-string URL
+Files: a URL ``/path?query`` is stored as ``path@query`` (see spiders/mirror_server.py), so the query-string URL
 shapes of the real sites (Relias ``productDetailSingleSku.jsp?productId=c…``) can be served statically.
 """
 
@@ -805,7 +805,7 @@ for Recert's offline tests and its bundled sample catalog.
 Values the reference marks unverified are configurable at the top of `generate.py` and marked on the pages
 with `data-unverified="<field>"`; the spiders carry that label into the records (`extras.unverified`).
 
-- URLs with a query string are stored as `path@key=value` and served by `spiders/mirror_server.py`
+- URLs with a query string are stored as `path@query` and served by `spiders/mirror_server.py`
   (`/rls/store/browse/productDetailSingleSku.jsp?productId=c412977` → `…productDetailSingleSku.jsp@productId=c412977`).
 - `expected.jsonl` holds the course and offer records the pages mean (`path` instead of the full URL);
   the spider tests compare a crawl against it.
