@@ -1,0 +1,240 @@
+"""Builds the planner's plain inputs from course records and a profile (the only place that knows both).
+
+Sources: ``catalog.queries.snapshot(path)`` (courses, offers, inferred areas) or a course-record JSONL
+file (``read_records``). Filtering happens here, each left-out course with its reason in words: already
+taken, unwanted format or provider, not sold in US dollars, not available before the cycle ends, sold
+only through an offer that isn't in the list, or giving nothing to any held credential.
+Money becomes whole cents; hours stay contact hours; credit is in each credential's unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from catalog.records import Course, Offer, RecordError, iter_jsonl, parse_record
+from recommender.planner.model import (
+    CourseCredit,
+    CourseOption,
+    CredentialNeed,
+    Exclusion,
+    Limits,
+    OfferKey,
+    OfferOption,
+    PlanInput,
+)
+from recommender.rules.engine import CredentialRules, contribution, cpr_cards_left
+from recommender.rules.profile import HeldCredential, Profile
+
+CURRENCY = "USD"
+CENT = Decimal("0.01")
+
+
+class CatalogFileError(ValueError):
+    """A course-record file has bad lines; ``errors`` are ``file:line: field: problem``."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("; ".join(errors[:5]) + (f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""))
+
+
+def read_records(path: Path) -> tuple[list[Course], list[Offer]]:
+    """Courses and offers of a JSONL course-record file; raises CatalogFileError listing every bad line."""
+    courses: list[Course] = []
+    offers: list[Offer] = []
+    errors: list[str] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogFileError([f"{path}: cannot read: {exc}"]) from exc
+    for number, obj, error in iter_jsonl(lines):
+        if error is not None or obj is None:
+            errors.append(f"{path.name}:{number}: {error}")
+            continue
+        try:
+            record = parse_record(obj, default_source="import")
+        except RecordError as exc:
+            errors.extend(f"{path.name}:{number}: {problem}" for problem in exc.problems)
+            continue
+        if isinstance(record, Course):
+            courses.append(record)
+        else:
+            offers.append(record)
+    if errors:
+        raise CatalogFileError(errors)
+    return courses, offers
+
+
+def cents(amount: Decimal) -> int:
+    """Whole cents of a dollar amount (half a cent rounds up)."""
+    return int((amount / CENT).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def credential_need(held: HeldCredential, rules: CredentialRules | None = None) -> CredentialNeed:
+    """What a held credential still requires, with the profile's earned credit, in its unit."""
+    rule = (rules or held.rules).counting
+    standing = held.standing
+    return CredentialNeed(
+        credential_id=rule.credential_id,
+        name=rule.name,
+        body=rule.body,
+        unit=rule.unit,
+        areas=rule.areas,
+        total_required=rule.total_required,
+        area_minimums=dict(rule.area_minimums),
+        approved_minimum=rule.approved_minimum,
+        other_cap=rule.other_cap,
+        cpr_cards_left=cpr_cards_left(rule, standing),
+        earned_approved={a: v for a, v in standing.approved.items() if a in rule.areas},
+        earned_other={a: v for a, v in standing.other.items() if a in rule.areas},
+    )
+
+
+def _matches(ids: Iterable[str], provider: str, item_id: str) -> bool:
+    wanted = set(ids)
+    return item_id in wanted or f"{provider}/{item_id}" in wanted
+
+
+class _Builder:
+    def __init__(
+        self,
+        offers: Iterable[Offer],
+        profile: Profile,
+        rules: Mapping[str, CredentialRules],
+        interest_scores: Mapping[tuple[str, str], float],
+        inferred_areas: Mapping[tuple[str, str], str],
+        today: date,
+    ):
+        self.profile = profile
+        self.rules = rules
+        self.interest = interest_scores
+        self.inferred = inferred_areas
+        self.today = today
+        self.excluded: list[Exclusion] = []
+        self.offers: dict[OfferKey, OfferOption] = {}
+        for offer in sorted(offers, key=lambda o: o.key):
+            if offer.currency != CURRENCY:
+                self.excluded.append(Exclusion(offer.key, f"priced in {offer.currency}, not US dollars"))
+                continue
+            held = _matches(profile.memberships, offer.provider, offer.offer_id)
+            self.offers[offer.key] = OfferOption(
+                offer.provider, offer.offer_id, offer.name, offer.kind, cents(offer.price), held
+            )
+        self.by_id: dict[str, list[OfferKey]] = {}
+        for key in self.offers:
+            self.by_id.setdefault(key[1], []).append(key)
+
+    def _offer_keys(self, course: Course) -> tuple[OfferKey, ...]:
+        keys: list[OfferKey] = []
+        for offer_id in course.included_in:
+            own = (course.provider, offer_id)
+            keys.extend([own] if own in self.offers else self.by_id.get(offer_id, []))
+        return tuple(dict.fromkeys(keys))
+
+    def _why_not(self, course: Course) -> str | None:
+        limits = self.profile.limits
+        if _matches(self.profile.taken, course.provider, course.course_id):
+            return "already taken"
+        if limits.formats and course.format not in limits.formats:
+            return f"format {course.format} is not one you accept"
+        if course.provider in limits.avoid_providers:
+            return f"provider {course.provider} is one you avoid"
+        if course.currency != CURRENCY:
+            return f"priced in {course.currency}, not US dollars (no exchange rate is assumed)"
+        if course.available_until is not None and course.available_until < self.today:
+            return f"no longer available (until {course.available_until})"
+        return None
+
+    def _credits(self, course: Course) -> tuple[CourseCredit, ...]:
+        credits: list[CourseCredit] = []
+        for held in self.profile.credentials:
+            starts = course.available_from
+            if starts is not None and held.cycle_end is not None and starts > held.cycle_end:
+                continue  # starts after this cycle ends
+            rule = self.rules.get(held.id, held.rules).counting
+            given = contribution(
+                course,
+                rule,
+                inferred_area=self.inferred.get(course.key),
+                allow_inferred=self.profile.allow_inferred_areas,
+            )
+            if given.counts:
+                credits.append(
+                    CourseCredit(
+                        rule.credential_id,
+                        {a: v for a, v in given.approved.items() if v > 0 and a in rule.areas},
+                        {a: v for a, v in given.other.items() if v > 0 and a in rule.areas},
+                        given.cpr_card,
+                        given.uses_inferred_area,
+                    )
+                )
+        return tuple(credits)
+
+    def course(self, course: Course) -> CourseOption | None:
+        reason = self._why_not(course)
+        if reason is not None:
+            self.excluded.append(Exclusion(course.key, reason))
+            return None
+        included = self._offer_keys(course)
+        if course.price is None and not included:
+            self.excluded.append(Exclusion(course.key, "has no price and no offer in the list includes it"))
+            return None
+        credits = self._credits(course)
+        if not credits:
+            self.excluded.append(Exclusion(course.key, "gives no credit to any credential you hold"))
+            return None
+        member_offers = tuple(
+            key
+            for key, offer in self.offers.items()
+            if offer.kind == "membership" and key[0] == course.provider
+        )
+        return CourseOption(
+            provider=course.provider,
+            course_id=course.course_id,
+            title=course.title,
+            format=course.format,
+            hours=course.hours,
+            price_cents=None if course.price is None else cents(course.price),
+            member_price_cents=None if course.member_price is None else cents(course.member_price),
+            credits=credits,
+            included_in=included,
+            member_offers=member_offers if course.member_price is not None else (),
+            interest=float(self.interest.get(course.key, 0.0)),
+            url=course.url,
+        )
+
+
+def build_input(
+    courses: Iterable[Course],
+    offers: Iterable[Offer],
+    profile: Profile,
+    *,
+    rules: Mapping[str, CredentialRules] | None = None,
+    interest_scores: Mapping[tuple[str, str], float] | None = None,
+    inferred_areas: Mapping[tuple[str, str], str] | None = None,
+    today: date | None = None,
+) -> PlanInput:
+    """The planner's input: held credentials' needs, eligible courses and offers, limits, exclusions."""
+    rules = rules or {}
+    builder = _Builder(
+        offers, profile, rules, interest_scores or {}, inferred_areas or {}, today or date.today()
+    )
+    options: dict[tuple[str, str], CourseOption] = {}
+    for course in courses:
+        option = builder.course(course)
+        if option is not None:
+            options[option.key] = option
+    needs = tuple(credential_need(held, rules.get(held.id)) for held in profile.credentials)
+    limits = profile.limits
+    return PlanInput(
+        needs=needs,
+        courses=tuple(options[key] for key in sorted(options)),
+        offers=tuple(builder.offers.values()),
+        limits=Limits(
+            budget_cents=None if limits.budget is None else cents(limits.budget),
+            max_hours=limits.max_hours,
+        ),
+        excluded=tuple(builder.excluded),
+    )

@@ -1,0 +1,208 @@
+"""The mixed-integer program, built from plain inputs with every constraint named after its requirement.
+
+Columns: ``take[c]`` (take course c), ``pay_list[c]`` / ``pay_member[c]`` (how it is paid), ``buy[o]``
+(buy offer o; fixed to 1 for offers already held), ``outside[cred,area]`` (outside credit counted, the
+``z`` of the counting rules) and ``card_counts[cred,c]`` (a CPR card counted under a card limit).
+
+Rows, for every held credential ``cred`` and area ``k`` (see docs/planner.md)::
+
+    cred:area_minimum[k]      approved_k + outside_k              >= minimum_k - earned approved_k
+    cred:outside_available[k] outside_k - other_k                 <= earned other_k
+    cred:outside_cap          sum_k outside_k                     <= cap
+    cred:approved_minimum     sum_k approved_k                    >= minimum - earned approved
+    cred:total_required       sum_k approved_k + sum_k outside_k  >= total - earned approved
+    cred:cpr_card_limit       sum_c card_counts[cred,c]           <= cards left
+    pay[c]                    take_c - pay_list_c - pay_member_c - sum_{o includes c} buy_o <= 0
+    member_price[c]           pay_member_c - sum_{memberships o} buy_o <= 0
+    budget, max_hours         the profile's limits
+
+Money is in cents, hours in hundredths of an hour, credit in the credential's unit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from recommender.planner.model import CourseOption, CredentialNeed, OfferKey, PlanInput
+
+INF = math.inf
+ZERO = Decimal(0)
+
+
+@dataclass
+class Row:
+    """One named linear constraint ``lower <= sum(coef * column) <= upper``."""
+
+    name: str
+    coefs: dict[int, float]
+    lower: float = -INF
+    upper: float = INF
+
+
+@dataclass
+class MilpModel:
+    """Column data as numpy vectors plus named rows; objectives are chosen at solve time."""
+
+    col_names: list[str]
+    lower: npt.NDArray[np.float64]
+    upper: npt.NDArray[np.float64]
+    integer: npt.NDArray[np.bool_]
+    cost: npt.NDArray[np.float64]  # cents
+    hours: npt.NDArray[np.float64]  # hundredths of an hour
+    interest: npt.NDArray[np.float64]  # 0..1000 per course column
+    rank: npt.NDArray[np.float64]  # course order by (provider, course_id)
+    rows: list[Row]
+    take: dict[int, int] = field(default_factory=dict)  # course index → column
+    buy: dict[OfferKey, int] = field(default_factory=dict)
+
+
+class _Columns:
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.integer: list[bool] = []
+        self.cost: list[float] = []
+
+    def add(self, name: str, *, upper: float = 1.0, lower: float = 0.0, integer: bool = True,
+            cost: float = 0.0) -> int:  # fmt: skip
+        self.names.append(name)
+        self.lower.append(lower)
+        self.upper.append(upper)
+        self.integer.append(integer)
+        self.cost.append(cost)
+        return len(self.names) - 1
+
+
+def _label(course: CourseOption) -> str:
+    return f"{course.provider}/{course.course_id}"
+
+
+def build_model(inp: PlanInput) -> MilpModel:
+    """The MILP for ``inp`` (courses already filtered and pruned)."""
+    cols = _Columns()
+    rows: list[Row] = []
+    take = {i: cols.add(f"take[{_label(c)}]") for i, c in enumerate(inp.courses)}
+    buy: dict[OfferKey, int] = {}
+    for offer in inp.offers:
+        held = 1.0 if offer.held else 0.0
+        cost = 0.0 if offer.held else float(offer.price_cents)
+        buy[offer.key] = cols.add(f"buy[{offer.provider}/{offer.offer_id}]", lower=held, cost=cost)
+    _payment_rows(inp, cols, rows, take, buy)
+    for need in inp.needs:
+        _credential_rows(inp, need, cols, rows, take)
+    _limit_rows(inp, cols, rows, take)
+    n = len(cols.names)
+    hours = np.zeros(n)
+    interest = np.zeros(n)
+    rank = np.zeros(n)
+    order = sorted(range(len(inp.courses)), key=lambda i: inp.courses[i].key)
+    for position, i in enumerate(order):
+        course = inp.courses[i]
+        hours[take[i]] = round(float(course.hours) * 100)
+        interest[take[i]] = round(1000 * (1.0 - course.interest))
+        rank[take[i]] = position
+    return MilpModel(
+        col_names=cols.names,
+        lower=np.array(cols.lower),
+        upper=np.array(cols.upper),
+        integer=np.array(cols.integer),
+        cost=np.array(cols.cost),
+        hours=hours,
+        interest=interest,
+        rank=rank,
+        rows=rows,
+        take=take,
+        buy=buy,
+    )
+
+
+def _payment_rows(
+    inp: PlanInput, cols: _Columns, rows: list[Row], take: dict[int, int], buy: dict[OfferKey, int]
+) -> None:
+    for i, course in enumerate(inp.courses):
+        if course.price_cents == 0:
+            continue  # free: taking it needs no payment
+        label = _label(course)
+        pay = {take[i]: 1.0}
+        if course.price_cents is not None:
+            pay[cols.add(f"pay_list[{label}]", cost=course.price_cents)] = -1.0
+        member_offers = [buy[o] for o in course.member_offers if o in buy]
+        member = course.member_price_cents
+        if (
+            member is not None
+            and member_offers
+            and (course.price_cents is None or member < course.price_cents)
+        ):
+            pay_member = cols.add(f"pay_member[{label}]", cost=member)
+            pay[pay_member] = -1.0
+            coefs = {pay_member: 1.0} | {col: -1.0 for col in member_offers}
+            rows.append(Row(f"member_price[{label}]", coefs, upper=0.0))
+        for offer in course.included_in:
+            if offer in buy:
+                pay[buy[offer]] = -1.0
+        rows.append(Row(f"pay[{label}]", pay, upper=0.0))
+
+
+def _credential_rows(
+    inp: PlanInput, need: CredentialNeed, cols: _Columns, rows: list[Row], take: dict[int, int]
+) -> None:
+    cid = need.credential_id
+    cap = INF if need.other_cap is None else float(need.other_cap)
+    outside = {k: cols.add(f"{cid}:outside[{k}]", upper=cap, integer=False) for k in need.areas}
+    approved: dict[str, dict[int, float]] = {k: {} for k in need.areas}
+    other: dict[str, dict[int, float]] = {k: {} for k in need.areas}
+    card_columns: dict[int, float] = {}
+    for i, course in enumerate(inp.courses):
+        credit = course.credit_for(cid)
+        if credit is None:
+            continue
+        column = take[i]
+        if credit.cpr_card and need.cpr_cards_left is not None:
+            column = cols.add(f"{cid}:card_counts[{_label(course)}]")
+            card_columns[column] = 1.0
+            rows.append(Row(f"{cid}:card_taken[{_label(course)}]", {column: 1.0, take[i]: -1.0}, upper=0.0))
+        for area, amount in credit.approved.items():
+            approved.setdefault(area, {})[column] = float(amount)
+        for area, amount in credit.other.items():
+            other.setdefault(area, {})[column] = float(amount)
+    if card_columns:
+        rows.append(Row(f"{cid}:cpr_card_limit", card_columns, upper=float(need.cpr_cards_left or 0)))
+    earned_approved = sum((need.earned_approved.get(k, ZERO) for k in need.areas), ZERO)
+    for k in need.areas:
+        coefs = {col: -v for col, v in other[k].items()} | {outside[k]: 1.0}
+        rows.append(Row(f"{cid}:outside_available[{k}]", coefs, upper=float(need.earned_other.get(k, ZERO))))
+        gap = need.area_minimums.get(k, ZERO) - need.earned_approved.get(k, ZERO)
+        if gap > 0:
+            rows.append(Row(f"{cid}:area_minimum[{k}]", approved[k] | {outside[k]: 1.0}, lower=float(gap)))
+    if need.other_cap is not None:
+        rows.append(Row(f"{cid}:outside_cap", {col: 1.0 for col in outside.values()}, upper=cap))
+    all_approved: dict[int, float] = {}
+    for k in need.areas:
+        for col, v in approved[k].items():
+            all_approved[col] = all_approved.get(col, 0.0) + v
+    if need.approved_minimum - earned_approved > 0:
+        rows.append(
+            Row(
+                f"{cid}:approved_minimum",
+                dict(all_approved),
+                lower=float(need.approved_minimum - earned_approved),
+            )
+        )
+    if need.total_required - earned_approved > 0:
+        coefs = all_approved | {col: 1.0 for col in outside.values()}
+        rows.append(Row(f"{cid}:total_required", coefs, lower=float(need.total_required - earned_approved)))
+
+
+def _limit_rows(inp: PlanInput, cols: _Columns, rows: list[Row], take: dict[int, int]) -> None:
+    if inp.limits.budget_cents is not None:
+        coefs = {j: cost for j, cost in enumerate(cols.cost) if cost}
+        rows.append(Row("budget", coefs, upper=float(inp.limits.budget_cents)))
+    if inp.limits.max_hours is not None:
+        coefs = {take[i]: float(c.hours) for i, c in enumerate(inp.courses)}
+        rows.append(Row("max_hours", coefs, upper=float(inp.limits.max_hours)))
