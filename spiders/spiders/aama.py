@@ -128,7 +128,7 @@ class AamaSpider(ProviderSpider):
                 item["member_price"] = (
                     price.member_amount if price.member_amount is not None else price.amount
                 )
-            else:
+            elif price.amount is not None:  # "Members only": no price for everyone else
                 item["price"] = price.amount
 
     def dates(self, item: Item, node: Selector) -> None:
