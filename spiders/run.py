@@ -174,7 +174,7 @@ async def _crawl_one(
         if progress is not None and task is not None:
             progress.update(task, total=counter.pages, completed=counter.pages)
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-    return _summary(name, stats, counter, time.monotonic() - started)
+    return _summary(stats.get("recert/provider") or name, stats, counter, time.monotonic() - started)
 
 
 def _summary(name: str, stats: dict[str, Any], counter: _Counter, seconds: float) -> CrawlSummary:

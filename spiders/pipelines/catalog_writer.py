@@ -52,11 +52,13 @@ class CatalogWriterPipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         assert stats is not None
-        status, why = self.publish(spider.name, reason)
+        provider = getattr(spider, "provider", None) or spider.name
+        status, why = self.publish(provider, reason)
         stats.set_value("recert/status", status)
         stats.set_value("recert/reason", why)
         log = logger.info if status in (OK, DRY_RUN) else logger.error
-        log("%s crawl %s: %s", spider.name, status, why)
+        log("%s crawl %s: %s", provider, status, why)
+        stats.set_value("recert/provider", provider)
 
     def publish(self, provider: str, reason: str) -> tuple[str, str]:
         """(status, reason in words) after writing — or deliberately not writing — the catalog."""
