@@ -89,8 +89,10 @@ def _areas(text: str, hours: str) -> str:
     if not parts or any("=" in p for p in parts):
         return text
     total = to_decimal(hours)
-    if total is None or any(p.lower() not in AREAS for p in parts):
-        return text if total is None else ";".join(f"{p}={total}" for p in parts)
+    if total is None:
+        return ""  # the hours column reports the problem
+    if any(p.lower() not in AREAS for p in parts):
+        return ";".join(f"{p}={total}" for p in parts)  # the record check names the unknown area
     share = total / len(parts)
     return ";".join(f"{p.lower()}={share}" for p in parts)
 
