@@ -1,0 +1,208 @@
+"""The catalog file: schema migrations, short-lived read connections and atomic, single-writer publishing.
+
+DuckDB lets one process write a file, and an open writer locks out every reader. So nobody ever writes the
+published catalog in place: ``writing()`` copies it to a private file, hands out a read-write connection
+on the copy, and on success checkpoints, fsyncs and ``os.replace``-s the copy over the published path.
+A reader either keeps the inode it opened (Linux keeps it alive) or opens the new one; it never sees a
+half-written catalog, and a writer killed at any moment leaves the published file as it was. A file lock
+next to the catalog (``<name>.lock``) serialises writers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+VIEWS_DIR = Path(__file__).with_name("views")
+LOCK_TIMEOUT_S = 120.0
+READ_RETRY_S = 5.0
+_RETRY_SLEEP_S = 0.05
+
+
+class CatalogMissing(FileNotFoundError):
+    """There is no catalog file at the given path (build one with `recert sample` or `recert load`)."""
+
+
+class CatalogBusy(RuntimeError):
+    """Another process kept the writer lock for longer than the timeout."""
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """(version, file) of every migration, in order; the version is the file's NNN prefix."""
+    found = []
+    for file in MIGRATIONS_DIR.glob("*.sql"):
+        prefix = file.name.split("_", 1)[0]
+        if prefix.isdigit():
+            found.append((int(prefix), file))
+    return sorted(found)
+
+
+def latest_version() -> int:
+    """The highest migration version the code knows."""
+    known = migrations()
+    return known[-1][0] if known else 0
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest migration applied to the catalog behind ``con`` (0 for an empty file)."""
+    try:
+        rows = con.execute("SELECT max(version) FROM schema_version").fetchall()
+    except duckdb.CatalogException:
+        return 0
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations not yet recorded in ``schema_version``, each in its own transaction, then
+    recreate the views. Idempotent; returns the versions applied now."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    applied = {int(v) for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
+    done: list[int] = []
+    for version, file in migrations():
+        if version in applied:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(file.read_text(encoding="utf-8"))
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, now())",
+                [version, file.stem],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        done.append(version)
+    for view in sorted(VIEWS_DIR.glob("*.sql")):
+        con.execute(view.read_text(encoding="utf-8"))
+    return done
+
+
+@contextlib.contextmanager
+def read_connection(path: str | os.PathLike[str]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection to the published catalog; closed on exit.
+
+    Upgrades an older catalog's schema first (through ``writing``). Raises CatalogMissing when there
+    is no catalog file.
+    """
+    catalog = Path(path)
+    con = _connect_read_only(catalog)
+    if schema_version(con) < latest_version():
+        con.close()
+        with writing(catalog):
+            pass
+        con = _connect_read_only(catalog)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _connect_read_only(catalog: Path) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + READ_RETRY_S
+    while True:
+        if not catalog.is_file():
+            raise CatalogMissing(f"no catalog at {catalog} (build one with `recert sample` or `recert load`)")
+        try:
+            return duckdb.connect(str(catalog), read_only=True)
+        except duckdb.IOException:
+            # Someone holds the file open read-write (only a legacy in-place writer would): wait briefly.
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(_RETRY_SLEEP_S)
+
+
+@contextlib.contextmanager
+def writing(
+    path: str | os.PathLike[str], *, lock_timeout: float = LOCK_TIMEOUT_S
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection on a private, migrated copy of the catalog, published atomically.
+
+    On a clean exit the copy is checkpointed, fsynced and renamed over ``path``; on any exception the
+    copy is deleted and ``path`` is untouched. Waits up to ``lock_timeout`` seconds for another writer,
+    then raises CatalogBusy.
+    """
+    catalog = Path(path)
+    catalog.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(catalog, lock_timeout):
+        _remove_stale_copies(catalog)
+        _absorb_stray_wal(catalog)
+        copy = catalog.with_name(f"{catalog.name}.writing-{os.getpid()}")
+        if catalog.exists():
+            shutil.copyfile(catalog, copy)
+        con = duckdb.connect(str(copy))
+        try:
+            migrate(con)
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            _fsync(copy)
+            os.replace(copy, catalog)
+            _fsync(catalog.parent)
+        except BaseException:
+            con.close()
+            _remove(copy)
+            raise
+
+
+@contextlib.contextmanager
+def _writer_lock(catalog: Path, timeout: float) -> Iterator[None]:
+    lock_path = catalog.with_name(f"{catalog.name}.lock")
+    deadline = time.monotonic() + timeout
+    with open(lock_path, "a+b") as lock_file:
+        while True:
+            try:
+                fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise CatalogBusy(
+                        f"another process is writing {catalog}; gave up after {timeout:g} s"
+                    ) from None
+                time.sleep(_RETRY_SLEEP_S)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
+
+
+def _remove_stale_copies(catalog: Path) -> None:
+    """Private copies left by a writer that died (we hold the lock, so none is in use)."""
+    for stale in catalog.parent.glob(f"{catalog.name}.writing-*"):
+        stale.unlink(missing_ok=True)
+
+
+def _absorb_stray_wal(catalog: Path) -> None:
+    """Fold a WAL left by an in-place writer into the catalog before copying it, or it would be lost
+    (and later replayed against the wrong file)."""
+    if not Path(f"{catalog}.wal").exists():
+        return
+    con = duckdb.connect(str(catalog))
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _remove(copy: Path) -> None:
+    copy.unlink(missing_ok=True)
+    Path(f"{copy}.wal").unlink(missing_ok=True)
+
+
+def _fsync(target: Path) -> None:
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,396 @@
+"""Reading the catalog: the one query module behind both the CLI and the app.
+
+Money comes back as ``Decimal`` in the course's own currency; price filters and price sorts compare only
+USD prices as dollars (other currencies are left out of price filters and sorted after USD).
+``cost_per_credit`` is the list price divided by the credits one approving body (default AAMA) grants,
+in currency per that body's unit (e.g. USD per AAMA CEU).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from catalog.db import read_connection, schema_version
+from catalog.records import Course, Offer, parse_record
+
+SORTS: tuple[str, ...] = ("cost_per_credit", "price", "credits", "title")
+FACETS: tuple[str, ...] = ("provider", "area", "body", "format", "kind", "source")
+DEFAULT_BODY = "AAMA"
+
+
+@dataclass(frozen=True)
+class CourseQuery:
+    """Which courses to list and in what order. Empty tuples mean "any".
+
+    ``min_price``/``max_price`` are USD; ``min_credits`` counts credits of ``credits_body`` (default:
+    ``body``); ``body`` is the approving body whose credits ``cost_per_credit`` and the "credits" sort use.
+    ``limit`` None means all rows.
+    """
+
+    providers: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    bodies: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    min_credits: Decimal | None = None
+    credits_body: str | None = None
+    free_only: bool = False
+    text: str | None = None
+    sort: str = "cost_per_credit"
+    body: str = DEFAULT_BODY
+    descending: bool = False
+    limit: int | None = 50
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, got {self.sort!r}")
+        if self.limit is not None and self.limit < 0:
+            raise ValueError("limit must not be negative")
+        if self.offset < 0:
+            raise ValueError("offset must not be negative")
+
+
+@dataclass(frozen=True)
+class InferredArea:
+    """A content area the ML model guessed for a course without one (probability in [0, 1])."""
+
+    area: str
+    probability: float
+    model_version: str
+
+
+@dataclass(frozen=True)
+class CatalogSnapshot:
+    """The whole catalog as plain records, for the planner, the rules check and the ML models."""
+
+    courses: tuple[Course, ...]
+    offers: tuple[Offer, ...]
+    inferred_areas: Mapping[tuple[str, str], InferredArea] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One load or crawl as recorded in the ``run`` table (times in UTC)."""
+
+    run_id: int
+    kind: str
+    provider: str | None
+    started: datetime
+    finished: datetime | None
+    items: int
+    errors: int
+    status: str
+    note: str | None
+    inserted: int
+    updated: int
+    unchanged: int
+    price_changes: int
+
+
+Path = str | os.PathLike[str]
+
+# --- Filtering ---------------------------------------------------------------------------------------
+
+_BASE = """
+FROM course AS c
+LEFT JOIN course_credit AS cc
+    ON cc.provider = c.provider AND cc.course_id = c.course_id AND cc.body = $body
+"""
+
+
+def _where(query: CourseQuery) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause and its named parameters (values are always parameters)."""
+    clauses: list[str] = []
+    params: dict[str, Any] = {"body": query.body}
+    for column, values in (
+        ("provider", query.providers),
+        ("format", query.formats),
+        ("kind", query.kinds),
+        ("source", query.sources),
+    ):
+        if values:
+            clauses.append(f"list_contains(${column}s, c.{column})")
+            params[f"{column}s"] = list(values)
+    if query.areas:
+        params["areas"] = list(query.areas)
+        clauses.append(
+            "(EXISTS (SELECT 1 FROM course_area AS a WHERE a.provider = c.provider"
+            " AND a.course_id = c.course_id AND list_contains($areas, a.area))"
+            " OR EXISTS (SELECT 1 FROM course_approval_area AS a WHERE a.provider = c.provider"
+            " AND a.course_id = c.course_id AND list_contains($areas, a.area)))"
+        )
+    if query.bodies:
+        params["bodies"] = list(query.bodies)
+        clauses.append(
+            "EXISTS (SELECT 1 FROM course_approval AS a WHERE a.provider = c.provider"
+            " AND a.course_id = c.course_id AND list_contains($bodies, a.body))"
+        )
+    if query.min_price is not None:
+        params["min_price"] = query.min_price
+        clauses.append("c.currency = 'USD' AND c.price >= $min_price")
+    if query.max_price is not None:
+        params["max_price"] = query.max_price
+        clauses.append("c.currency = 'USD' AND c.price <= $max_price")
+    if query.free_only:
+        clauses.append("c.price = 0")
+    if query.min_credits is not None:
+        params["min_credits"] = query.min_credits
+        params["credits_body"] = query.credits_body or query.body
+        clauses.append(
+            "EXISTS (SELECT 1 FROM course_approval AS a WHERE a.provider = c.provider"
+            " AND a.course_id = c.course_id AND a.body = $credits_body AND a.credits >= $min_credits)"
+        )
+    for number, word in enumerate((query.text or "").lower().split()):
+        params[f"word{number}"] = word
+        clauses.append(
+            f"(contains(lower(c.title), $word{number})"
+            f" OR contains(lower(coalesce(c.description, '')), $word{number}))"
+        )
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _order(query: CourseQuery) -> str:
+    direction = "DESC" if query.descending else "ASC"
+    primary = {
+        "cost_per_credit": f"c.currency <> 'USD', cc.cost_per_credit {direction} NULLS LAST",
+        "price": f"c.currency <> 'USD', c.price {direction} NULLS LAST",
+        "credits": f"cc.credits {direction} NULLS LAST, c.hours {direction}",
+        "title": f"lower(c.title) {direction}",
+    }[query.sort]
+    return f" ORDER BY {primary}, lower(c.title), c.provider, c.course_id"
+
+
+_COLUMNS = """
+    c.provider, c.course_id, c.title, c.url, c.description, c.format, c.kind, c.hours, c.price,
+    c.member_price, c.currency, c.included_in, c.source, c.available_from, c.available_until,
+    c.first_seen, c.last_seen, c.last_changed, $body AS body, cc.credits, cc.cost_per_credit, c.record
+"""
+
+
+def search(path: Path, query: CourseQuery) -> pd.DataFrame:
+    """One row per matching course, in the query's order, with ``credits`` and ``cost_per_credit`` for
+    ``query.body`` and the lists ``areas`` (content areas) and ``bodies`` (approving bodies)."""
+    where, params = _where(query)
+    params["offset"] = query.offset
+    page = " OFFSET $offset"
+    if query.limit is not None:
+        params["limit"] = query.limit
+        page = " LIMIT $limit OFFSET $offset"
+    sql = f"""
+    WITH page AS (SELECT row_number() OVER () AS position, * FROM (
+        SELECT {_COLUMNS} {_BASE} {where} {_order(query)} {page}))
+    SELECT page.* EXCLUDE (position, record),
+        coalesce(ar.areas, []) AS areas, coalesce(ap.bodies, []) AS bodies, page.record
+    FROM page
+    LEFT JOIN (
+        SELECT provider, course_id, list(DISTINCT area ORDER BY area) AS areas FROM (
+            SELECT provider, course_id, area FROM course_area
+            UNION ALL SELECT provider, course_id, area FROM course_approval_area)
+        SEMI JOIN page USING (provider, course_id)
+        GROUP BY provider, course_id) AS ar USING (provider, course_id)
+    LEFT JOIN (
+        SELECT provider, course_id, list(body ORDER BY body) AS bodies FROM course_approval
+        SEMI JOIN page USING (provider, course_id)
+        GROUP BY provider, course_id) AS ap USING (provider, course_id)
+    ORDER BY page.position
+    """  # noqa: S608 (fragments hold identifiers; values are parameters)
+    with read_connection(path) as con:
+        return con.sql(sql, params=params).to_arrow_table().to_pandas()
+
+
+def count(path: Path, query: CourseQuery) -> int:
+    """How many courses match the query's filters (ignoring limit and offset)."""
+    where, params = _where(query)
+    with read_connection(path) as con:
+        ((total,),) = con.execute(f"SELECT count(*) {_BASE} {where}", params).fetchall()
+    return int(total)
+
+
+_FACET_SQL = {
+    "provider": "SELECT provider AS value, count(*) AS n FROM matching GROUP BY ALL",
+    "format": "SELECT format AS value, count(*) AS n FROM matching GROUP BY ALL",
+    "kind": "SELECT kind AS value, count(*) AS n FROM matching GROUP BY ALL",
+    "source": "SELECT source AS value, count(*) AS n FROM matching GROUP BY ALL",
+    "body": "SELECT body AS value, count(*) AS n FROM course_approval"
+    " SEMI JOIN matching USING (provider, course_id) GROUP BY ALL",
+    "area": "SELECT area AS value, count(DISTINCT (provider, course_id)) AS n FROM ("
+    " SELECT provider, course_id, area FROM course_area"
+    " UNION ALL SELECT provider, course_id, area FROM course_approval_area)"
+    " SEMI JOIN matching USING (provider, course_id) GROUP BY ALL",
+}
+
+
+def facets(path: Path, query: CourseQuery) -> dict[str, dict[str, int]]:
+    """For each facet (provider, area, body, format, kind, source): value → number of matching courses."""
+    where, params = _where(query)
+    matching = (
+        f"WITH matching AS (SELECT c.provider, c.course_id, c.format, c.kind, c.source {_BASE} {where})"
+    )
+    result: dict[str, dict[str, int]] = {}
+    with read_connection(path) as con:
+        for name in FACETS:
+            rows = con.execute(f"{matching} {_FACET_SQL[name]} ORDER BY n DESC, value", params).fetchall()
+            result[name] = {str(value): int(n) for value, n in rows}
+    return result
+
+
+# --- Whole-catalog reads -----------------------------------------------------------------------------
+
+
+def _load_json(text: str) -> Any:
+    return json.loads(text, parse_float=Decimal)
+
+
+def snapshot(path: Path) -> CatalogSnapshot:
+    """Every course and offer as records (rebuilt from the stored record JSON), plus inferred areas
+    from the ML helper's ``inferred_area`` table when it exists."""
+    with read_connection(path) as con:
+        course_rows = con.execute("SELECT record FROM course ORDER BY provider, course_id").fetchall()
+        offer_rows = con.execute("SELECT record FROM offer ORDER BY provider, offer_id").fetchall()
+        inferred = _inferred_areas(con)
+    courses = tuple(parse_record(_load_json(text)) for (text,) in course_rows)
+    offers = tuple(parse_record(_load_json(text)) for (text,) in offer_rows)
+    return CatalogSnapshot(
+        courses=tuple(c for c in courses if isinstance(c, Course)),
+        offers=tuple(o for o in offers if isinstance(o, Offer)),
+        inferred_areas=inferred,
+    )
+
+
+def _inferred_areas(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], InferredArea]:
+    ((exists,),) = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'inferred_area'"
+    ).fetchall()
+    if not exists:
+        return {}
+    rows = con.execute(
+        "SELECT provider, course_id, area, probability, model_version FROM inferred_area"
+    ).fetchall()
+    return {(p, c): InferredArea(str(a), float(prob), str(v)) for p, c, a, prob, v in rows}
+
+
+def _run(row: tuple[Any, ...]) -> Run:
+    return Run(*row)
+
+
+_RUN_SELECT = (
+    "SELECT run_id, kind, provider, started, finished, items, errors, status, note,"
+    " inserted, updated, unchanged, price_changes"
+)
+
+
+def last_good_run(path: Path, provider: str | None) -> Run | None:
+    """The latest run with status "ok" for ``provider`` (None: runs that spanned several providers)."""
+    with read_connection(path) as con:
+        rows = con.execute(
+            _RUN_SELECT + " FROM run WHERE status = 'ok' AND provider IS NOT DISTINCT FROM ?"
+            " ORDER BY started DESC, run_id DESC LIMIT 1",
+            [provider],
+        ).fetchall()
+    return _run(rows[0]) if rows else None
+
+
+def runs(path: Path, *, limit: int = 20) -> list[Run]:
+    """The most recent runs, newest first."""
+    with read_connection(path) as con:
+        rows = con.execute(
+            _RUN_SELECT + " FROM run ORDER BY started DESC, run_id DESC LIMIT ?", [limit]
+        ).fetchall()
+    return [_run(row) for row in rows]
+
+
+def price_history(path: Path, provider: str, course_id: str, *, item_type: str = "course") -> pd.DataFrame:
+    """Every observed price of one course (or offer, with ``item_type="offer"``), oldest first:
+    columns price, member_price (Decimal), currency, seen_at (UTC), run_id."""
+    with read_connection(path) as con:
+        return (
+            con.sql(
+                "SELECT price, member_price, currency, seen_at, run_id FROM price_history"
+                " WHERE item_type = $item_type AND provider = $provider AND item_id = $item_id"
+                " ORDER BY seen_at, run_id",
+                params={"item_type": item_type, "provider": provider, "item_id": course_id},
+            )
+            .to_arrow_table()
+            .to_pandas()
+        )
+
+
+def is_sample(path: Path) -> bool:
+    """Whether any course or offer in the catalog comes from the bundled sample."""
+    with read_connection(path) as con:
+        ((found,),) = con.execute(
+            "SELECT EXISTS (SELECT 1 FROM course WHERE source = 'sample')"
+            " OR EXISTS (SELECT 1 FROM offer WHERE source = 'sample')"
+        ).fetchall()
+    return bool(found)
+
+
+def stats(path: Path) -> dict[str, Any]:
+    """Counts per provider (courses, offers, per source), each provider's last run, totals per source,
+    and the last run overall. Times are ISO 8601 strings (UTC)."""
+    with read_connection(path) as con:
+        summary = con.execute(
+            "SELECT provider, courses, offers, sample, live, import, last_seen"
+            " FROM provider_summary ORDER BY provider"
+        ).fetchall()
+        last_runs = {row[2]: _run(row) for row in con.execute(_RUN_SELECT + " FROM last_run").fetchall()}
+        version = schema_version(con)
+    providers = []
+    for provider, courses, offers, sample, live, imported, last_seen in summary:
+        run = last_runs.get(provider)
+        providers.append(
+            {
+                "provider": provider,
+                "courses": int(courses),
+                "offers": int(offers),
+                "sources": {"sample": int(sample), "live": int(live), "import": int(imported)},
+                "last_seen": _iso(last_seen),
+                "last_run": _run_dict(run),
+            }
+        )
+    every_run = [run for run in last_runs.values()]
+    newest = max(every_run, key=lambda r: (r.started, r.run_id), default=None)
+    return {
+        "catalog": str(path),
+        "schema_version": version,
+        "courses": sum(p["courses"] for p in providers),
+        "offers": sum(p["offers"] for p in providers),
+        "sources": {
+            source: sum(p["sources"][source] for p in providers) for source in ("sample", "live", "import")
+        },
+        "providers": providers,
+        "last_run": _run_dict(newest),
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _run_dict(run: Run | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return {
+        "run_id": run.run_id,
+        "kind": run.kind,
+        "provider": run.provider,
+        "started": _iso(run.started),
+        "finished": _iso(run.finished),
+        "items": run.items,
+        "errors": run.errors,
+        "status": run.status,
+        "note": run.note,
+    }

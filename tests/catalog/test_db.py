@@ -1,0 +1,132 @@
+"""Migrations, read connections and atomic single-writer publishing on real DuckDB files."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from catalog.db import (
+    CatalogBusy,
+    CatalogMissing,
+    latest_version,
+    migrate,
+    migrations,
+    read_connection,
+    schema_version,
+    writing,
+)
+
+TABLES = {
+    "schema_version",
+    "run",
+    "course",
+    "course_approval",
+    "course_approval_area",
+    "course_area",
+    "offer",
+    "price_history",
+}
+VIEWS = {"course_credit", "current_price", "last_run", "provider_summary"}
+
+
+def _names(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
+    sql = "SELECT table_name FROM information_schema.tables WHERE table_type = ?"
+    return {name for (name,) in con.execute(sql, [kind]).fetchall()}
+
+
+def test_migrate_from_empty_creates_every_table_and_view(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "empty.duckdb"))
+    applied = migrate(con)
+    assert applied == [version for version, _ in migrations()]
+    assert _names(con, "BASE TABLE") >= TABLES
+    assert _names(con, "VIEW") >= VIEWS
+    assert schema_version(con) == latest_version()
+
+
+def test_migrate_again_applies_nothing_and_keeps_data(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "twice.duckdb"))
+    migrate(con)
+    con.execute("INSERT INTO run (run_id, kind, started, status) VALUES (1, 'load', now(), 'ok')")
+    assert migrate(con) == []
+    assert con.execute("SELECT count(*) FROM run").fetchall() == [(1,)]
+    versions = con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+    assert [v for (v,) in versions] == [version for version, _ in migrations()]
+
+
+def test_migrations_are_numbered_uniquely() -> None:
+    versions = [version for version, _ in migrations()]
+    assert versions == sorted(set(versions))
+    assert versions[0] == 1
+
+
+def test_read_connection_without_a_catalog_raises(tmp_path: Path) -> None:
+    with pytest.raises(CatalogMissing), read_connection(tmp_path / "nope.duckdb"):
+        pass
+
+
+def test_writing_creates_and_publishes(tmp_path: Path) -> None:
+    path = tmp_path / "new.duckdb"
+    with writing(path) as con:
+        con.execute("INSERT INTO run (run_id, kind, started, status) VALUES (7, 'load', now(), 'ok')")
+        assert not path.exists()  # nothing is visible until the block ends
+    with read_connection(path) as con:
+        assert con.execute("SELECT run_id FROM run").fetchall() == [(7,)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.duckdb", "new.duckdb.lock"]
+
+
+def test_failed_write_leaves_the_published_catalog_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "cat.duckdb"
+    with writing(path) as con:
+        con.execute("INSERT INTO run (run_id, kind, started, status) VALUES (1, 'load', now(), 'ok')")
+    before = path.read_bytes()
+    with pytest.raises(RuntimeError, match="boom"), writing(path) as con:
+        con.execute("INSERT INTO run (run_id, kind, started, status) VALUES (2, 'load', now(), 'ok')")
+        raise RuntimeError("boom")
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.writing-*"))
+
+
+def test_stale_private_copies_are_cleared_by_the_next_writer(tmp_path: Path) -> None:
+    path = tmp_path / "cat.duckdb"
+    (tmp_path / "cat.duckdb.writing-99999").write_bytes(b"left by a killed writer")
+    (tmp_path / "cat.duckdb.writing-99999.wal").write_bytes(b"wal")
+    with writing(path):
+        pass
+    assert not list(tmp_path.glob("*.writing-*"))
+
+
+def test_a_second_writer_waits_for_the_lock_then_gives_up(tmp_path: Path) -> None:
+    path = tmp_path / "cat.duckdb"
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with writing(path):
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with pytest.raises(CatalogBusy, match="another process is writing"), writing(path, lock_timeout=0.2):
+            pass
+    finally:
+        release.set()
+        holder.join()
+    with writing(path, lock_timeout=1):  # free again once the first writer finished
+        pass
+
+
+def test_reader_of_an_older_schema_gets_it_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con)
+    con.execute("DELETE FROM schema_version WHERE version > 1")
+    con.execute("DROP TABLE IF EXISTS inferred_area")
+    con.close()
+    with read_connection(path) as reader:
+        assert schema_version(reader) == latest_version()
