@@ -1,7 +1,249 @@
-"""`recert` commands: plan (placeholder until its issue lands)."""
+"""`recert plan`: the cheapest set of courses and offers that fills every gap of every held credential.
+
+Thin glue: read the profile and the courses (catalog or a course-record JSONL file), call
+recommender.planner, print a Rich table or JSON. Exit 0 with a plan, 3 when no plan can meet the
+requirements (reasons in words), 2 for bad input. Money in USD, hours in contact hours.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
+from rich.table import Table
+
+from catalog.records import Course, Offer
+from recert.console import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    CatalogOption,
+    catalog_path,
+    console,
+    err_console,
+    fail,
+    sample_notice,
+)
+from recommender.planner.adapter import CatalogFileError, build_input, read_records
+from recommender.planner.api import solve_input
+from recommender.planner.model import PlanResult
+from recommender.planner.whatif import what_if
+from recommender.rules.profile import Profile, ProfileError, load_profile
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `recert` app."""
+    app.command("plan")(plan_command)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: Decimals as numbers, tuples as lists, mappings with string keys."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def result_json(result: PlanResult) -> dict[str, Any]:
+    """The plan as JSON (see docs/planner.md for the fields)."""
+    return _plain(
+        {
+            "status": result.status,
+            "total_cost": result.total_cost,
+            "total_hours": result.total_hours,
+            "courses": [
+                {
+                    "course_id": c.course_id,
+                    "provider": c.provider,
+                    "title": c.title,
+                    "price_paid": c.price_paid,
+                    "paid_as": c.paid_as,
+                    "via_offer": c.via_offer[1] if c.via_offer else None,
+                    "hours": c.hours,
+                    "credits": c.credits,
+                    "url": c.url,
+                }
+                for c in result.courses
+            ],
+            "offers": [
+                {
+                    "offer_id": o.offer_id,
+                    "provider": o.provider,
+                    "name": o.name,
+                    "kind": o.kind,
+                    "price": o.price,
+                }
+                for o in result.offers
+            ],
+            "credentials": [
+                {
+                    "id": t.credential_id,
+                    "name": t.name,
+                    "unit": t.unit,
+                    "required_total": t.required_total,
+                    "counted": {
+                        "total": t.counted_total,
+                        "approved": t.counted_approved,
+                        "other": t.counted_other,
+                        "areas": t.counted_areas,
+                    },
+                    "plan_credit": t.plan_credit,
+                    "cost_per_credit": t.cost_per_credit,
+                }
+                for t in result.credentials
+            ],
+            "explanations": list(result.explanations),
+            "alternatives": [
+                {
+                    "name": a.name,
+                    "total_cost": a.total_cost,
+                    "hours": a.hours,
+                    "courses": [f"{p}/{c}" for p, c in a.courses],
+                    "offers": [f"{p}/{o}" for p, o in a.offers],
+                    "changes": a.changes,
+                }
+                for a in result.alternatives
+            ],
+            "reasons": [
+                {
+                    "requirement": r.requirement,
+                    "credential_id": r.credential_id,
+                    "area": r.area,
+                    "needed": r.needed,
+                    "best": r.best,
+                    "message": r.message,
+                }
+                for r in result.reasons
+            ],
+            "notes": list(result.notes),
+            "what_if": result.what_if,
+        }
+    )
+
+
+def _print_table(result: PlanResult) -> None:
+    table = Table(title=f"Plan — ${result.total_cost} for {result.total_hours} h ({result.status})")
+    for column in ("course", "title", "paid", "hours", "credit"):
+        table.add_column(column, justify="right" if column in ("paid", "hours") else "left")
+    for c in result.courses:
+        credit = "; ".join(
+            f"{cid}: " + ", ".join(f"{v.normalize():f} {a}" for a, v in areas.items())
+            for cid, areas in c.credits.items()
+        )
+        paid = f"${c.price_paid}" + (f" ({c.paid_as})" if c.paid_as != "list" else "")
+        table.add_row(escape(f"{c.provider}/{c.course_id}"), escape(c.title), paid, f"{c.hours}", credit)
+    for o in result.offers:
+        table.add_row(
+            escape(f"{o.provider}/{o.offer_id}"), escape(f"{o.name} ({o.kind})"), f"${o.price}", "", ""
+        )
+    console.print(table)
+    for t in result.credentials:
+        per = f", ${t.cost_per_credit} per {t.unit}" if t.cost_per_credit is not None else ""
+        console.print(
+            f"{escape(t.name)}: {t.counted_total.normalize():f} of {t.required_total} {t.unit}s counted "
+            f"({t.counted_approved.normalize():f} approved, {t.counted_other.normalize():f} outside){per}"
+        )
+    for line in result.explanations:
+        console.print(f"• {escape(line)}")
+    for alt in result.alternatives:
+        console.print(f"↳ {alt.name}: ${alt.total_cost}, {alt.hours} h — {escape(alt.changes)}")
+    for key, value in result.what_if.items():
+        console.print(f"what if — {escape(key)}: {escape(str(value))}")
+    for note in result.notes:
+        err_console.print(f"note: {escape(note)}")
+
+
+def _courses(
+    catalog: Path | None, catalog_file: Path | None
+) -> tuple[list[Course], list[Offer], dict[Any, str], bool]:
+    """Courses, offers, inferred areas and whether the data is the bundled sample."""
+    if catalog_file is not None:
+        try:
+            courses, offers = read_records(catalog_file)
+        except CatalogFileError as exc:
+            fail(f"{catalog_file}: {exc}", EXIT_BAD_INPUT)
+        return courses, offers, {}, False
+    from catalog.db import CatalogMissing
+    from catalog.queries import is_sample, snapshot
+
+    path = catalog_path(catalog)
+    try:
+        snap = snapshot(path)
+        sample = is_sample(path)
+    except CatalogMissing as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
+    inferred = {key: value.area for key, value in snap.inferred_areas.items()}
+    return list(snap.courses), list(snap.offers), inferred, sample
+
+
+def _interest_scores(profile: Profile, courses: list[Course]) -> dict[tuple[str, str], float]:
+    if not profile.interests or not courses:
+        return {}
+    from recommender.ml.ranking import InterestRanker
+
+    return InterestRanker(courses).scores(profile.interests)
+
+
+def plan_command(
+    profile: Annotated[Path, typer.Option("--profile", help="Your profile (.json or .toml).")],
+    catalog: CatalogOption = None,
+    catalog_file: Annotated[
+        Path | None, typer.Option("--catalog-file", help="Plan over this course-record JSONL file instead.")
+    ] = None,
+    alternatives: Annotated[
+        int, typer.Option("--alternatives", min=0, max=20, help="Next-best plans to show.")
+    ] = 0,
+    output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = OutputFormat.table,
+    what_if_flag: Annotated[
+        bool, typer.Option("--what-if", help="Also compare CE vs exam and the cost of a second credential.")
+    ] = False,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=1, help="Seconds the solver may use.")
+    ] = 30.0,
+) -> None:
+    """The cheapest plan of courses, subscriptions and memberships that meets every held credential."""
+    try:
+        held = load_profile(profile)
+    except ProfileError as exc:
+        fail(f"profile {profile}: {exc}", EXIT_BAD_INPUT)
+    if not held.credentials:
+        fail(f"profile {profile}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
+    with console.status("Planning…") if output == OutputFormat.table else _Quiet():
+        courses, offers, inferred, sample = _courses(catalog, catalog_file)
+        scores = _interest_scores(held, courses)
+        inp = build_input(courses, offers, held, interest_scores=scores, inferred_areas=inferred)
+        result = solve_input(inp, alternatives=alternatives, time_limit=time_limit)
+        if what_if_flag and result.status != "infeasible":
+            result = what_if(result, held, courses, offers, time_limit=time_limit)
+    if sample:
+        sample_notice()
+    if output == OutputFormat.json:
+        print(json.dumps(result_json(result), indent=2))
+    elif result.courses or result.status != "infeasible":
+        _print_table(result)
+    if result.status == "infeasible":
+        fail(
+            "no plan can meet the requirements: " + "; ".join(r.message for r in result.reasons),
+            EXIT_INFEASIBLE,
+        )
+
+
+class _Quiet:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *args: object) -> None:
+        return None
