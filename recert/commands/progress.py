@@ -103,7 +103,13 @@ def _print_progress(item: CredentialProgress) -> None:
     held, rule, counted, gap = item.held, item.rules.counting, item.counted, item.missing
     style = STATUS_STYLE[item.status]
     cycle = f"cycle {held.cycle_start} → {held.cycle_end}" if held.cycle_end else "cycle dates unknown"
-    days = f" · {item.days_left} days left" if item.days_left is not None else ""
+    days = ""
+    if item.days_left is not None:
+        days = (
+            f" · {item.days_left} days left"
+            if item.days_left >= 0
+            else f" · ended {-item.days_left} days ago"
+        )
     console.print(f"\n[bold]{escape(item.rules.name)}[/] — {cycle}{days} · [{style}]{item.status.upper()}[/]")
     table = Table(show_edge=False, pad_edge=False)
     for column in ("", "required", "counted", "missing"):
