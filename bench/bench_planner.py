@@ -35,8 +35,9 @@ def synthetic_records(courses: int, *, offers: int = 20, seed: int = 7) -> list[
         provider = PROVIDERS[i % len(PROVIDERS)]
         kind = kinds[i % 3]
         offer_ids.append((provider, f"offer{i:02d}", kind))
-        records.append({"type": "offer", "provider": provider, "offer_id": f"offer{i:02d}", "name": f"Offer {i}",
-                        "kind": kind, "price": rnd.choice([39, 59, 79, 99, 149]), "source": "import"})  # fmt: skip
+        records.append({"type": "offer", "provider": provider, "offer_id": f"offer{i:02d}",
+                        "name": f"Offer {i}", "kind": kind, "price": rnd.choice([39, 59, 79, 99, 149]),
+                        "source": "import"})  # fmt: skip
     for i in range(courses):
         provider = rnd.choice(PROVIDERS)
         hours = Decimal(rnd.choice(["1", "1.5", "2", "3", "4", "5"]))
