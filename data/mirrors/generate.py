@@ -795,6 +795,117 @@ def build_relias(root: Path) -> Site:
     return site
 
 
+# --- MA CEU Hub (fictional provider publishing schema.org JSON-LD) ------------------------------------------
+
+HUB_NAME = "MA CEU Hub"
+
+
+def hub_course_jsonld(c: dict, url: str) -> dict:
+    minutes = int(c["hours"] * 60)
+    node = {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "name": c["title"],
+        "description": c["description"],
+        "courseCode": c["id"],
+        "url": url,
+        "provider": {"@type": "Organization", "name": HUB_NAME, "sameAs": "https://ma-ceu-hub.example"},
+        "timeRequired": f"PT{minutes // 60}H{minutes % 60}M" if minutes % 60 else f"PT{minutes // 60}H",
+        "about": {"@type": "Thing", "name": c["area"].capitalize()},
+        "inLanguage": "es" if not c["title"].isascii() else "en",
+        "hasCourseInstance": {"@type": "CourseInstance", "courseMode": c["mode"]},
+        "offers": [
+            {"@type": "Offer", "name": "Single course", "price": f"{c['price']:.2f}", "priceCurrency": "USD",
+             "availability": "https://schema.org/InStock"},
+        ],
+    }  # fmt: skip
+    if c["credential"]:
+        node["educationalCredentialAwarded"] = c["credential"]
+    if c.get("member_price") is not None:
+        node["offers"].append(
+            {"@type": "Offer", "name": "Hub Plus member price", "price": f"{c['member_price']:.2f}", "priceCurrency": "USD"}
+        )
+    if c["mode"] == "synchronous":
+        node["hasCourseInstance"]["startDate"] = c["start"].isoformat()
+    return node
+
+
+def hub_page(title: str, body: str, jsonld: dict | str | None) -> str:
+    head = ""
+    if jsonld is not None:
+        text = jsonld if isinstance(jsonld, str) else json.dumps(jsonld, ensure_ascii=False, indent=1)
+        head = f'<script type="application/ld+json">\n{text}\n</script>\n'
+    return layout(HUB_NAME, title, body, head=head, nav='<nav><a href="/">Courses</a> <a href="/about.html">About</a></nav>')
+
+
+def build_hub(root: Path) -> Site:
+    rng = random.Random(SEED + 3)
+    site = Site(root, "ma_ceu_hub")
+    topics = list(TOPICS) + list(NON_ASCII[:1])
+    rng.shuffle(topics)
+    courses = []
+    for i in range(72):
+        stem, area, kws = topics[i]
+        hours = Decimal(rng.choice(["1", "1", "1.5", "2", "2", "3"]))
+        kind = rng.choices(["aama", "nha", "plain"], weights=[4, 2, 4])[0]
+        if kind == "aama":
+            credential = f"{fmt_num(hours)} AAMA CEU{'s' if hours != 1 else ''} ({area.capitalize()})"
+            approvals = [{"body": "AAMA", "credits": hours, "categories": {area: hours}}]
+        elif kind == "nha":
+            credits = hours / 2
+            credential = f"{fmt_num(credits)} NHA CE credit{'s' if credits != 1 else ''}"
+            approvals = [{"body": "NHA", "credits": credits}]
+        else:
+            credential, approvals = None, []
+        price = Decimal(rng.choice(["9.99", "14.99", "19.99", "24.99", "29.99", "39.00"]))
+        member = (price * Decimal("0.8")).quantize(Decimal("0.01")) if rng.random() < 0.3 else None
+        mode = "synchronous" if i % 12 == 5 else "online"
+        c = {
+            "id": f"MCH-{101 + i}", "title": stem if i % 4 else f"{stem}: Quick Review", "area": area,
+            "hours": hours, "credential": credential, "approvals": approvals, "price": price, "member_price": member,
+            "mode": mode, "start": date(2027, 3, 2) + timedelta(days=14 * i), "slug": slugify(stem),
+            "description": description(rng, kws, "hub"),
+        }  # fmt: skip
+        courses.append(c)
+    courses[9]["title"] = "Vital Signs & Pain Assessment: “Fifth Vital Sign” Basics"
+    paths = []
+    for c in courses:
+        path = f"/catalog/{c['slug']}/"
+        paths.append(path)
+        node = hub_course_jsonld(c, path)  # root-relative: the mirror is served on any host
+        if c is courses[20]:  # one page wraps its data in an @graph with a breadcrumb
+            node = {"@context": "https://schema.org", "@graph": [
+                {"@type": "BreadcrumbList", "itemListElement": []}, {k: v for k, v in node.items() if k != "@context"}]}  # fmt: skip
+        body = (
+            f'<main class="course"><h1>{esc(c["title"])}</h1><p>{esc(c["description"])}</p>'
+            f'<p class="price">{money(c["price"])}</p></main>'
+        )
+        site.page(f"catalog/{c['slug']}/index.html", hub_page(c["title"], body, node))
+        live = c["start"] if c["mode"] == "synchronous" else None
+        site.expect(
+            {
+                "type": "course", "provider": "ma_ceu_hub", "course_id": c["id"], "title": c["title"],
+                "path": path, "format": "live" if live else "online", "hours": c["hours"], "price": c["price"],
+                "member_price": c["member_price"], "content_areas": {c["area"]: c["hours"]},
+                "approvals": c["approvals"],
+            }
+        )  # fmt: skip
+    # Odd pages: broken JSON-LD (no course read), a page without any structured data, lorem-ipsum junk.
+    broken = '{"@context": "https://schema.org", "@type": "Course", "name": "Broken JSON-LD", "offers": [ }'
+    site.page("catalog/broken-page/index.html", hub_page("Broken", "<main><h1>Broken</h1></main>", broken))
+    site.page("about.html", hub_page("About", f"<main><h1>About {HUB_NAME}</h1><p>{LOREM}</p></main>", None))
+    paths += ["/catalog/broken-page/", "/about.html"]
+    cards = "".join(f'<li><a href="{p}">{esc(c["title"])}</a></li>' for p, c in zip(paths, courses))
+    site.page("index.html", hub_page("Courses", f"<main><h1>All courses</h1><ul>{cards}</ul></main>", None))
+    urls = "".join(f"<url><loc>{p}</loc></url>" for p in paths)  # root-relative, like the demo mirror
+    site.page(
+        "sitemap.xml",
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n',
+    )
+    site.page("robots.txt", "User-agent: *\nDisallow:\nSitemap: /sitemap.xml\n")
+    return site
+
+
 README = """# {title} mirror — SYNTHETIC
 
 These pages are **synthetic**: generated by `data/mirrors/generate.py` (seeded, deterministic) in the
@@ -835,6 +946,15 @@ MIRRORS = {
         "Spanish titles, courses on both audience pages and twice on one, hours only in description prose, "
         "`/rls/store/cart/` disallowed by robots.txt.",
     ),
+    "ma_ceu_hub": dict(
+        title="MA CEU Hub",
+        site="a fictional CE provider (ma-ceu-hub.example) that publishes schema.org Course data as JSON-LD",
+        likeness="It stands for the providers without a dedicated spider: the framework's `structured` spider "
+        "crawls it through `/sitemap.xml`.",
+        odd="a page with broken JSON-LD, a page without structured data, an `@graph`-wrapped course, curly "
+        "quotes and `&amp;` in a title, a Spanish title, live (synchronous) courses, AAMA-, NHA- and "
+        "un-approved courses with member and single-course offers.",
+    ),
 }
 
 
@@ -842,7 +962,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE, help="directory to write the mirrors into")
     args = parser.parse_args(argv)
-    for name, build in (("aama", build_aama), ("relias", build_relias)):
+    for name, build in (("aama", build_aama), ("relias", build_relias), ("ma_ceu_hub", build_hub)):
         site = build(args.out)
         site.write(README.format(**MIRRORS[name]))
         courses = sum(1 for r in site.expected if r["type"] == "course")

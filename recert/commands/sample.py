@@ -1,7 +1,153 @@
-"""`recert` commands: sample (placeholder until its issue lands)."""
+"""`recert sample`: build the bundled sample catalog offline by crawling Recert's synthetic mirrors.
+
+Each provider's mirror (data/mirrors/<provider>/) is served on 127.0.0.1 and crawled by the real spider and
+pipeline chain, exactly as a live crawl would be, with every record marked ``source: sample``. Providers
+with a spider of their own use it; the others are crawled by the generic ``structured`` spider. The catalog
+is built in a private file next to the target and moved into place only when every crawl succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from recert.console import (
+    EXIT_BAD_INPUT,
+    CatalogOption,
+    catalog_path,
+    console,
+    err_console,
+    fail,
+    sample_notice,
+)
+
+MIRRORS = Path(__file__).resolve().parents[2] / "data" / "mirrors"
+#: Providers with their own spider (spider name = provider id = mirror directory).
+SPIDER_MIRRORS: tuple[str, ...] = ("ace", "aama", "relias")
+#: Providers crawled by the `structured` spider: provider id → start path on its mirror.
+STRUCTURED_MIRRORS: dict[str, str] = {"ma_ceu_hub": "/"}
+#: The mirrors are our own loopback servers: no politeness delays (robots.txt is still obeyed).
+LOOPBACK_SETTINGS: dict[str, Any] = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "RETRY_BACKOFF_BASE": 0,
+    "LOG_LEVEL": "ERROR",
+}
+
+
+def sample_command(
+    catalog: CatalogOption = None,
+    mirrors: Annotated[
+        Path | None,
+        typer.Option("--mirrors", help="Directory of provider mirrors (default: the bundled ones)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a catalog that holds live or imported records.")
+    ] = False,
+) -> None:
+    """Build the sample catalog offline by crawling the bundled synthetic mirrors (records: source sample).
+
+    Replaces an existing sample catalog; refuses to replace one with live or imported records unless --force.
+    """
+    target = catalog_path(catalog)
+    root = mirrors or MIRRORS
+    missing = [name for name in (*SPIDER_MIRRORS, *STRUCTURED_MIRRORS) if not (root / name).is_dir()]
+    if missing:
+        fail(f"no mirror for {', '.join(missing)} in {root}", EXIT_BAD_INPUT)
+    if target.exists() and not force:
+        _refuse_real_data(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".sample-", dir=target.parent) as workdir:
+        building = Path(workdir) / target.name
+        summaries = build_sample(building, root)
+        failed = [s for s in summaries if not s.ok]
+        if failed:
+            fail("; ".join(f"{s.provider} {s.status}: {s.reason}" for s in failed))
+        os.replace(building, target)
+    _report(target, summaries)
+
+
+def build_sample(catalog: Path, mirrors: Path, *, progress: bool = True) -> list[Any]:
+    """Serve every mirror on 127.0.0.1 and crawl it into ``catalog``; one CrawlSummary per provider."""
+    from spiders.run import crawl
+
+    with ExitStack() as stack:
+        names = (*SPIDER_MIRRORS, *STRUCTURED_MIRRORS)
+        urls = {name: stack.enter_context(_served(mirrors / name)) for name in names}
+        bar = stack.enter_context(_progress()) if progress else None
+        common: dict[str, Any] = {"catalog_path": catalog, "source": "sample", "settings": LOOPBACK_SETTINGS}
+        summaries = crawl(
+            SPIDER_MIRRORS, base_url={n: urls[n] for n in SPIDER_MIRRORS}, progress=bar, **common
+        )
+        for provider, start in STRUCTURED_MIRRORS.items():
+            kwargs = {"start_url": urls[provider] + start, "provider": provider}
+            summaries += crawl(["structured"], spider_kwargs=kwargs, progress=bar, **common)
+    return summaries
+
+
+@contextmanager
+def _served(directory: Path) -> Iterator[str]:
+    from spiders.mirror_server import MirrorServer
+
+    with MirrorServer(directory) as server:
+        yield server.url
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} pages · {task.fields[items]} items"),
+        TimeElapsedColumn(),
+        console=err_console,
+    )
+
+
+def _refuse_real_data(target: Path) -> None:
+    from catalog.queries import stats
+
+    try:
+        sources = stats(target)["sources"]
+    except Exception as exc:  # unreadable or foreign file: do not overwrite it silently
+        fail(
+            f"{target} exists and is not a readable catalog ({exc}); use --force to replace it",
+            EXIT_BAD_INPUT,
+        )
+    real = sources.get("live", 0) + sources.get("import", 0)
+    if real:
+        fail(
+            f"{target} holds {real} live or imported records; use another --catalog or --force to replace it",
+            EXIT_BAD_INPUT,
+        )
+
+
+def _report(target: Path, summaries: list[Any]) -> None:
+    from catalog.queries import stats
+
+    total = stats(target)
+    by_provider = {p["provider"]: p for p in total["providers"]}
+    for summary in summaries:
+        name = (
+            summary.stats.get("recert/provider") or summary.provider
+        )  # `structured` files under its provider
+        counts = by_provider.get(name, {})
+        console.print(
+            f"[bold]{name}[/]: {counts.get('courses', 0)} courses, {counts.get('offers', 0)} offers "
+            f"({summary.pages} pages, {summary.problem_count} field problems, {summary.seconds:.1f} s)"
+        )
+    console.print(f"Sample catalog {target}: {total['courses']} courses and {total['offers']} offers.")
+    sample_notice()
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `recert` app."""
+    app.command("sample")(sample_command)

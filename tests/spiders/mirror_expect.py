@@ -76,7 +76,8 @@ FAST = {  # politeness off on loopback: no delay, no throttle, no backoff
 
 def crawl_mirror(provider: str, *, source: str = "sample") -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Crawl ``data/mirrors/<provider>`` served on 127.0.0.1 with the real spider and pipelines (nothing
-    published); returns the scraped items and the crawler stats."""
+    published); returns the scraped items and the crawler stats. A mirror without a spider of its own
+    (ma_ceu_hub) is crawled by the ``structured`` spider from its start page."""
     import asyncio
     import concurrent.futures
 
@@ -88,7 +89,9 @@ def crawl_mirror(provider: str, *, source: str = "sample") -> tuple[list[dict[st
     from spiders.run import crawl_settings
 
     settings = crawl_settings({**FAST, "RECERT_SOURCE": source, "RECERT_DRY_RUN": True})
-    spidercls = SpiderLoader.from_settings(settings).load(provider)
+    loader = SpiderLoader.from_settings(settings)
+    structured = provider not in loader.list()
+    spidercls = loader.load("structured" if structured else provider)
     items: list[dict[str, Any]] = []
     stats: dict[str, Any] = {}
 
@@ -99,7 +102,8 @@ def crawl_mirror(provider: str, *, source: str = "sample") -> tuple[list[dict[st
         runner = AsyncCrawlerRunner(settings)
         crawler = runner.create_crawler(spidercls)
         crawler.signals.connect(on_item, signal=signals.item_scraped)
-        await runner.crawl(crawler, base_url=base_url)
+        kwargs = {"start_url": f"{base_url}/", "provider": provider} if structured else {"base_url": base_url}
+        await runner.crawl(crawler, **kwargs)
         stats.update(crawler.stats.get_stats())
 
     with MirrorServer(MIRRORS / provider) as server, concurrent.futures.ThreadPoolExecutor(1) as pool:
