@@ -158,7 +158,7 @@ def _print_progress(item: CredentialProgress) -> None:
     note = f" — {escape(fee.note)}" if fee.note and fee.unconfirmed else ""
     console.print(f"Fee: {escape(fee.what)} {amount}{due}{flag}{note}", soft_wrap=True)
     console.print(f"Late rule: {escape(item.late)}", soft_wrap=True)
-    unconfirmed = [name for name in item.rules.unconfirmed if not name.startswith("renewal_fee")]
+    unconfirmed = [name for name in item.rules.unconfirmed if "_fee" not in name]  # fees: on the fee line
     if unconfirmed:
         console.print(f"[yellow]⚠ unconfirmed values used: {', '.join(unconfirmed)}[/]", soft_wrap=True)
 

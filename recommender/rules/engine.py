@@ -42,6 +42,9 @@ FEE_PARAMS: tuple[str, ...] = (
     "renewal_fee_nonmember_usd",
     "reactivation_fee_usd",
     "late_fee_usd",
+    "exam_fee_usd",
+    "exam_fee_member_usd",
+    "exam_fee_nonmember_usd",
 )
 
 

@@ -46,7 +46,12 @@ def test_progress_json_for_the_example_profile() -> None:
     }
     assert cma["status"] == "on track"
     assert cma["fee_due"]["amount_usd"] == "125.00" and cma["fee_due"]["unconfirmed"] is True
-    assert {u["name"] for u in cma["unconfirmed"]} == {"renewal_fee_member_usd", "renewal_fee_nonmember_usd"}
+    assert {u["name"] for u in cma["unconfirmed"]} == {
+        "renewal_fee_member_usd",
+        "renewal_fee_nonmember_usd",
+        "exam_fee_member_usd",
+        "exam_fee_nonmember_usd",
+    }
     lines = {row["line"]: row["credentials"]["cma_aama"] for row in document["transcript"]}
     assert lines[4]["why_not"] == "duplicate" and lines[5]["why_not"] == "too_short"
     assert lines[6]["why_not"] == "outside_cycle" and lines[9]["gain"] == 15
