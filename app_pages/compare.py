@@ -1,5 +1,130 @@
-"""Compare cost per credit page."""
+"""Compare page: cost per credit by provider and area, when offers pay for themselves, price history."""
 
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
+from recert import ui
+
 st.title("Compare cost per credit")
+
+
+def cost_chart(bodies: list[str]) -> None:
+    body = st.selectbox(
+        "Credits of",
+        options=bodies,
+        index=bodies.index("AAMA") if "AAMA" in bodies else 0,
+        key="compare_body",
+    )
+    frame = ui.cost_per_credit_by_provider(body)
+    if frame.empty:
+        st.info(f"No priced course in the catalog carries {ui.md_escape(body)} credit.")
+        return
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("provider:N", title=None, axis=alt.Axis(labelAngle=0)),
+            xOffset="area:N",
+            y=alt.Y("median:Q", title=f"Median USD per {body} credit"),
+            color=alt.Color("area:N", title="Content area"),
+            tooltip=[
+                "provider",
+                "area",
+                alt.Tooltip("median:Q", title="median $ per credit", format="$.2f"),
+                alt.Tooltip("courses:Q", title="courses"),
+            ],
+        )
+    )
+    st.altair_chart(chart, key="compare_cost_chart")
+    st.caption("List prices; courses free to everyone count as $0. Memberships and subscriptions below.")
+
+
+def break_even_section() -> None:
+    st.header("Do subscriptions and memberships pay off?")
+    offers = ui.break_even()
+    if not offers:
+        st.info("The catalog lists no subscriptions, memberships or bundles.")
+        return
+    st.text("\n".join(offer.sentence for offer in offers))
+    table = pd.DataFrame(
+        [
+            {
+                "Offer": offer.offer,
+                "Provider": offer.provider,
+                "Kind": offer.kind,
+                "Price": float(offer.price),
+                "Courses it covers": offer.courses,
+                "Typical saving per course": ui.as_float(offer.typical_saving),
+                "Pays for itself after": offer.courses_to_break_even,
+            }
+            for offer in offers
+        ]
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="compare_break_even",
+        column_config={
+            "Price": st.column_config.NumberColumn("Price", format="$%.2f"),
+            "Typical saving per course": st.column_config.NumberColumn(
+                "Typical saving per course", format="$%.2f"
+            ),
+            "Pays for itself after": st.column_config.NumberColumn(
+                "Pays for itself after", format="%d courses"
+            ),
+        },
+    )
+
+
+def price_history_section() -> None:
+    st.header("A course's price over time")
+    options = ui.course_options()
+    key = st.selectbox(
+        "Course",
+        options=list(options),
+        format_func=options.__getitem__,
+        index=None,
+        placeholder="Pick a course…",
+        key="compare_history_course",
+    )
+    if key is None:
+        return
+    history = ui.course_price_history(key)
+    if history.empty:
+        st.info("No price has been recorded for this course.")
+        return
+    if len(history) == 1:
+        first = history.iloc[0]
+        st.text(f"One price seen so far: {ui.money(first['price'])} on {first['seen']:%Y-%m-%d}.")
+    else:
+        long = history.melt("seen", var_name="price of", value_name="USD").dropna()
+        chart = (
+            alt.Chart(long)
+            .mark_line(point=True, interpolate="step-after")
+            .encode(x=alt.X("seen:T", title=None), y=alt.Y("USD:Q"), color="price of:N")
+        )
+        st.altair_chart(chart, key="compare_history_chart")
+    st.dataframe(
+        history,
+        hide_index=True,
+        key="compare_history_table",
+        column_config={
+            "seen": st.column_config.DatetimeColumn("Seen", format="YYYY-MM-DD HH:mm"),
+            "price": st.column_config.NumberColumn("Price", format="$%.2f"),
+            "member price": st.column_config.NumberColumn("Member price", format="$%.2f"),
+        },
+    )
+
+
+def main() -> None:
+    bounds = ui.catalog_bounds()
+    cost_chart(bounds.bodies)
+    break_even_section()
+    price_history_section()
+
+
+with ui.page_guard("the comparison"):
+    main()

@@ -1,5 +1,252 @@
-"""Your cheapest plan page."""
+"""Plan page: limits, a button, the cheapest plan that meets every held credential — and why."""
 
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
+from recert import ui
+from recommender.planner.model import PlanResult
+from recommender.rules.profile import Profile
+
 st.title("Your cheapest plan")
+
+
+def limits_form(profile: Profile) -> ui.PlanLimits:
+    """Budget, hours, formats and providers; starts from the profile's own limits."""
+    choices = ui.catalog_choices()
+    limits = ui.profile_limits(profile)
+    left, middle, right = st.columns(3)
+    budget = left.number_input(
+        "Budget (USD, 0 = no limit)",
+        min_value=0.0,
+        step=10.0,
+        value=float(limits.budget or 0),
+        key="plan_budget",
+    )
+    max_hours = middle.number_input(
+        "Most hours of study (0 = no limit)",
+        min_value=0.0,
+        step=1.0,
+        value=float(limits.max_hours or 0),
+        key="plan_max_hours",
+    )
+    alternatives = right.number_input(
+        "Alternatives to show", min_value=0, max_value=3, value=2, step=1, key="plan_alternatives"
+    )
+    formats = left.multiselect(
+        "Formats (none chosen = any)",
+        options=choices.formats,
+        default=[f for f in limits.formats if f in choices.formats],
+        format_func=ui.format_label,
+        key="plan_formats",
+    )
+    avoid = middle.multiselect(
+        "Providers to avoid",
+        options=choices.providers,
+        default=[p for p in limits.avoid_providers if p in choices.providers],
+        key="plan_avoid",
+    )
+    inferred = right.checkbox(
+        "Count courses by their inferred content area",
+        value=limits.allow_inferred,
+        help="Some courses don't state their area; Recert can guess it. Your certifying body decides.",
+        key="plan_inferred",
+    )
+    return ui.PlanLimits(
+        budget=ui.decimal_or_none(budget),
+        max_hours=ui.decimal_or_none(max_hours),
+        formats=tuple(formats),
+        avoid_providers=tuple(avoid),
+        allow_inferred=bool(inferred),
+        alternatives=int(alternatives),
+    )
+
+
+def courses_table(result: PlanResult) -> pd.DataFrame:
+    rows = []
+    for course in result.courses:
+        rows.append(
+            {
+                "Course": ui.titled_link(course.url, course.title) or course.title,
+                "Provider": course.provider,
+                "Hours": float(course.hours),
+                "You pay": float(course.price_paid),
+                "How": ui.PAID_AS.get(course.paid_as, course.paid_as),
+                "Counts toward": ui.credit_summary(course.credits),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def show_courses(result: PlanResult) -> None:
+    st.subheader("Courses to take")
+    table = courses_table(result)
+    link = any(ui.safe_url(course.url) for course in result.courses)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        key="plan_courses",
+        column_config={
+            "Course": ui.link_column("Course") if link else st.column_config.TextColumn("Course"),
+            "Hours": st.column_config.NumberColumn("Hours", format="%.2f h"),
+            "You pay": st.column_config.NumberColumn("You pay", format="$%.2f"),
+        },
+    )
+    if result.offers:
+        st.subheader("Subscriptions and memberships to buy")
+        offers = pd.DataFrame(
+            [
+                {"Offer": o.name, "Provider": o.provider, "Kind": o.kind, "Price": float(o.price)}
+                for o in result.offers
+            ]
+        )
+        st.dataframe(
+            offers,
+            hide_index=True,
+            key="plan_offers",
+            column_config={"Price": st.column_config.NumberColumn("Price", format="$%.2f")},
+        )
+
+
+def show_totals(result: PlanResult) -> None:
+    columns = st.columns(2 + len(result.credentials))
+    columns[0].metric("Total cost", ui.money(result.total_cost))
+    columns[1].metric("Hours of study", ui.hours(result.total_hours))
+    for column, totals in zip(columns[2:], result.credentials, strict=False):
+        column.metric(totals.name, ui.per_credit(totals.cost_per_credit, ui.unit_word(totals.unit)))
+
+
+def coverage_chart(result: PlanResult, profile: Profile) -> None:
+    """Credit per area — earned already and from this plan — against each area's minimum."""
+    frame = ui.coverage_frame(result, profile)
+    if frame.empty:
+        return
+    st.subheader("Coverage per area")
+    for name, rows in frame.groupby("credential", sort=False):
+        base = alt.Chart(rows).encode(x=alt.X("area:N", title=None, axis=alt.Axis(labelAngle=0)))
+        bars = base.mark_bar().encode(
+            y=alt.Y("sum(counted):Q", title=f"{name}: credit counted"),
+            color=alt.Color(
+                "source:N",
+                title="From",
+                sort=["earned already", "this plan"],
+                scale=alt.Scale(range=["#9ecae1", "#3182bd"]),
+            ),
+            tooltip=["area", "source", alt.Tooltip("counted:Q", format=".2f")],
+        )
+        required = (
+            base.transform_filter("datum.required > 0")
+            .mark_tick(color="#d62728", thickness=3, size=60)
+            .encode(y="max(required):Q", tooltip=[alt.Tooltip("max(required):Q", title="required")])
+        )
+        st.altair_chart(bars + required, key=f"plan_coverage_{name}")
+    st.caption("Red marks: the minimum each area needs.")
+
+
+def show_alternatives(result: PlanResult) -> None:
+    """The other plans side by side, three to a row, each with what it changes."""
+    if not result.alternatives:
+        return
+    st.subheader("Alternatives")
+    for start in range(0, len(result.alternatives), 3):
+        row = result.alternatives[start : start + 3]
+        for column, alternative in zip(st.columns(3), row, strict=False):
+            box = column.container(border=True)
+            box.metric(
+                ui.alternative_label(alternative.name),
+                ui.money(alternative.total_cost),
+                f"{ui.money(alternative.total_cost - result.total_cost)} vs this plan",
+                delta_color="inverse",
+            )
+            box.text(f"{ui.hours(alternative.hours)} of study\n{alternative.changes}")
+
+
+def show_explanations(result: PlanResult) -> None:
+    savings, reasons = ui.split_explanations(result)
+    if savings:
+        st.subheader("What subscriptions and memberships save")
+        st.text("\n".join(f"• {line}" for line in savings))
+    if reasons:
+        st.subheader("Why this plan")
+        st.text("\n".join(f"• {line}" for line in reasons))
+    if result.notes:
+        with st.expander("Courses left out and other notes"):
+            st.text("\n".join(f"• {line}" for line in result.notes))
+
+
+def show_downloads(result: PlanResult) -> None:
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the plan (CSV)",
+        data=ui.plan_csv(result),
+        file_name="recert-plan.csv",
+        mime="text/csv",
+        key="plan_download_csv",
+    )
+    right.download_button(
+        "Download the plan (JSON)",
+        data=ui.plan_json(result),
+        file_name="recert-plan.json",
+        mime="application/json",
+        key="plan_download_json",
+    )
+
+
+def show_infeasible(result: PlanResult, limits: ui.PlanLimits) -> None:
+    st.error("No plan can meet your requirements with these limits.", icon="🚫")
+    st.subheader("Why not")
+    st.text("\n".join(f"• {reason.message}" for reason in result.reasons) or "• The solver found none.")
+    advice = ui.what_would_help(result, limits)
+    if advice:
+        st.subheader("What would make it possible")
+        st.text("\n".join(f"• {line}" for line in advice))
+
+
+def show_result(result: PlanResult, profile: Profile, limits: ui.PlanLimits) -> None:
+    if result.status == "infeasible":
+        show_infeasible(result, limits)
+        return
+    if result.status == "time_limit":
+        st.warning("The search hit its time limit: this plan is good but may not be the cheapest.")
+    else:
+        st.success(f"Cheapest plan found: {ui.money(result.total_cost)}.", icon="✅")
+    show_totals(result)
+    show_courses(result)
+    coverage_chart(result, profile)
+    show_alternatives(result)
+    show_explanations(result)
+    show_downloads(result)
+
+
+def main() -> None:
+    profile = ui.current_profile()
+    if profile is None or not profile.credentials:
+        st.info(
+            "First tell Recert which credentials you hold on **My credentials**, "
+            "or start from the example profile."
+        )
+        if st.button("Use the example profile", key="plan_use_example"):
+            ui.use_example_profile()
+            st.rerun()
+        return
+    st.caption("Planning for: " + ui.md_escape(ui.profile_summary(profile)))
+    limits = limits_form(profile)
+    asked = ui.plan_signature(limits)
+    if st.button("Make my plan", type="primary", key="plan_make"):
+        with st.spinner("Finding the cheapest plan…"):
+            st.session_state["plan_result"] = (asked, ui.make_plan(profile, limits))
+    made = st.session_state.get("plan_result")
+    if made is None:
+        return
+    signature, result = made
+    if signature != asked:
+        st.info("Your profile or limits changed: press **Make my plan** for a plan that reflects them.")
+        return
+    show_result(result, profile, limits)
+
+
+with ui.page_guard("the plan"):
+    main()

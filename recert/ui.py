@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -144,11 +144,6 @@ def cached(func: Callable[..., T]) -> Callable[..., T]:
     return st.cache_data(show_spinner=False, max_entries=128)(func)
 
 
-def cached_resource(func: Callable[..., T]) -> Callable[..., T]:
-    """``st.cache_resource`` for large immutable results (catalog snapshots), keyed the same way."""
-    return st.cache_resource(show_spinner=False, max_entries=4)(func)
-
-
 def sample_notice() -> None:
     """The visible sample-data notice (our own constant text, never scraped text)."""
     st.warning(SAMPLE_NOTICE, icon="⚠️")
@@ -199,16 +194,12 @@ def page_guard(what: str) -> Iterator[None]:
             return
         log.exception("app page failed: %s", what)
         st.error(
-            f"Sorry, {md_escape(what)} could not be shown ({md_escape(type(exc).__name__)}: "
-            f"{md_escape(str(exc)[:300])}). Try reloading the page; if it keeps happening, rebuild "
+            f"Sorry, {md_escape(what)} could not be shown. Reload the page; if it keeps happening, rebuild "
             "the catalog with `recert sample` or `recert crawl`.",
             icon="🚫",
         )
-
-
-def widget_value(key: str, default: Any = None) -> Any:
-    """The current value of the widget with ``key`` (or ``default`` before it is drawn)."""
-    return st.session_state.get(key, default)
+        with st.expander("Technical details"):
+            st.text(f"{type(exc).__name__}: {str(exc)[:500]}")
 
 
 # --- plans -----------------------------------------------------------------------------------------------
@@ -542,3 +533,538 @@ def _course_options(path: str, stamp: int) -> dict[tuple[str, str], str]:
 def course_options() -> dict[tuple[str, str], str]:
     """Every course key → "title — provider" (plain text), sorted by title."""
     return _course_options(*_published())
+
+
+# --- the catalog page ------------------------------------------------------------------------------------
+
+Facets = dict[str, dict[str, int]]
+TABLE_ROWS = 500  # rows drawn at once; the caption says when more match
+FACET_LABELS = {"format": format_label}
+
+
+def facet_label(facet: str, value: str) -> str:
+    """A facet value for people ("in_person" → "In person"; providers and bodies as they are)."""
+    label = FACET_LABELS.get(facet)
+    return label(value) if label else value
+
+
+@dataclass(frozen=True)
+class CatalogBounds:
+    """What the filters need to know about the whole catalog: size, dearest USD price, bodies."""
+
+    courses: int
+    max_price: float
+    bodies: list[str]
+
+
+@cached
+def _bounds(path: str, stamp: int) -> CatalogBounds:
+    from catalog.queries import CourseQuery, count, facets, search
+
+    everything = CourseQuery(limit=None)
+    dearest = search(path, CourseQuery(sort="price", descending=True, limit=1))
+    price = dearest["price"].iloc[0] if len(dearest) else None
+    bodies = sorted(facets(path, everything).get("body", {})) or ["AAMA"]
+    return CatalogBounds(count(path, everything), float(price or 0), bodies)
+
+
+def catalog_bounds() -> CatalogBounds:
+    return _bounds(*_published())
+
+
+def course_query(
+    *,
+    text: str = "",
+    providers: Iterable[str] = (),
+    areas: Iterable[str] = (),
+    bodies: Iterable[str] = (),
+    formats: Iterable[str] = (),
+    free_only: bool = False,
+    price: tuple[float, float] | None = None,
+    full_price: float = 0.0,
+    min_credits: float = 0.0,
+    body: str = "AAMA",
+    sort: str = "cost_per_credit",
+    descending: bool = False,
+) -> Any:
+    """The ``CourseQuery`` the filters describe; a price range covering everything filters nothing."""
+    from catalog.queries import CourseQuery
+
+    low, high = price if price is not None else (0.0, full_price)
+    return CourseQuery(
+        providers=tuple(providers),
+        areas=tuple(areas),
+        bodies=tuple(bodies),
+        formats=tuple(formats),
+        min_price=Decimal(str(low)) if low > 0 and not free_only else None,
+        max_price=Decimal(str(high)) if high < full_price and not free_only else None,
+        min_credits=Decimal(str(min_credits)) if min_credits else None,
+        credits_body=body if min_credits else None,
+        free_only=free_only,
+        text=text.strip() or None,
+        sort=sort,
+        body=body,
+        descending=descending,
+        limit=TABLE_ROWS,
+    )
+
+
+@cached
+def _facets(path: str, stamp: int, query: Any) -> Facets:
+    from catalog.queries import facets
+
+    return facets(path, query)
+
+
+def catalog_facets(query: Any) -> Facets:
+    """Facet value → count of courses matching ``query``."""
+    return _facets(*_published(), query)
+
+
+@cached
+def _count(path: str, stamp: int, query: Any) -> int:
+    from catalog.queries import count
+
+    return count(path, query)
+
+
+def catalog_count(query: Any) -> int:
+    """How many courses match ``query`` (all of them, not only the rows drawn)."""
+    return _count(*_published(), query)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _duplicates(path: str, stamp: int) -> dict[tuple[str, str], int]:
+    from recommender.ml.duplicates import duplicate_groups
+
+    groups = duplicate_groups(_snapshot(path, stamp).courses)
+    return {key: number for number, group in enumerate(groups, start=1) for key in group}
+
+
+def _approvals_text(record: str) -> str:
+    import json
+
+    approvals = json.loads(record).get("approvals") or []
+    return " · ".join(f"{a['body']} {amount(Decimal(str(a['credits'])))}" for a in approvals) or "—"
+
+
+def _areas_text(areas: Any, key: tuple[str, str], inferred: Any) -> str:
+    stated = [str(area) for area in (areas if areas is not None else [])]
+    if stated:
+        return ", ".join(stated)
+    guess = inferred.get(key)
+    return f"{guess.area} (inferred {guess.probability:.0%})" if guess is not None else "—"
+
+
+def as_float(value: Any) -> float | None:
+    """A Decimal (or missing value) as a float for charts and grid columns; rounding is only for display."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
+@cached
+def _table(path: str, stamp: int, query: Any) -> pd.DataFrame:
+    from catalog.queries import search
+
+    found = search(path, query)
+    inferred = _snapshot(path, stamp).inferred_areas
+    groups = _duplicates(path, stamp)
+    rows = []
+    for course in found.itertuples(index=False):
+        key = (course.provider, course.course_id)
+        rows.append(
+            {
+                "Title": titled_link(course.url, course.title),
+                "Provider": course.provider,
+                "Format": format_label(course.format),
+                "Price": as_float(course.price),
+                "Member price": as_float(course.member_price),
+                "Hours": as_float(course.hours),
+                "Credits": _approvals_text(course.record),
+                f"{query.body} credits": as_float(course.credits),
+                "$ per credit": as_float(course.cost_per_credit),
+                "Area": _areas_text(course.areas, key, inferred),
+                "Same course as": f"group {groups[key]}" if key in groups else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def catalog_table(query: Any) -> pd.DataFrame:
+    """The rows of the catalog table for ``query``: plain values, money and hours as numbers."""
+    return _table(*_published(), query)
+
+
+def link_column(label: str) -> Any:
+    """A link column that shows each row's title (carried in the URL fragment, see ``titled_link``)."""
+    return st.column_config.LinkColumn(label, display_text=LINK_TITLE_PATTERN, validate=r"^https?://")
+
+
+def catalog_columns(body: str) -> dict[str, Any]:
+    """Column formats for the catalog table: linked titles, dollars, hours."""
+    money_column = st.column_config.NumberColumn
+    return {
+        "Title": link_column("Title"),
+        "Price": money_column("Price", format="$%.2f"),
+        "Member price": money_column("Member price", format="$%.2f"),
+        "Hours": money_column("Hours", format="%g h"),
+        f"{body} credits": money_column(f"{body} credits", format="%g"),
+        "$ per credit": money_column(f"$ per {body} credit", format="$%.2f"),
+        "Credits": st.column_config.TextColumn("Credits by body"),
+        "Area": st.column_config.TextColumn("Area", help="“inferred” = guessed by Recert, not stated"),
+    }
+
+
+def duplicate_groups_table(query: Any) -> pd.DataFrame:
+    """Courses of the shown rows that several providers sell, grouped, cheapest first."""
+    path, stamp = _published()
+    groups = _duplicates(path, stamp)
+    shown = _table(path, stamp, query)
+    wanted = {int(g.split()[1]) for g in shown["Same course as"] if g} if len(shown) else set()
+    if not wanted:
+        return pd.DataFrame()
+    rows = [
+        {
+            "Group": number,
+            "Title": course.title,
+            "Provider": course.provider,
+            "Price": as_float(course.price),
+        }
+        for course in _snapshot(path, stamp).courses
+        if (number := groups.get(course.key)) in wanted
+    ]
+    return pd.DataFrame(rows).sort_values(["Group", "Price"], na_position="last")
+
+
+# --- the plan page ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanLimits:
+    """The Plan page's limits: ``budget`` USD and ``max_hours`` contact hours (None = no limit)."""
+
+    budget: Decimal | None = None
+    max_hours: Decimal | None = None
+    formats: tuple[str, ...] = ()
+    avoid_providers: tuple[str, ...] = ()
+    allow_inferred: bool = False
+    alternatives: int = 2
+
+
+def profile_limits(profile: Any) -> PlanLimits:
+    """The limits the profile file states, as the Plan page's starting values."""
+    limits = profile.limits
+    return PlanLimits(
+        budget=limits.budget,
+        max_hours=limits.max_hours,
+        formats=tuple(limits.formats),
+        avoid_providers=tuple(limits.avoid_providers),
+        allow_inferred=bool(profile.allow_inferred_areas),
+    )
+
+
+@dataclass(frozen=True)
+class Choices:
+    formats: list[str]
+    providers: list[str]
+
+
+def catalog_choices() -> Choices:
+    """The formats and providers the catalog has (for the plan limits)."""
+    facets = catalog_facets(course_query())
+    return Choices(sorted(facets.get("format", {})), sorted(facets.get("provider", {})))
+
+
+def profile_summary(profile: Any) -> str:
+    """ "CMA (AAMA), cycle ends 2028-06-30" for each held credential (plain text)."""
+    parts = []
+    for held in profile.credentials:
+        end = f", cycle ends {held.cycle_end.isoformat()}" if held.cycle_end else ""
+        parts.append(f"{held.rules.name}{end}")
+    return "; ".join(parts) or "no credentials yet"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _interest_scores(path: str, stamp: int, interests: str) -> dict[tuple[str, str], float]:
+    from recommender.ml.ranking import InterestRanker
+
+    return InterestRanker(list(_snapshot(path, stamp).courses)).scores(interests)
+
+
+def make_plan(profile: Any, limits: PlanLimits) -> Any:
+    """The planner's ``PlanResult`` for ``profile`` under the page's ``limits``, over the whole catalog.
+
+    Same inputs as `recert plan`: the catalog snapshot, its inferred areas and the interest scores.
+    """
+    from dataclasses import replace
+
+    from recommender.planner.api import plan
+    from recommender.rules.profile import Limits
+
+    profile = replace(
+        profile,
+        limits=Limits(limits.budget, limits.max_hours, limits.formats, limits.avoid_providers),
+        allow_inferred_areas=limits.allow_inferred,
+    )
+    path, stamp = _published()
+    snap = _snapshot(path, stamp)
+    scores = _interest_scores(path, stamp, profile.interests) if profile.interests else {}
+    return plan(
+        list(snap.courses),
+        list(snap.offers),
+        profile,
+        interest_scores=scores,
+        inferred_areas={key: guess.area for key, guess in snap.inferred_areas.items()},
+        alternatives=limits.alternatives,
+    )
+
+
+def coverage_frame(result: Any, profile: Any) -> pd.DataFrame:
+    """Per credential and area: credit counted before and from the plan, and the minimum required."""
+    from recommender.rules.engine import count
+
+    held = {h.id: h for h in profile.credentials}
+    rows = []
+    for totals in result.credentials:
+        credential = held.get(totals.credential_id)
+        if credential is None:
+            continue
+        rule = credential.rules.counting
+        before = count(rule, credential.standing).areas
+        for area, counted in totals.counted_areas.items():
+            earlier = min(before.get(area, Decimal(0)), counted)
+            required = rule.area_minimums.get(area, rule.total_required if not rule.has_areas else 0)
+            for source, value in (("earned already", earlier), ("this plan", counted - earlier)):
+                rows.append(
+                    {
+                        "credential": totals.name,
+                        "area": area,
+                        "source": source,
+                        "counted": float(value),
+                        "required": float(required),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def split_explanations(result: Any) -> tuple[list[str], list[str]]:
+    """(what each subscription or membership saves, every other explanation)."""
+    savings = [line for line in result.explanations if " saves $" in line]
+    return savings, [line for line in result.explanations if line not in savings]
+
+
+def plan_json(result: Any) -> str:
+    """The plan exactly as `recert plan --format json` prints it."""
+    import json
+
+    from recert.commands.plan import result_json
+
+    return json.dumps(result_json(result), indent=2)
+
+
+def plan_csv(result: Any) -> str:
+    """One row per course and offer: what to buy, what it costs (USD) and what it gives."""
+    rows = [
+        {
+            "type": "course",
+            "provider": course.provider,
+            "id": course.course_id,
+            "title": course.title,
+            "price_paid": course.price_paid,
+            "paid_as": course.paid_as,
+            "hours": course.hours,
+            "credits": credit_summary(course.credits),
+            "url": course.url,
+        }
+        for course in result.courses
+    ] + [
+        {
+            "type": offer.kind,
+            "provider": offer.provider,
+            "id": offer.offer_id,
+            "title": offer.name,
+            "price_paid": offer.price,
+            "paid_as": "list",
+        }
+        for offer in result.offers
+    ]
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+def what_would_help(result: Any, limits: PlanLimits) -> list[str]:
+    """Plain advice for an impossible plan: the change to the limits (or catalog) that would allow one."""
+    advice = []
+    for reason in result.reasons:
+        if reason.requirement == "budget":
+            advice.append(f"Raise your budget to at least {money(reason.needed)}.")
+        elif reason.requirement == "max_hours":
+            advice.append(f"Allow at least {hours(reason.needed)} of study.")
+    if advice:
+        return advice
+    if limits.formats:
+        advice.append("Accept more course formats (you allow only " + ", ".join(limits.formats) + ").")
+    if limits.avoid_providers:
+        advice.append("Stop avoiding " + ", ".join(limits.avoid_providers) + ".")
+    if not limits.allow_inferred:
+        advice.append("Count courses by their inferred content area (if your certifying body accepts it).")
+    if limits.budget is not None or limits.max_hours is not None:
+        advice.append("Raise the budget or the hours limit.")
+    advice.append("Add providers to the catalog with `recert crawl`: it may not hold enough courses.")
+    return advice
+
+
+def plan_signature(limits: PlanLimits) -> str:
+    """Identifies what a plan was made for (profile, transcript, limits), to spot a stale plan."""
+    import json
+
+    return json.dumps([profile_raw(), transcript_text(), repr(limits)], sort_keys=True, default=str)
+
+
+# --- the compare page -------------------------------------------------------------------------------------
+
+
+@cached
+def _cost_per_credit(path: str, stamp: int, body: str) -> pd.DataFrame:
+    from catalog.queries import CourseQuery, search
+
+    found = search(path, CourseQuery(body=body, limit=None))
+    found = found[found["cost_per_credit"].notna()]
+    rows = [
+        {"provider": row.provider, "area": str(area), "cost_per_credit": float(row.cost_per_credit)}
+        for row in found.itertuples(index=False)
+        for area in (list(row.areas) or ["unstated"])
+    ]
+    if not rows:
+        return pd.DataFrame(columns=["provider", "area", "median", "courses"])
+    frame = pd.DataFrame(rows).groupby(["provider", "area"], as_index=False)["cost_per_credit"]
+    return frame.agg(median="median", courses="count")
+
+
+def cost_per_credit_by_provider(body: str) -> pd.DataFrame:
+    """Median list price per ``body`` credit (USD) of each provider's courses, per content area."""
+    return _cost_per_credit(*_published(), body)
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """When a subscription, membership or bundle pays for itself (money in USD)."""
+
+    provider: str
+    offer: str
+    kind: str
+    price: Decimal
+    courses: int
+    typical_saving: Decimal | None
+    courses_to_break_even: int | None
+
+    @property
+    def sentence(self) -> str:
+        if self.courses_to_break_even is None:
+            return f"The {self.offer} ({money(self.price)}) saves nothing on the courses in the catalog."
+        n = self.courses_to_break_even
+        return (
+            f"The {self.offer} ({money(self.price)}) pays for itself after {n} course{'s' if n != 1 else ''} "
+            f"(it saves about {money(self.typical_saving)} per course, on {self.courses} course"
+            f"{'s' if self.courses != 1 else ''})."
+        )
+
+
+def _member_priced(offer: Any, course: Any) -> bool:
+    """Whether ``offer`` is a membership of the course's provider that unlocks its member price."""
+    same_provider = course.provider == offer.provider
+    return offer.kind == "membership" and same_provider and course.member_price is not None
+
+
+def _savings(offer: Any, courses: Iterable[Any]) -> list[Decimal]:
+    """What ``offer`` saves on each course it covers, against the course's list price (USD)."""
+    savings = []
+    for course in courses:
+        if course.price is None or course.currency != offer.currency:
+            continue
+        if offer.offer_id in course.included_in:
+            savings.append(course.price)
+        elif _member_priced(offer, course):
+            savings.append(course.price - course.member_price)
+    return [saving for saving in savings if saving > 0]
+
+
+def break_even() -> list[BreakEven]:
+    """Every offer in the catalog with its median saving per course and the courses it takes to pay off."""
+    import math
+    from statistics import median
+
+    snap = snapshot()
+    result = []
+    for offer in snap.offers:
+        savings = _savings(offer, snap.courses)
+        typical = Decimal(str(median(savings))) if savings else None
+        needed = math.ceil(offer.price / typical) if typical else None
+        result.append(
+            BreakEven(offer.provider, offer.name, offer.kind, offer.price, len(savings), typical, needed)
+        )
+    return result
+
+
+@cached
+def _price_history(path: str, stamp: int, provider: str, course_id: str) -> pd.DataFrame:
+    from catalog.queries import price_history
+
+    history = price_history(path, provider, course_id)
+    return pd.DataFrame(
+        {
+            "seen": pd.to_datetime(history["seen_at"], utc=True),
+            "price": [as_float(v) for v in history["price"]],
+            "member price": [as_float(v) for v in history["member_price"]],
+        }
+    )
+
+
+def course_price_history(key: tuple[str, str]) -> pd.DataFrame:
+    """Every price observed for the course ``key`` (USD), oldest first."""
+    return _price_history(*_published(), *key)
+
+
+# --- the about page ----------------------------------------------------------------------------------------
+
+
+@cached
+def _stats(path: str, stamp: int) -> dict[str, Any]:
+    from catalog.queries import stats
+
+    return stats(path)
+
+
+def catalog_stats() -> dict[str, Any]:
+    """Counts per provider and source, and each provider's last run (see ``catalog.queries.stats``)."""
+    return _stats(*_published())
+
+
+def when(iso: str | None) -> str:
+    """An ISO timestamp for people: "2026-11-26 18:24 UTC"; "never" when missing."""
+    if not iso:
+        return "never"
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(iso)
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment.tzinfo else moment.strftime("%Y-%m-%d %H:%M")
+
+
+def providers_table(stats: dict[str, Any]) -> pd.DataFrame:
+    """One row per provider: courses, offers, where they came from, the last crawl and its outcome."""
+    rows = []
+    for item in stats["providers"]:
+        run = item.get("last_run") or {}
+        rows.append(
+            {
+                "Provider": item["provider"],
+                "Courses": item["courses"],
+                "Offers": item["offers"],
+                "Sample": item["sources"]["sample"],
+                "Live": item["sources"]["live"],
+                "Imported": item["sources"]["import"],
+                "Last crawl": when(run.get("finished") or run.get("started")),
+                "Outcome": run.get("status", "—"),
+                "Items": run.get("items"),
+                "Note": run.get("note") or "",
+            }
+        )
+    return pd.DataFrame(rows)

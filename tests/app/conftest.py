@@ -43,8 +43,15 @@ def sample_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
-def catalog(sample_catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of the sample catalog that the app under test reads via $RECERT_CATALOG."""
+def catalog(sample_catalog: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The session's sample catalog, read (never written) by the app under test via $RECERT_CATALOG."""
+    monkeypatch.setenv("RECERT_CATALOG", str(sample_catalog))
+    return sample_catalog
+
+
+@pytest.fixture()
+def private_catalog(sample_catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample catalog this test may change; the app reads it via $RECERT_CATALOG."""
     path = tmp_path / "catalog.duckdb"
     shutil.copy(sample_catalog, path)
     monkeypatch.setenv("RECERT_CATALOG", str(path))
@@ -54,19 +61,21 @@ def catalog(sample_catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 OpenPage = Callable[[str], AppTest]
 
 
+def run_page(name: str) -> AppTest:
+    """Run app.py in AppTest on app_pages/<name>.py; fails on any uncaught exception."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT)
+    if name != "catalog":
+        at.switch_page(f"app_pages/{name}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 @pytest.fixture()
 def open_page(catalog: Path, monkeypatch: pytest.MonkeyPatch) -> OpenPage:
-    """Run app.py in AppTest, switch to app_pages/<name>.py and run it; fails on any exception."""
+    """``open_page("plan")`` → the AppTest of that page over the sample catalog."""
     monkeypatch.chdir(ROOT)
-
-    def run(name: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT).run()
-        if name != "catalog":
-            at.switch_page(f"app_pages/{name}.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return run
+    return run_page
 
 
 # --- browser ----------------------------------------------------------------------------------------------
