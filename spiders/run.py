@@ -180,11 +180,12 @@ async def _crawl_one(
 def _summary(name: str, stats: dict[str, Any], counter: _Counter, seconds: float) -> CrawlSummary:
     status = stats.get("recert/status") or FAILED
     reason = stats.get("recert/reason") or f"the crawl ended without a result ({stats.get('finish_reason')})"
-    errors = sum(
-        v
-        for k, v in stats.items()
-        if k.startswith(("spider_exceptions/", "downloader/exception_type_count/"))
-    ) + stats.get("retry/max_reached", 0)
+    # Requests that ended in an error: retries given up, callback exceptions, HTTP errors not retried.
+    errors = (
+        stats.get("retry/max_reached", 0)
+        + stats.get("spider_exceptions/count", 0)
+        + stats.get("httperror/response_ignored_count", 0)
+    )
     return CrawlSummary(
         provider=name,
         status=status,

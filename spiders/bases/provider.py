@@ -55,6 +55,8 @@ class ProviderSpider(scrapy.Spider):
     unit_hours: ClassVar[Mapping[str, Decimal]] = {}
     #: The unit each approving body counts credit in (for converting contact hours to its credits).
     body_units: ClassVar[Mapping[str, str]] = {"AAMA": "aama_ceu", "NHA": "nha_credit", "IACET": "iacet_ceu"}
+    #: Bodies whose approvals carry a content-area split (AAMA's administrative/clinical/general).
+    category_bodies: ClassVar[tuple[str, ...]] = ("AAMA",)
     #: Field values applied to every item that lacks them (by ProviderAttributesPipeline).
     item_attributes: ClassVar[Mapping[str, Any]] = {}
 
@@ -152,7 +154,7 @@ class ProviderSpider(scrapy.Spider):
                 add_problem(item, "approvals", f"the unit of {body} credit is not declared for {self.name}")
                 continue
             approval: dict[str, Any] = {"body": body, "credits": _exact(hours / per_credit)}
-            if area_hours:
+            if area_hours and body in self.category_bodies:
                 approval["categories"] = {a: _exact(h / per_credit) for a, h in area_hours.items()}
             result.append(approval)
         if result:

@@ -63,10 +63,11 @@ def parse_bodies(text: str | None) -> tuple[BodyClaim, ...]:
         raise Unparseable("no approving body given")
     claims: dict[str, str] = {}
     for clause in _CLAUSE_RE.split(raw):
-        status = _status(clause)
+        verbs = _verbs(clause)
         for match in _NAME_RE.finditer(clause):
             name = match.group(0)
             body = BODY_NAMES.get(name.lower(), name.upper())
+            status = _status(verbs, match.start(), match.end())
             if claims.get(body) != APPROVED:
                 claims[body] = status
     if not claims:
@@ -74,10 +75,23 @@ def parse_bodies(text: str | None) -> tuple[BodyClaim, ...]:
     return tuple(BodyClaim(body, status) for body, status in claims.items())
 
 
-def _status(clause: str) -> str:
-    accepted, approved = _ACCEPTED_RE.search(clause), _APPROVED_RE.search(clause)
-    if accepted and (not approved or accepted.start() < approved.start()):
-        return ACCEPTED
-    if approved:
-        return APPROVED
-    return UNSTATED
+def _verbs(clause: str) -> list[tuple[int, str]]:
+    found = [(m.start(), ACCEPTED) for m in _ACCEPTED_RE.finditer(clause)]
+    found += [
+        (m.start(), APPROVED) for m in _APPROVED_RE.finditer(clause) if not _inside_name(clause, m.start())
+    ]
+    return sorted(found)
+
+
+def _inside_name(clause: str, position: int) -> bool:
+    """ "Accreditation" in "Accreditation Council for …" is part of a name, not a claim."""
+    return any(m.start() <= position < m.end() for m in _NAME_RE.finditer(clause))
+
+
+def _status(verbs: list[tuple[int, str]], start: int, end: int) -> str:
+    """The claim nearest before the name ("approved by AAMA"), else the first after it ("AAMA-approved")."""
+    before = [status for position, status in verbs if position < start]
+    if before:
+        return before[-1]
+    after = [status for position, status in verbs if position >= end]
+    return after[0] if after else UNSTATED

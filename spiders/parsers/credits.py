@@ -143,7 +143,9 @@ def _credits(
 ) -> Credits:
     if amount <= 0:
         raise Unparseable(f"credits must be more than 0 in {raw!r}")
-    if hours is None and unit in known:
+    if hours is None and unit == "minute":
+        hours = amount / Decimal(60)
+    elif hours is None and unit in known:
         hours = amount * known[unit]
     if hours is not None and hours != hours.quantize(HOUR_PRECISION):
         hours = hours.quantize(HOUR_PRECISION)

@@ -44,7 +44,7 @@ _INCLUDED_RE = re.compile(
     r"|members? only|\bsubscribers? only",
     re.IGNORECASE,
 )
-_NON_MEMBER_RE = re.compile(r"non[-\s]?members?|list price|regular price|general public|public\b", re.I)
+_NON_MEMBER_RE = re.compile(r"non[-\s]?members?|general public|\bpublic\b", re.I)
 _MEMBER_RE = re.compile(r"\bmembers?\b|member price", re.I)
 _NOW_RE = re.compile(r"\b(?:now|sale|special|today|current|your price|discounted)\b", re.I)
 _WAS_RE = re.compile(r"\b(?:was|reg\.?|regular|originally|list|retail|compare at)\b", re.I)
@@ -58,6 +58,7 @@ _NOT_PRICE_RE = re.compile(
 class _Amount:
     value: Decimal
     currency: str | None
+    marked: bool  # printed with a currency sign or code ("$" alone names no particular currency)
     before: str
     after: str
     free: bool
@@ -93,13 +94,14 @@ def _amounts(raw: str) -> list[_Amount]:
         end = matches[index + 1].start() if index + 1 < len(matches) else len(raw)
         before, after = raw[start : match.start()], raw[match.end() : end]
         if match.group("free"):
-            found.append(_Amount(Decimal(0), None, before, after, True))
+            found.append(_Amount(Decimal(0), None, False, before, after, True))
             continue
         pre, post = match.group("pre"), match.group("post")
-        found.append(_Amount(_value(match.group("num")), _currency(pre or post), before, after, False))
-    if any(a.currency or a.free for a in found):
+        mark = pre or post
+        found.append(_Amount(_value(match.group("num")), _currency(mark), bool(mark), before, after, False))
+    if any(a.marked or a.free for a in found):
         # Bare numbers next to priced ones are years, counts or hours ("2026", "26 courses"), not money.
-        found = [a for a in found if a.currency or a.free]
+        found = [a for a in found if a.marked or a.free]
     return found
 
 
@@ -121,7 +123,12 @@ def _currency(mark: str | None) -> str | None:
     return _SYMBOLS.get(mark, _SYMBOLS.get(upper))
 
 
-_AFTER_LABEL_RE = re.compile(r"^\s*\(?\s*(?:for|to|per)?\s*(?:[A-Z]{2,5}\s+)?(?:non[-\s]?)?members?\b", re.I)
+_AFTER_LABEL_RE = re.compile(
+    r"^\s*(?:(?:for|to|per)\s+(?:[A-Z]{2,5}\s+)?(?:non[-\s]?)?members?\b"  # "$895 for AMT members"
+    r"|\(\s*(?:for\s+)?(?:non[-\s]?)?members?\s*(?:only)?\s*\)"  # "$10 (members)"
+    r"|(?:non[-\s]?)?members?\b(?!\s*:))",  # "$15 non-members", not "$15 / Members: $10"
+    re.I,
+)
 
 
 def _label(amount: _Amount) -> str | None:
