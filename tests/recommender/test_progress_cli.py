@@ -181,3 +181,16 @@ def test_check_without_a_catalog_is_one_line(tmp_path: Path) -> None:
     )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_check_reads_a_real_catalog_and_shows_the_sample_notice(tmp_path: Path) -> None:
+    from catalog.load import load_files
+
+    catalog = tmp_path / "catalog.duckdb"
+    load_files(catalog, [_catalog_file(tmp_path)])
+    result = _run(
+        "check", "ekg-1", "--profile", _two_credentials(tmp_path), "--catalog", catalog, "--on", "2026-01-10"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "CMA (AAMA): counts +2 points" in result.stdout
+    assert "Sample data" in result.stderr
