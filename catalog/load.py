@@ -86,6 +86,7 @@ def load_files(
     files: Iterable[str | os.PathLike[str]],
     *,
     default_source: str = "import",
+    run_kind: str = "load",
     progress: ProgressCallback | None = None,
 ) -> LoadResult:
     """Load JSON Lines (.jsonl/.ndjson) or CSV (.csv) files into the catalog at ``path``, all or nothing.
@@ -107,7 +108,7 @@ def load_files(
     if errors:
         raise LoadError(errors)
     note = "files: " + ", ".join(names)
-    return _publish(path, batch, kind="load", provider=None, note=note, started=started, progress=progress)
+    return _publish(path, batch, kind=run_kind, provider=None, note=note, started=started, progress=progress)
 
 
 def load_records(
@@ -276,6 +277,7 @@ def _publish(
             status="ok",
             note=note,
             counts=(result.inserted, result.updated, result.unchanged, result.price_changes),
+            providers=sorted(batch.providers),
             run_id=run_id,
         )
         con.execute("COMMIT")
@@ -306,13 +308,15 @@ def _insert_run(
     status: str,
     note: str | None,
     counts: tuple[int, int, int, int],
+    providers: list[str] | None = None,
     run_id: int | None = None,
 ) -> int:
     run_id = run_id if run_id is not None else _next_run_id(con)
     con.execute(
         "INSERT INTO run (run_id, kind, provider, started, finished, items, errors, status, note,"
-        " inserted, updated, unchanged, price_changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [run_id, kind, provider, started, finished, items, errors, status, note, *counts],
+        " inserted, updated, unchanged, price_changes, providers)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, kind, provider, started, finished, items, errors, status, note, *counts, providers or []],
     )
     return run_id
 

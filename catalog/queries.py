@@ -3,7 +3,8 @@
 Money comes back as ``Decimal`` in the course's own currency; price filters and price sorts compare only
 USD prices as dollars (other currencies are left out of price filters and sorted after USD).
 ``cost_per_credit`` is the list price divided by the credits one approving body (default AAMA) grants,
-in currency per that body's unit (e.g. USD per AAMA CEU).
+in currency per that body's unit (e.g. USD per AAMA CEU). Courses with no value for the sort key (no
+price, no approval from the body) come last in either direction.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from catalog.db import read_connection, schema_version
 from catalog.records import Course, Offer, parse_record
+
+if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas() only when a DataFrame is built
+    import pandas as pd
 
 SORTS: tuple[str, ...] = ("cost_per_credit", "price", "credits", "title")
 FACETS: tuple[str, ...] = ("provider", "area", "body", "format", "kind", "source")
@@ -165,9 +168,9 @@ def _where(query: CourseQuery) -> tuple[str, dict[str, Any]]:
 def _order(query: CourseQuery) -> str:
     direction = "DESC" if query.descending else "ASC"
     primary = {
-        "cost_per_credit": f"c.currency <> 'USD', cc.cost_per_credit {direction} NULLS LAST",
-        "price": f"c.currency <> 'USD', c.price {direction} NULLS LAST",
-        "credits": f"cc.credits {direction} NULLS LAST, c.hours {direction}",
+        "cost_per_credit": f"cc.cost_per_credit IS NULL, c.currency <> 'USD', cc.cost_per_credit {direction}",
+        "price": f"c.price IS NULL, c.currency <> 'USD', c.price {direction}",
+        "credits": f"cc.credits IS NULL, cc.credits {direction}, c.hours {direction}",
         "title": f"lower(c.title) {direction}",
     }[query.sort]
     return f" ORDER BY {primary}, lower(c.title), c.provider, c.course_id"
@@ -286,19 +289,17 @@ def _run(row: tuple[Any, ...]) -> Run:
     return Run(*row)
 
 
-_RUN_SELECT = (
-    "SELECT run_id, kind, provider, started, finished, items, errors, status, note,"
-    " inserted, updated, unchanged, price_changes"
-)
+_RUN_SELECT = "SELECT * EXCLUDE (providers)"  # the columns of Run, in order
 
 
 def last_good_run(path: Path, provider: str | None) -> Run | None:
-    """The latest run with status "ok" for ``provider`` (None: runs that spanned several providers)."""
+    """The latest run with status "ok" that was for ``provider`` or loaded its records."""
     with read_connection(path) as con:
         rows = con.execute(
-            _RUN_SELECT + " FROM run WHERE status = 'ok' AND provider IS NOT DISTINCT FROM ?"
+            _RUN_SELECT + " FROM run WHERE status = 'ok' AND (provider IS NOT DISTINCT FROM $provider"
+            " OR list_contains(coalesce(providers, []), $provider))"
             " ORDER BY started DESC, run_id DESC LIMIT 1",
-            [provider],
+            {"provider": provider},
         ).fetchall()
     return _run(rows[0]) if rows else None
 
@@ -346,7 +347,13 @@ def stats(path: Path) -> dict[str, Any]:
             "SELECT provider, courses, offers, sample, live, import, last_seen"
             " FROM provider_summary ORDER BY provider"
         ).fetchall()
-        last_runs = {row[2]: _run(row) for row in con.execute(_RUN_SELECT + " FROM last_run").fetchall()}
+        last_runs = {
+            row[0]: _run(row[1:])
+            for row in con.execute("SELECT * EXCLUDE (providers) FROM last_run").fetchall()
+        }
+        newest_rows = con.execute(
+            _RUN_SELECT + " FROM run ORDER BY started DESC, run_id DESC LIMIT 1"
+        ).fetchall()
         version = schema_version(con)
     providers = []
     for provider, courses, offers, sample, live, imported, last_seen in summary:
@@ -361,8 +368,7 @@ def stats(path: Path) -> dict[str, Any]:
                 "last_run": _run_dict(run),
             }
         )
-    every_run = [run for run in last_runs.values()]
-    newest = max(every_run, key=lambda r: (r.started, r.run_id), default=None)
+    newest = _run(newest_rows[0]) if newest_rows else None
     return {
         "catalog": str(path),
         "schema_version": version,

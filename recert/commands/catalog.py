@@ -8,17 +8,13 @@ import sys
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from catalog import queries
-from catalog.db import CatalogBusy, CatalogMissing
-from catalog.load import LoadError, LoadResult, load_files
 from catalog.records import SOURCES
 from recert.console import (
     EXIT_BAD_INPUT,
@@ -30,6 +26,15 @@ from recert.console import (
     sample_notice,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from catalog.load import LoadResult
+    from catalog.queries import CourseQuery
+
+# The catalog modules (duckdb, pyarrow, pandas) are imported inside the commands so that `recert --help`
+# and unrelated commands stay quick.
+DEFAULT_BODY = "AAMA"
 BIG_LOAD_BYTES = 2_000_000  # show a progress bar from about 5,000 records up
 
 
@@ -55,6 +60,9 @@ def load(
     A file with any bad record is rejected whole: every problem is printed as `file:line: field: problem`,
     the exit code is 2 and the catalog is left as it was. Loading the same file twice changes nothing.
     """
+    from catalog.db import CatalogBusy
+    from catalog.load import LoadError, load_files
+
     path = catalog_path(catalog)
     if source not in SOURCES:
         fail(f"--source must be one of {', '.join(SOURCES)}, got {source!r}", EXIT_BAD_INPUT)
@@ -70,10 +78,12 @@ def load(
         fail(f"{len(exc.errors)} problem(s) found; nothing was loaded", EXIT_BAD_INPUT)
     except CatalogBusy as exc:
         fail(str(exc))
-    _print_result(path, result)
+    print_load_result(path, result)
 
 
 def _load_with_progress(path: Path, files: list[Path], source: str) -> LoadResult:
+    from catalog.load import load_files
+
     columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as progress:
         task = progress.add_task("reading", total=None)
@@ -84,7 +94,8 @@ def _load_with_progress(path: Path, files: list[Path], source: str) -> LoadResul
         return load_files(path, files, default_source=source, progress=report)
 
 
-def _print_result(path: Path, result: LoadResult) -> None:
+def print_load_result(path: Path, result: LoadResult) -> None:
+    """One line saying what a load did."""
     console.print(
         f"Loaded into {path} (run {result.run_id}): "
         f"courses {result.courses.inserted} new, {result.courses.updated} updated, "
@@ -113,7 +124,7 @@ class SortKey(StrEnum):
     cost_per_credit = "cost_per_credit"
     price = "price"
     credits = "credits"
-    title = "title"
+    alphabetical = "title"
 
 
 def catalog_command(
@@ -149,7 +160,7 @@ def catalog_command(
         typer.Option(
             help="Body whose credits count for --min-credits, the credits sort and cost per credit."
         ),
-    ] = queries.DEFAULT_BODY,
+    ] = DEFAULT_BODY,
     text: Annotated[
         str | None, typer.Option("--text", "-t", help="Words that must all appear in title or description.")
     ] = None,
@@ -168,6 +179,9 @@ def catalog_command(
     json prints an array of course records, each with a "computed" object (credits and cost per credit
     for --credit-body, first/last seen); csv prints one row per course.
     """
+    from catalog import queries
+    from catalog.db import CatalogMissing
+
     if limit is None and output is OutputFormat.table:
         limit = 50
     try:
@@ -214,17 +228,21 @@ def _decimal(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(repr(value))
 
 
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and value != value
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or _is_nan(value):
         return None
     return value
 
 
-def _course_json(row: dict[str, Any]) -> dict[str, Any]:
+def _course_json(row: dict[Any, Any]) -> dict[str, Any]:
     record: dict[str, Any] = json.loads(row["record"])
     record["computed"] = {
         "body": row["body"],
@@ -262,14 +280,14 @@ def _write_csv(courses: pd.DataFrame) -> None:
 
 def money(amount: Decimal | None, currency: str) -> str:
     """$12.50 for USD, "12.50 EUR" otherwise; "—" when there is no price."""
-    if amount is None or (isinstance(amount, float) and pd.isna(amount)):
+    if amount is None or _is_nan(amount):
         return "—"
     text = f"{Decimal(amount).quantize(Decimal('0.01')):,}"
     return f"${text}" if currency == "USD" else f"{text} {currency}"
 
 
 def _number(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or _is_nan(value):
         return "—"
     return f"{Decimal(value).normalize():f}"
 
@@ -279,21 +297,21 @@ def _add_plain_row(table: Table, *cells: str) -> None:
     table.add_row(*(Text(cell) for cell in cells))
 
 
-def _print_courses(courses: pd.DataFrame, total: int, query: queries.CourseQuery) -> None:
-    table = Table(
-        title=f"Courses {query.offset + 1 if total else 0}–{query.offset + len(courses)} of {total}"
+def _print_courses(courses: pd.DataFrame, total: int, query: CourseQuery) -> None:
+    shown = (
+        f"{query.offset + 1}–{query.offset + len(courses)} of {total}" if len(courses) else f"0 of {total}"
     )
-    for name, justify in (
-        ("Provider", "left"), ("Course", "left"), ("Title", "left"), ("Format", "left"), ("Hours", "right"),
-        ("Price", "right"), ("Member", "right"), (f"{query.body} cr", "right"), ("$/credit", "right"),
-        ("Areas", "left"), ("Source", "left"),
-    ):  # fmt: skip
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    table = Table(title=f"Courses {shown}, by {query.sort.replace('_', ' ')}")
+    table.add_column("Provider")
+    table.add_column("Title", ratio=1, min_width=24, overflow="fold")
+    table.add_column("Format")
+    for name in ("Hours", "Price", "Member", f"{query.body} cr", "$/cr"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("Areas")
     for row in courses.to_dict("records"):
         _add_plain_row(
             table,
             row["provider"],
-            row["course_id"],
             row["title"],
             row["format"],
             _number(row["hours"]),
@@ -301,8 +319,7 @@ def _print_courses(courses: pd.DataFrame, total: int, query: queries.CourseQuery
             money(row["member_price"], row["currency"]),
             _number(row["credits"]),
             money(row["cost_per_credit"], row["currency"]),
-            ", ".join(row["areas"]),
-            row["source"],
+            ",".join(area[:3] for area in row["areas"]),
         )
     console.print(table)
 
@@ -313,6 +330,9 @@ def stats_command(
 ) -> None:
     """Show how many courses and offers each provider has, where they came from (sample, live or
     import) and each provider's last run."""
+    from catalog import queries
+    from catalog.db import CatalogMissing
+
     path = catalog_path(catalog)
     try:
         summary = queries.stats(path)
@@ -324,11 +344,12 @@ def stats_command(
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
         return
     table = Table(title=f"Catalog {path}: {summary['courses']} courses, {summary['offers']} offers")
-    for name in ("Provider", "Courses", "Offers", "Sample", "Live", "Import", "Last run", "Status", "Items"):
-        table.add_column(
-            name,
-            justify="right" if name in ("Courses", "Offers", "Sample", "Live", "Import", "Items") else "left",
-        )
+    table.add_column("Provider", no_wrap=True)
+    for name in ("Courses", "Offers", "Sample", "Live", "Import"):
+        table.add_column(name, justify="right")
+    table.add_column("Last run (UTC)", no_wrap=True)
+    table.add_column("Kind")
+    table.add_column("Status")
     for provider in summary["providers"]:
         run = provider["last_run"] or {}
         sources = provider["sources"]
@@ -340,9 +361,9 @@ def stats_command(
             str(sources["sample"]),
             str(sources["live"]),
             str(sources["import"]),
-            (run.get("started") or "—")[:19].replace("T", " "),
+            (run.get("started") or "—")[:16].replace("T", " "),
+            run.get("kind", "—"),
             run.get("status", "—"),
-            str(run.get("items", "—")),
         )
     console.print(table)
     totals = summary["sources"]
