@@ -1,0 +1,67 @@
+"""`recert crawl` end to end: real subprocesses of .venv/bin/recert against a mirror on 127.0.0.1."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from catalog.queries import snapshot
+from spiders.mirror_server import MirrorServer
+
+ROOT = Path(__file__).resolve().parents[2]
+RECERT = str(Path(sys.executable).with_name("recert"))
+FAST_FLAGS = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
+              "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "--set", "LOG_LEVEL=ERROR"]  # fmt: skip
+
+
+def recert(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([RECERT, *args], cwd=ROOT, capture_output=True, text=True, timeout=180)
+
+
+def test_crawl_publishes_and_summarises(ace_mirror: MirrorServer, tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.duckdb"
+    result = recert("crawl", "ace", "--base-url", ace_mirror.url, "--catalog", str(catalog), *FAST_FLAGS)
+    assert result.returncode == 0, result.stderr
+    assert "ace ok: 72 pages · 61 items · 2 dropped · 1 duplicates · 6 field problems" in result.stdout
+    assert "61 records published" in result.stdout
+    assert len(snapshot(catalog).courses) == 60
+
+
+def test_suspect_crawl_exits_non_zero(ace_mirror: MirrorServer, tmp_path: Path) -> None:
+    ace_mirror.faults.robots_txt = "User-agent: *\nDisallow: /\n"
+    result = recert(
+        "crawl", "ace", "--base-url", ace_mirror.url, "--catalog", str(tmp_path / "c.duckdb"), *FAST_FLAGS
+    )
+    assert result.returncode == 1
+    assert "suspect" in result.stdout and "the crawl yielded no items" in result.stdout
+    assert "error: crawl failed or suspect for ace; previous listings kept" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["crawl", "nope"], "unknown provider(s): nope"),
+        (["crawl", "structured"], "crawl structured needs --start-url URL"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args: list[str], message: str) -> None:
+    result = recert(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_crawl_structured_dry_run(serve_mirror, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server = serve_mirror("structured_demo")
+    catalog = tmp_path / "catalog.duckdb"
+    result = recert(
+        "crawl", "structured", "--start-url", f"{server.url}/", "--provider", "example-ce",
+        "--catalog", str(catalog), "--dry-run", *FAST_FLAGS,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "example-ce dry_run: 9 pages · 4 items · 1 dropped" in result.stdout
+    assert "nothing published (dry run)" in result.stdout
+    assert not catalog.exists()
