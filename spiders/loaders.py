@@ -4,7 +4,7 @@ kept. Fields that need parsing (price, credits, areas, bodies, dates) go through
 
 from __future__ import annotations
 
-from itemloaders.processors import Identity, MapCompose, TakeFirst
+from itemloaders.processors import Identity, Join, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
 from spiders.parsers import clean_text
@@ -22,7 +22,7 @@ class CourseLoader(ItemLoader):
     default_input_processor = MapCompose(clean_text, _non_empty)
     default_output_processor = TakeFirst()
     url_in = MapCompose(str.strip, clean_url)
-    description_out = MapCompose(_non_empty)
+    description_out = Join("\n\n")
     extras_in = Identity()
 
     def load_item(self) -> dict:  # type: ignore[override]

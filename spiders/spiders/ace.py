@@ -19,6 +19,7 @@ from scrapy.http import Response
 
 from spiders.bases.provider import ProviderSpider
 from spiders.items import Item
+from spiders.loaders import CourseLoader
 from spiders.parsers.areas import parse_areas
 from spiders.parsers.bodies import parse_bodies
 from spiders.parsers.prices import parse_price
@@ -55,12 +56,12 @@ class AceSpider(ProviderSpider):
             yield response.follow(next_page, callback=self.parse)
 
     def parse_course(self, response: Response) -> Iterator[Item]:
-        item = self.course(
-            response,
-            course_id=self._slug(response.url),
-            title=self.text(response, "article.course h1.entry-title"),
-            description=self.text(response, "article.course .entry-content p"),
+        loader = CourseLoader(
+            item=self.course(response, course_id=self._slug(response.url)), response=response
         )
+        loader.add_css("title", "article.course h1.entry-title")
+        loader.add_css("description", "article.course .entry-content p")
+        item = loader.load_item()
         self.credits(item, self._meta(response, "ceus", "CEUs:"))
         hours = item.get("hours")
         area_hours = self.parse_field(
