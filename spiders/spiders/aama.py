@@ -66,7 +66,9 @@ class AamaSpider(ProviderSpider):
             yield response.follow(href, callback=self.parse)
 
     def parse_product(self, response: Response) -> Iterator[Item]:
-        yield from self.product(response, response.css("main.ce-product")[0], default_format="online")
+        # A broken page (truncated, a soft 404) still yields an item: validation counts and drops it.
+        nodes = response.css("main.ce-product")
+        yield from self.product(response, nodes[0] if nodes else response.selector, default_format="online")
 
     def product(self, response: Response, node: Selector, *, default_format: str) -> Iterator[Item]:
         title = self.text(node, ".product-title")

@@ -128,6 +128,14 @@ def test_unavailable_and_template_pages_yield_nothing(spider: AamaSpider, path: 
     assert spider.crawler.stats.get_value(f"recert/skipped/{reason}") == before + 1
 
 
+def test_a_truncated_page_yields_an_item_validation_will_drop(spider: AamaSpider) -> None:
+    page = file_response("aama", expected_path("aama", "ELC-1001"))
+    truncated = page.replace(body=page.body[: page.body.index(b'<main class="ce-product"') + 40])
+    (item,) = spider.parse_product(truncated)
+    assert "course_id" not in item and "hours" not in item
+    assert ("hours", "no credits given") in item["_problems"]
+
+
 def test_workshop_cards_are_dated_in_person_events(spider: AamaSpider) -> None:
     output = list(spider.parse_listing(file_response("aama", "/events/workshops")))
     items = [o for o in output if isinstance(o, dict)]
