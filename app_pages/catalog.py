@@ -94,7 +94,7 @@ def main() -> None:
         return
     shown = ui.catalog_table(query)
     st.dataframe(
-        shown,
+        ui.catalog_styled(shown, query.body),
         hide_index=True,
         width="stretch",
         height=min(600, 38 + 35 * len(shown)),
@@ -106,12 +106,7 @@ def main() -> None:
     groups = ui.duplicate_groups_table(query)
     if not groups.empty:
         with st.expander("The same course from several providers", expanded=False):
-            st.dataframe(
-                groups,
-                hide_index=True,
-                key="catalog_duplicates",
-                column_config={"Price": st.column_config.NumberColumn("Price", format="$%.2f")},
-            )
+            st.dataframe(ui.for_people(groups, dollars=("Price",)), hide_index=True, key="catalog_duplicates")
 
 
 with ui.page_guard("the catalog"):

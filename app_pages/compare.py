@@ -57,39 +57,28 @@ def break_even_section() -> None:
                 "Kind": offer.kind,
                 "Price": float(offer.price),
                 "Courses it covers": offer.courses,
-                "Typical saving per course": ui.as_float(offer.typical_saving),
+                "Typical saving": ui.as_float(offer.typical_saving),
                 "Pays for itself after": offer.courses_to_break_even,
             }
             for offer in offers
         ]
     )
     st.dataframe(
-        table,
+        ui.for_people(
+            table, dollars=("Price", "Typical saving per course"), amounts=("Pays for itself after",)
+        ),
         hide_index=True,
         key="compare_break_even",
         column_config={
-            "Price": st.column_config.NumberColumn("Price", format="$%.2f"),
-            "Typical saving per course": st.column_config.NumberColumn(
-                "Typical saving per course", format="$%.2f"
-            ),
-            "Pays for itself after": st.column_config.NumberColumn(
-                "Pays for itself after", format="%d courses"
-            ),
+            "Typical saving": st.column_config.NumberColumn(help="Median saving per course it covers"),
+            "Pays for itself after": st.column_config.NumberColumn(help="Number of courses"),
         },
     )
 
 
 def price_history_section() -> None:
     st.header("A course's price over time")
-    options = ui.course_options()
-    key = st.selectbox(
-        "Course",
-        options=list(options),
-        format_func=options.__getitem__,
-        index=None,
-        placeholder="Pick a course…",
-        key="compare_history_course",
-    )
+    key = ui.course_picker("compare_history_course")
     if key is None:
         return
     history = ui.course_price_history(key)
@@ -108,14 +97,10 @@ def price_history_section() -> None:
         )
         st.altair_chart(chart, key="compare_history_chart")
     st.dataframe(
-        history,
+        ui.for_people(history, dollars=("price", "member price")),
         hide_index=True,
         key="compare_history_table",
-        column_config={
-            "seen": st.column_config.DatetimeColumn("Seen", format="YYYY-MM-DD HH:mm"),
-            "price": st.column_config.NumberColumn("Price", format="$%.2f"),
-            "member price": st.column_config.NumberColumn("Member price", format="$%.2f"),
-        },
+        column_config={"seen": st.column_config.DatetimeColumn("Seen", format="YYYY-MM-DD HH:mm")},
     )
 
 

@@ -139,19 +139,11 @@ def transcript_rows(profile: Any) -> None:
 def will_it_count(profile: Any) -> None:
     """Pick any course from the catalog and a completion date: does it count, for each credential?"""
     st.header("Will this count?")
-    options = ui.course_options()
-    if not options:
+    if not ui.course_options():
         st.info("The catalog has no courses yet.")
         return
     left, right = st.columns([3, 1])
-    key = left.selectbox(
-        "Course",
-        options=list(options),
-        format_func=options.__getitem__,
-        index=None,
-        placeholder="Pick a course…",
-        key="creds_check_course",
-    )
+    key = ui.course_picker("creds_check_course", container=left)
     completed = right.date_input(
         "Completed on", value=date.today(), format="YYYY-MM-DD", key="creds_check_date"
     )

@@ -28,7 +28,6 @@ def limits_form(profile: Profile) -> ui.PlanLimits:
     max_hours = middle.number_input(
         "Most hours of study (0 = no limit)",
         min_value=0.0,
-        step=1.0,
         value=float(limits.max_hours or 0),
         key="plan_max_hours",
     )
@@ -64,12 +63,12 @@ def limits_form(profile: Profile) -> ui.PlanLimits:
     )
 
 
-def courses_table(result: PlanResult) -> pd.DataFrame:
+def courses_table(result: PlanResult, linked: bool) -> pd.DataFrame:
     rows = []
     for course in result.courses:
         rows.append(
             {
-                "Course": ui.titled_link(course.url, course.title) or course.title,
+                "Course": ui.titled_link(course.url, course.title) if linked else course.title,
                 "Provider": course.provider,
                 "Hours": float(course.hours),
                 "You pay": float(course.price_paid),
@@ -82,18 +81,13 @@ def courses_table(result: PlanResult) -> pd.DataFrame:
 
 def show_courses(result: PlanResult) -> None:
     st.subheader("Courses to take")
-    table = courses_table(result)
-    link = any(ui.safe_url(course.url) for course in result.courses)
+    linked = all(ui.safe_url(course.url) for course in result.courses)
     st.dataframe(
-        table,
+        ui.for_people(courses_table(result, linked), dollars=("You pay",), contact_hours=("Hours",)),
         hide_index=True,
         width="stretch",
         key="plan_courses",
-        column_config={
-            "Course": ui.link_column("Course") if link else st.column_config.TextColumn("Course"),
-            "Hours": st.column_config.NumberColumn("Hours", format="%.2f h"),
-            "You pay": st.column_config.NumberColumn("You pay", format="$%.2f"),
-        },
+        column_config={"Course": ui.link_column("Course", width="large") if linked else None},
     )
     if result.offers:
         st.subheader("Subscriptions and memberships to buy")
@@ -103,12 +97,7 @@ def show_courses(result: PlanResult) -> None:
                 for o in result.offers
             ]
         )
-        st.dataframe(
-            offers,
-            hide_index=True,
-            key="plan_offers",
-            column_config={"Price": st.column_config.NumberColumn("Price", format="$%.2f")},
-        )
+        st.dataframe(ui.for_people(offers, dollars=("Price",)), hide_index=True, key="plan_offers")
 
 
 def show_totals(result: PlanResult) -> None:
@@ -196,7 +185,7 @@ def show_downloads(result: PlanResult) -> None:
 
 
 def show_infeasible(result: PlanResult, limits: ui.PlanLimits) -> None:
-    st.error("No plan can meet your requirements with these limits.", icon="🚫")
+    st.error("No plan can meet your requirements with these limits.", icon=":material/error:")
     st.subheader("Why not")
     st.text("\n".join(f"• {reason.message}" for reason in result.reasons) or "• The solver found none.")
     advice = ui.what_would_help(result, limits)
@@ -212,7 +201,7 @@ def show_result(result: PlanResult, profile: Profile, limits: ui.PlanLimits) -> 
     if result.status == "time_limit":
         st.warning("The search hit its time limit: this plan is good but may not be the cheapest.")
     else:
-        st.success(f"Cheapest plan found: {ui.money(result.total_cost)}.", icon="✅")
+        st.success(f"Cheapest plan found: {ui.money(result.total_cost)}.", icon=":material/check_circle:")
     show_totals(result)
     show_courses(result)
     coverage_chart(result, profile)

@@ -146,7 +146,7 @@ def cached(func: Callable[..., T]) -> Callable[..., T]:
 
 def sample_notice() -> None:
     """The visible sample-data notice (our own constant text, never scraped text)."""
-    st.warning(SAMPLE_NOTICE, icon="⚠️")
+    st.warning(SAMPLE_NOTICE, icon=":material/warning:")
 
 
 @cached
@@ -186,17 +186,17 @@ def page_guard(what: str) -> Iterator[None]:
         raise
     except Exception as exc:
         if _is_catalog_missing(exc):
-            st.info(NO_CATALOG_MESSAGE, icon="ℹ️")
+            st.info(NO_CATALOG_MESSAGE, icon=":material/info:")
             return
         if type(exc).__name__ in ("ProfileError", "TranscriptError"):
-            st.error("Your profile can't be used as it is. Please fix:", icon="🚫")
+            st.error("Your profile can't be used as it is. Please fix:", icon=":material/error:")
             st.text("\n".join(problems_of(exc)))
             return
         log.exception("app page failed: %s", what)
         st.error(
             f"Sorry, {md_escape(what)} could not be shown. Reload the page; if it keeps happening, rebuild "
             "the catalog with `recert sample` or `recert crawl`.",
-            icon="🚫",
+            icon=":material/error:",
         )
         with st.expander("Technical details"):
             st.text(f"{type(exc).__name__}: {str(exc)[:500]}")
@@ -675,14 +675,14 @@ def _table(path: str, stamp: int, query: Any) -> pd.DataFrame:
             {
                 "Title": titled_link(course.url, course.title),
                 "Provider": course.provider,
-                "Format": format_label(course.format),
                 "Price": as_float(course.price),
-                "Member price": as_float(course.member_price),
-                "Hours": as_float(course.hours),
-                "Credits": _approvals_text(course.record),
-                f"{query.body} credits": as_float(course.credits),
                 "$ per credit": as_float(course.cost_per_credit),
+                f"{query.body} credits": as_float(course.credits),
+                "Hours": as_float(course.hours),
                 "Area": _areas_text(course.areas, key, inferred),
+                "Member price": as_float(course.member_price),
+                "Format": format_label(course.format),
+                "Credits": _approvals_text(course.record),
                 "Same course as": f"group {groups[key]}" if key in groups else "",
             }
         )
@@ -694,21 +694,60 @@ def catalog_table(query: Any) -> pd.DataFrame:
     return _table(*_published(), query)
 
 
-def link_column(label: str) -> Any:
+def for_people(
+    frame: pd.DataFrame,
+    *,
+    dollars: Iterable[str] = (),
+    contact_hours: Iterable[str] = (),
+    amounts: Iterable[str] = (),
+) -> Any:
+    """``frame`` styled for people — $12.50, 1.5 h, 2.5, "—" when missing — while the values stay numbers,
+    so the grid still sorts them as numbers."""
+    formats: dict[str, Callable[[Any], str]] = {}
+    for names, show in ((dollars, money), (contact_hours, hours), (amounts, amount)):
+        for name in names:
+            formats[name] = lambda value, show=show: "—" if value is None or pd.isna(value) else show(value)
+    return frame.style.format(formats, na_rep="—")
+
+
+def course_picker(key: str, *, container: Any = st) -> tuple[str, str] | None:
+    """A "Course" selectbox over every catalog course (labels are plain text); the chosen key or None."""
+    options = course_options()
+    return container.selectbox(
+        "Course",
+        options=list(options),
+        format_func=options.__getitem__,
+        index=None,
+        placeholder="Pick a course…",
+        key=key,
+    )
+
+
+def link_column(label: str, width: str | None = None) -> Any:
     """A link column that shows each row's title (carried in the URL fragment, see ``titled_link``)."""
-    return st.column_config.LinkColumn(label, display_text=LINK_TITLE_PATTERN, validate=r"^https?://")
+    return st.column_config.LinkColumn(
+        label,
+        display_text=LINK_TITLE_PATTERN,
+        validate=r"^https?://",
+        width=width,  # type: ignore[arg-type]
+    )
+
+
+def catalog_styled(table: pd.DataFrame, body: str) -> Any:
+    """The catalog table with money, hours and credits shown for people."""
+    return for_people(
+        table,
+        dollars=("Price", "Member price", "$ per credit"),
+        contact_hours=("Hours",),
+        amounts=(f"{body} credits",),
+    )
 
 
 def catalog_columns(body: str) -> dict[str, Any]:
-    """Column formats for the catalog table: linked titles, dollars, hours."""
-    money_column = st.column_config.NumberColumn
+    """Column settings for the catalog table: linked titles, labels and help."""
     return {
-        "Title": link_column("Title"),
-        "Price": money_column("Price", format="$%.2f"),
-        "Member price": money_column("Member price", format="$%.2f"),
-        "Hours": money_column("Hours", format="%g h"),
-        f"{body} credits": money_column(f"{body} credits", format="%g"),
-        "$ per credit": money_column(f"$ per {body} credit", format="$%.2f"),
+        "Title": link_column("Title", width="large"),
+        "$ per credit": st.column_config.NumberColumn(f"$ per {body} credit"),
         "Credits": st.column_config.TextColumn("Credits by body"),
         "Area": st.column_config.TextColumn("Area", help="“inferred” = guessed by Recert, not stated"),
     }
