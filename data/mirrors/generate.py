@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from topics import NON_ASCII, SECONDARY, TOPICS  # noqa: E402
+from topics import NON_ASCII, SECONDARY, TOPICS
 
 HERE = Path(__file__).resolve().parent
 SEED = 20261126
@@ -274,10 +274,14 @@ def build_aama(root: Path) -> Site:
     elc: list[dict] = []
     for i in range(66):
         title, area, kws = next_topic(("administrative", "clinical", "general")[i % 3])
-        ceus = rng.choice([Decimal(1), Decimal(1), Decimal("1.5"), Decimal(2), Decimal(2), Decimal("2.5"), Decimal(3)])
+        ceus = rng.choice(
+            [Decimal(1), Decimal(1), Decimal("1.5"), Decimal(2), Decimal(2), Decimal("2.5"), Decimal(3)]
+        )
         areas = split_areas(rng, area, ceus, multi=rng.random() < 0.25)
         free = rng.random() < 0.2
-        nonmember = rng.choice([Decimal("20.00"), Decimal("25.00"), Decimal("30.00"), Decimal("35.00")]) * ceus
+        nonmember = (
+            rng.choice([Decimal("20.00"), Decimal("25.00"), Decimal("30.00"), Decimal("35.00")]) * ceus
+        )
         nonmember = nonmember.quantize(Decimal("1.00"))
         member = Decimal("0.00") if free else (nonmember / 2).quantize(Decimal("1.00"))
         cid = f"ELC-{1001 + i}"
@@ -293,8 +297,12 @@ def build_aama(root: Path) -> Site:
     elc[9]["title"] = "Coding & Billing for Telehealth Visits: What’s Changed"
     elc[9]["slug"] = slugify(elc[9]["title"])
     title, area, kws = NON_ASCII[0]
-    elc[14].update(title=title, area=area, kws=kws, slug="espanol-basico-consultorio", areas={area: elc[14]["ceus"]})
-    retired = dict(elc[20], id="ELC-1999", title="Transitioning to ICD-10 (Archived)", slug="transitioning-to-icd-10")
+    elc[14].update(
+        title=title, area=area, kws=kws, slug="espanol-basico-consultorio", areas={area: elc[14]["ceus"]}
+    )
+    retired = dict(
+        elc[20], id="ELC-1999", title="Transitioning to ICD-10 (Archived)", slug="transitioning-to-icd-10"
+    )
     for p in elc + [retired]:
         p.update(
             family_label="e-Learning Center",
@@ -308,7 +316,9 @@ def build_aama(root: Path) -> Site:
                 f"(AAMA) for {fmt_num(p['ceus'])} AAMA CEUs."
             ),
         )
-    retired["status"] = '<p class="status status--retired">This course has been retired and is no longer available.</p>'
+    retired["status"] = (
+        '<p class="status status--retired">This course has been retired and is no longer available.</p>'
+    )
     lorem = {
         "id": "ELC-TEMPLATE", "title": "Lorem ipsum dolor sit amet", "family_label": "e-Learning Center",
         "format_label": "Lorem ipsum", "ceu_text": "X AAMA CEUs", "table": "", "pricing": pricing("$0.00", "$0.00"),
@@ -327,14 +337,25 @@ def build_aama(root: Path) -> Site:
         intro = ""
         if n == 1:  # a featured course that also appears on a later page
             f = elc[60]
-            intro = '<section class="featured"><h2>Featured</h2>' + aama_card(
-                f"/e-learning/courses/{f['slug']}", f["title"], f["ceu_text"]
-            ) + "</section>"
-        site.page(page_path(base, n), aama_listing("AAMA e-Learning Center", cards, n, len(chunks), base, intro))
+            intro = (
+                '<section class="featured"><h2>Featured</h2>'
+                + aama_card(f"/e-learning/courses/{f['slug']}", f["title"], f["ceu_text"])
+                + "</section>"
+            )
+        site.page(
+            page_path(base, n), aama_listing("AAMA e-Learning Center", cards, n, len(chunks), base, intro)
+        )
 
     # CMA Today CE articles: 21 article tests, 1–2 CEUs.
     cmt: list[dict] = []
-    issues = ["January/February", "March/April", "May/June", "July/August", "September/October", "November/December"]
+    issues = [
+        "January/February",
+        "March/April",
+        "May/June",
+        "July/August",
+        "September/October",
+        "November/December",
+    ]
     for i in range(21):
         title, area, kws = next_topic(("clinical", "general", "administrative")[i % 3])
         ceus = Decimal(1) if rng.random() < 0.7 else Decimal(2)
@@ -351,7 +372,8 @@ def build_aama(root: Path) -> Site:
             ceu_text=ceu_phrase(p["areas"], ceus),
             table=ceu_table(p["areas"]),
             pricing=pricing(money(member), money(nonmember)),
-            description=description(rng, kws, "aama") + " Read the article, then pass the online test to earn CEUs.",
+            description=description(rng, kws, "aama")
+            + " Read the article, then pass the online test to earn CEUs.",
             approval_text=f"Approved for {fmt_num(ceus)} AAMA CEU{'s' if ceus != 1 else ''} upon passing the test.",
         )
         cmt.append(p)
@@ -364,7 +386,9 @@ def build_aama(root: Path) -> Site:
         site.page(path.lstrip("/"), aama_product_page(p))
         aama_expect(site, p, fmt="online", url_path=path)
     for n, chunk in enumerate(chunks, start=1):
-        cards = [aama_card(f"/publications/cma-today/ce/{p['slug']}", p["title"], p["ceu_text"]) for p in chunk]
+        cards = [
+            aama_card(f"/publications/cma-today/ce/{p['slug']}", p["title"], p["ceu_text"]) for p in chunk
+        ]
         site.page(page_path(base, n), aama_listing("CMA Today CE Articles", cards, n, len(chunks), base))
 
     # Self-study courses: 12 longer courses, member discount and access window (both unverified).
@@ -449,7 +473,11 @@ def build_aama(root: Path) -> Site:
         ceus = sum(hours, Decimal(0))
         kind = rng.choice(["free", "free", "flat", "split"])
         if kind == "free":
-            price, member_price, price_html = Decimal(0), None, '<dl class="pricing"><dt>Registration</dt><dd>Free</dd></dl>'
+            price, member_price, price_html = (
+                Decimal(0),
+                None,
+                '<dl class="pricing"><dt>Registration</dt><dd>Free</dd></dl>',
+            )
         elif kind == "flat":
             price = Decimal(rng.choice([10, 15, 20, 25]))
             member_price = None
@@ -500,7 +528,10 @@ def build_aama(root: Path) -> Site:
                     site, w, fmt="in_person", url_path=page_url, available_from=w["day"],
                     available_until=w["day"], location=w["location"],
                 )  # fmt: skip
-        site.page(page_path(base, n), aama_listing("Chapter and State Society Workshops", cards, n, len(chunks), base))
+        site.page(
+            page_path(base, n),
+            aama_listing("Chapter and State Society Workshops", cards, n, len(chunks), base),
+        )
 
     # Membership: the offer that unlocks member prices.
     body = f"""<main class="membership" data-offer-id="aama-membership">
@@ -565,7 +596,9 @@ def relias_link(rng: random.Random, product_id: str) -> str:
             f"{DETAIL};jsessionid={sid}.prod_store01-1?navAction=jump&amp;navCount=0&amp;"
             f"atg.multisite.remap=false&amp;productId={product_id}"
         )
-    gclid = "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(24))
+    gclid = "".join(
+        rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(24)
+    )
     return (
         f"{DETAIL}?productId={product_id}&amp;utm_source=google&amp;utm_medium=cpc&amp;"
         f"utm_campaign=ma-ceu&amp;gclid={gclid}"
@@ -584,7 +617,9 @@ def relias_price_html(price: Decimal | None, list_price: Decimal | None, unverif
 
 
 def relias_course_page(rng: random.Random, c: dict, packages: dict[str, str]) -> str:
-    attrs = [f'<li><span class="attr-label">Course Type:</span> <span class="attr-value">{c["type_label"]}</span></li>']
+    attrs = [
+        f'<li><span class="attr-label">Course Type:</span> <span class="attr-value">{c["type_label"]}</span></li>'
+    ]
     if c["structured_hours"]:
         attrs.insert(
             0,
@@ -592,8 +627,12 @@ def relias_course_page(rng: random.Random, c: dict, packages: dict[str, str]) ->
         )
     if c.get("live_date"):
         d = c["live_date"]
-        attrs.append(f'<li><span class="attr-label">Date:</span> <time datetime="{d.isoformat()}">{d:%B} {d.day}, {d.year}</time></li>')
-    attrs.append(f'<li><span class="attr-label">Product ID:</span> <span class="attr-value">{c["id"]}</span></li>')
+        attrs.append(
+            f'<li><span class="attr-label">Date:</span> <time datetime="{d.isoformat()}">{d:%B} {d.day}, {d.year}</time></li>'
+        )
+    attrs.append(
+        f'<li><span class="attr-label">Product ID:</span> <span class="attr-value">{c["id"]}</span></li>'
+    )
     prose = c["description"]
     if not c["structured_hours"]:
         prose += f" This course offers up to {fmt_num(c['hours'])} contact hours."
@@ -605,7 +644,9 @@ def relias_course_page(rng: random.Random, c: dict, packages: dict[str, str]) ->
     included = "".join(
         f'<li><a href="{DETAIL}?productId={pid}">{esc(packages[pid])}</a></li>' for pid in c["included_in"]
     )
-    included_html = f'<div class="included-in"><h3>Also included in</h3><ul>{included}</ul></div>' if included else ""
+    included_html = (
+        f'<div class="included-in"><h3>Also included in</h3><ul>{included}</ul></div>' if included else ""
+    )
     status = c.get("status_html", "")
     body = f"""<div class="container product-detail">
 <div class="page-title"><h1><span>{esc(c["title"])}</span></h1></div>
@@ -625,7 +666,9 @@ def relias_course_page(rng: random.Random, c: dict, packages: dict[str, str]) ->
 
 
 def relias_package_page(pkg: dict, titles: dict[str, str]) -> str:
-    items = "".join(f'<li><a href="{DETAIL}?productId={cid}">{esc(titles[cid])}</a></li>' for cid in pkg["courses"])
+    items = "".join(
+        f'<li><a href="{DETAIL}?productId={cid}">{esc(titles[cid])}</a></li>' for cid in pkg["courses"]
+    )
     body = f"""<div class="container product-detail">
 <div class="page-title"><h1><span>{esc(pkg["title"])}</span></h1></div>
 <div id="longDescription"><span>{esc(pkg["description"])}</span></div>
@@ -646,7 +689,9 @@ medical assistant catalog marked “All Access”.</h2>
     return layout(RELIAS_NAME, "All Access", body, nav=RELIAS_NAV)
 
 
-def relias_listing(rng: random.Random, title: str, base: str, cards: list[str], n: int, pages: int, featured: str) -> str:
+def relias_listing(
+    rng: random.Random, title: str, base: str, cards: list[str], n: int, pages: int, featured: str
+) -> str:
     links = []
     for k in range(1, pages + 1):
         href = base if k == 1 else f"{base}?page={k}&amp;utm_source=relias&amp;utm_medium=web"
@@ -678,7 +723,14 @@ def build_relias(root: Path) -> Site:
     site = Site(root, "relias")
     topics = list(TOPICS)
     rng.shuffle(topics)
-    suffixes = ["", "", " for Medical Assistants", ": Essentials", " in the Ambulatory Setting", ": An Update"]
+    suffixes = [
+        "",
+        "",
+        " for Medical Assistants",
+        ": Essentials",
+        " in the Ambulatory Setting",
+        ": An Update",
+    ]
     prices = ["15.00", "19.95", "24.95", "29.95", "34.95", "39.95", "45.00", "49.95", "59.95", "60.00"]
     ids = rng.sample(range(400000, 499999), 120)
     courses: list[dict] = []
@@ -688,7 +740,9 @@ def build_relias(root: Path) -> Site:
         hours = Decimal(rng.choice(["0.5", "1", "1", "1.5", "2", "2", "3", "4"]))
         price = Decimal(rng.choice(prices))
         on_sale = rng.random() < 0.15
-        type_label = rng.choice(["Online Course", "Online Course", "Online Course", "Recorded Webinar", "Live Webinar"])
+        type_label = rng.choice(
+            ["Online Course", "Online Course", "Online Course", "Recorded Webinar", "Live Webinar"]
+        )
         c = {
             "id": f"c{ids[i]}", "title": stem + suffix, "area": area, "hours": hours, "price": price,
             "list_price": (price + 10) if on_sale else None, "type_label": type_label,
@@ -707,9 +761,21 @@ def build_relias(root: Path) -> Site:
         by_area.setdefault(c["area"], []).append(c)
     # Packages (bundles) and All Access: most on-demand courses are included in All Access.
     packages = {
-        "p210101": ("Phlebotomy and Laboratory Skills Package", [c for c in by_area["clinical"]][:5], Decimal("89.00")),
-        "p210102": ("Medical Office Compliance Package", [c for c in by_area["general"]][:6], Decimal("99.00")),
-        "p210103": ("Medical Billing and Coding Package", [c for c in by_area["administrative"]][:5], Decimal("119.00")),
+        "p210101": (
+            "Phlebotomy and Laboratory Skills Package",
+            [c for c in by_area["clinical"]][:5],
+            Decimal("89.00"),
+        ),
+        "p210102": (
+            "Medical Office Compliance Package",
+            [c for c in by_area["general"]][:6],
+            Decimal("99.00"),
+        ),
+        "p210103": (
+            "Medical Billing and Coding Package",
+            [c for c in by_area["administrative"]][:5],
+            Decimal("119.00"),
+        ),
     }
     names = {ALL_ACCESS_ID: "Relias Academy All Access"} | {pid: p[0] for pid, p in packages.items()}
     for pid, (_, members, _) in packages.items():
@@ -719,7 +785,9 @@ def build_relias(root: Path) -> Site:
         if c["type_label"] != "Live Webinar" and i % 9 != 4:
             c["included_in"].insert(0, ALL_ACCESS_ID)
         c["price_html"] = relias_price_html(c["price"], c["list_price"])
-    retired = dict(courses[20], id=f"c{ids[110]}", title="HIPAA Basics (2019 Edition)", included_in=[], bodies=[])
+    retired = dict(
+        courses[20], id=f"c{ids[110]}", title="HIPAA Basics (2019 Edition)", included_in=[], bodies=[]
+    )
     retired["status_html"] = '<p class="alert product-unavailable">This product is no longer available.</p>'
     retired["price_html"] = relias_price_html(Decimal("19.95"), None)
     lorem = {
@@ -778,7 +846,11 @@ def build_relias(root: Path) -> Site:
     ma.insert(33, courses[2])
     rn = [*courses[78:], *courses[5:17]]
     for base, title, listing in (
-        ("/rls/store/medical-assistant-online-continuing-education", "Medical Assistant Continuing Education", ma),
+        (
+            "/rls/store/medical-assistant-online-continuing-education",
+            "Medical Assistant Continuing Education",
+            ma,
+        ),
         ("/rls/store/nursing-online-continuing-education", "Nursing Continuing Education", rn),
     ):
         chunks = paginate(listing, 15)
@@ -823,7 +895,12 @@ def hub_course_jsonld(c: dict, url: str) -> dict:
         node["educationalCredentialAwarded"] = c["credential"]
     if c.get("member_price") is not None:
         node["offers"].append(
-            {"@type": "Offer", "name": "Hub Plus member price", "price": f"{c['member_price']:.2f}", "priceCurrency": "USD"}
+            {
+                "@type": "Offer",
+                "name": "Hub Plus member price",
+                "price": f"{c['member_price']:.2f}",
+                "priceCurrency": "USD",
+            }
         )
     if c["mode"] == "synchronous":
         node["hasCourseInstance"]["startDate"] = c["start"].isoformat()
@@ -835,7 +912,13 @@ def hub_page(title: str, body: str, jsonld: dict | str | None) -> str:
     if jsonld is not None:
         text = jsonld if isinstance(jsonld, str) else json.dumps(jsonld, ensure_ascii=False, indent=1)
         head = f'<script type="application/ld+json">\n{text}\n</script>\n'
-    return layout(HUB_NAME, title, body, head=head, nav='<nav><a href="/">Courses</a> <a href="/about.html">About</a></nav>')
+    return layout(
+        HUB_NAME,
+        title,
+        body,
+        head=head,
+        nav='<nav><a href="/">Courses</a> <a href="/about.html">About</a></nav>',
+    )
 
 
 def build_hub(root: Path) -> Site:
@@ -895,7 +978,7 @@ def build_hub(root: Path) -> Site:
     site.page("catalog/broken-page/index.html", hub_page("Broken", "<main><h1>Broken</h1></main>", broken))
     site.page("about.html", hub_page("About", f"<main><h1>About {HUB_NAME}</h1><p>{LOREM}</p></main>", None))
     paths += ["/catalog/broken-page/", "/about.html"]
-    cards = "".join(f'<li><a href="{p}">{esc(c["title"])}</a></li>' for p, c in zip(paths, courses))
+    cards = "".join(f'<li><a href="{p}">{esc(c["title"])}</a></li>' for p, c in zip(paths, courses, strict=False))
     site.page("index.html", hub_page("Courses", f"<main><h1>All courses</h1><ul>{cards}</ul></main>", None))
     urls = "".join(f"<url><loc>{p}</loc></url>" for p in paths)  # root-relative, like the demo mirror
     site.page(
