@@ -51,6 +51,11 @@ def modules_for(argv: list[str]) -> list[str]:
     return list(dict.fromkeys(COMMAND_MODULES.values()))
 
 
+@_app.callback()
+def _root() -> None:
+    """Keeps `recert` a command group even when a run registers a single command."""
+
+
 _registered: set[str] = set()
 
 

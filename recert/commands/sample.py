@@ -148,16 +148,6 @@ def _report(target: Path, summaries: list[Any]) -> None:
     sample_notice()
 
 
-def _group() -> None:
-    """Keeps `recert` a command group when only this module is registered (see ``register``)."""
-
-
 def register(app: typer.Typer) -> None:
-    """Add `recert sample` to the app.
-
-    recert/cli.py registers only the invoked command's module, and a Typer app with a single command runs
-    it directly (reading the word "sample" as an extra argument); a no-op callback keeps the app a group.
-    """
+    """Add `recert sample` to the app."""
     app.command("sample")(sample_command)
-    if app.registered_callback is None:
-        app.callback()(_group)
