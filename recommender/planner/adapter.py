@@ -10,6 +10,7 @@ Money becomes whole cents; hours stay contact hours; credit is in each credentia
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -230,7 +231,7 @@ def build_input(
     limits = profile.limits
     return PlanInput(
         needs=needs,
-        courses=tuple(options[key] for key in sorted(options)),
+        courses=tuple(replace(options[key], rank=rank) for rank, key in enumerate(sorted(options))),
         offers=tuple(builder.offers.values()),
         limits=Limits(
             budget_cents=None if limits.budget is None else cents(limits.budget),

@@ -2,31 +2,35 @@
 
 A no-good cut ``sum(take[c] for c in plan) <= len(plan) - 1`` removes a plan and every plan containing
 it, so each runner-up is a different set of courses, not the same set with an extra free course.
-Variants: ``fewest_hours`` (hours first, then cost), ``best_interest`` (interest match first, then cost),
-``all_<body>`` (only courses approved by the credential's own body: processed at once by e.g. the AAMA).
+Variants: ``fewest_hours`` (hours, then cost, interest, id), ``best_interest`` (interest match, then
+cost, hours, id), ``all_<body>`` (only courses approved by the credential's own body — processed at
+once by e.g. the AAMA — with the main plan's order: cost, hours and interest, id).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from decimal import Decimal
-
-import numpy as np
-import numpy.typing as npt
 
 from recommender.planner.build import MilpModel, Row
 from recommender.planner.evaluate import selection_cost, selection_hours
 from recommender.planner.model import Alternative, PlanInput, Selection
-from recommender.planner.optimize import optimize
+from recommender.planner.optimize import DEFAULT_OBJECTIVES, Prepare, optimize
 from recommender.planner.result import dollars
 from recommender.planner.solve import Solver
 
 ZERO = Decimal(0)
+# Every order ends with hours and interest before the course id, so presolve dominance (prune.py) holds.
+FEWEST_HOURS = ("hours", "cost", "interest", "rank")
+BEST_INTEREST = ("interest", "cost", "hours", "rank")
 
 
-def no_good(model: MilpModel, inp: PlanInput, plan: Selection, number: int) -> Row:
+def no_good(model: MilpModel, inp: PlanInput, plan: Selection, number: int) -> Row | None:
+    """The cut excluding ``plan`` and its supersets; None when ``inp`` lacks one of its courses (then no
+    plan over ``inp`` can contain it, and the cut would wrongly forbid its subsets)."""
     columns = {model.take[i]: 1.0 for i, c in enumerate(inp.courses) if c.key in plan.courses}
+    if len(columns) < len(plan.courses):
+        return None
     return Row(f"no_good[{number}]", columns, upper=len(columns) - 1)
 
 
@@ -74,14 +78,18 @@ def runner_ups(
     for _ in range(count):
         excluded = [best, *found]
 
-        def add_cuts(solver: Solver, excluded: list[Selection] = excluded) -> None:
+        def add_cuts(
+            solver: Solver, model: MilpModel, inp: PlanInput, excluded: list[Selection] = excluded
+        ) -> None:
             for number, plan in enumerate(excluded):
-                solver.add_row(no_good(model, inp, plan, number))
+                cut = no_good(model, inp, plan, number)
+                if cut is not None:
+                    solver.add_row(cut)
 
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
-        objectives = None if full else (model.cost,)
+        objectives = DEFAULT_OBJECTIVES if full else ("cost",)
         solved = optimize(inp, model, time_limit=remaining, objectives=objectives, prepare=add_cuts)
         if solved.selection is None:
             break
@@ -92,22 +100,22 @@ def runner_ups(
 def _variant(
     inp: PlanInput,
     model: MilpModel,
-    objectives: tuple[npt.NDArray[np.float64], ...],
+    objectives: tuple[str, ...],
     time_limit: float,
-    prepare: Callable[[Solver], None] | None = None,
+    prepare: Prepare | None = None,
 ) -> Selection | None:
     return optimize(inp, model, time_limit=time_limit, objectives=objectives, prepare=prepare).selection
 
 
-def _only_approved(inp: PlanInput, model: MilpModel, credential_id: str) -> Callable[[Solver], None]:
+def _only_approved(credential_id: str) -> Prepare:
     """Forbid courses that give ``credential_id`` outside (not body-approved) credit only."""
-    columns = []
-    for i, course in enumerate(inp.courses):
-        credit = course.credit_for(credential_id)
-        if credit is not None and not any(v > 0 for v in credit.approved.values()):
-            columns.append(model.take[i])
 
-    def prepare(solver: Solver) -> None:
+    def prepare(solver: Solver, model: MilpModel, inp: PlanInput) -> None:
+        columns = []
+        for i, course in enumerate(inp.courses):
+            credit = course.credit_for(credential_id)
+            if credit is not None and not any(v > 0 for v in credit.approved.values()):
+                columns.append(model.take[i])
         solver.fix_columns(columns, 0.0)
 
     return prepare
@@ -124,19 +132,17 @@ def alternatives(
         for n, plan in enumerate(runner_ups(inp, model, best, count, time_limit=time_limit), start=1)
     ]
     found.append(describe(inp, best, "cheapest", best, "the recommended plan: "))
-    fewest = _variant(inp, model, (model.hours, model.cost, model.rank), time_limit)
+    fewest = _variant(inp, model, FEWEST_HOURS, time_limit)
     if fewest is not None:
         found.append(describe(inp, best, "fewest_hours", fewest))
     if any(course.interest > 0 for course in inp.courses):
-        interest = _variant(inp, model, (model.interest, model.cost, model.rank), time_limit)
+        interest = _variant(inp, model, BEST_INTEREST, time_limit)
         if interest is not None:
             found.append(describe(inp, best, "best_interest", interest))
     for need in inp.needs:
         if need.approved_minimum <= 0 and need.other_cap is None:
             continue
-        prepare = _only_approved(inp, model, need.credential_id)
-        objectives = (model.cost, model.hours, model.rank)
-        plan = _variant(inp, model, objectives, time_limit, prepare)
+        plan = _variant(inp, model, DEFAULT_OBJECTIVES, time_limit, _only_approved(need.credential_id))
         name = f"all_{need.body.lower()}"
         if plan is None:
             found.append(

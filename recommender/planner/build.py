@@ -32,6 +32,7 @@ from recommender.planner.model import CourseOption, CredentialNeed, OfferKey, Pl
 
 INF = math.inf
 ZERO = Decimal(0)
+INTEREST_SCALE = 1001  # hundredths of an hour weigh more than any interest difference of one course
 
 
 @dataclass
@@ -59,6 +60,17 @@ class MilpModel:
     rows: list[Row]
     take: dict[int, int] = field(default_factory=dict)  # course index → column
     buy: dict[OfferKey, int] = field(default_factory=dict)
+    pay_list: dict[int, int] = field(default_factory=dict)  # course index → column
+    pay_member: dict[int, int] = field(default_factory=dict)
+
+    def objective(self, name: str) -> npt.NDArray[np.float64]:
+        """An objective by name: ``cost`` (cents), ``hours`` (hundredths), ``interest`` (0..1000 per
+        course, lower = better match), ``hours_interest`` (hours × 1001 + interest: hours first, an
+        interest difference never outweighs a hundredth of an hour) or ``rank`` (course-id order)."""
+        if name == "hours_interest":
+            return self.hours * INTEREST_SCALE + self.interest
+        objective: npt.NDArray[np.float64] = getattr(self, name)
+        return objective
 
 
 class _Columns:
@@ -93,7 +105,7 @@ def build_model(inp: PlanInput) -> MilpModel:
         held = 1.0 if offer.held else 0.0
         cost = 0.0 if offer.held else float(offer.price_cents)
         buy[offer.key] = cols.add(f"buy[{offer.provider}/{offer.offer_id}]", lower=held, cost=cost)
-    _payment_rows(inp, cols, rows, take, buy)
+    pay_list, pay_member = _payment_rows(inp, cols, rows, take, buy)
     for need in inp.needs:
         _credential_rows(inp, need, cols, rows, take)
     _limit_rows(inp, cols, rows, take)
@@ -106,7 +118,7 @@ def build_model(inp: PlanInput) -> MilpModel:
         course = inp.courses[i]
         hours[take[i]] = round(float(course.hours) * 100)
         interest[take[i]] = round(1000 * (1.0 - course.interest))
-        rank[take[i]] = position
+        rank[take[i]] = position if course.rank is None else course.rank
     return MilpModel(
         col_names=cols.names,
         lower=np.array(cols.lower),
@@ -119,19 +131,25 @@ def build_model(inp: PlanInput) -> MilpModel:
         rows=rows,
         take=take,
         buy=buy,
+        pay_list=pay_list,
+        pay_member=pay_member,
     )
 
 
 def _payment_rows(
     inp: PlanInput, cols: _Columns, rows: list[Row], take: dict[int, int], buy: dict[OfferKey, int]
-) -> None:
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Rows ``pay[c]`` and ``member_price[c]``; returns the pay_list and pay_member columns by course."""
+    pay_list: dict[int, int] = {}
+    pay_member: dict[int, int] = {}
     for i, course in enumerate(inp.courses):
         if course.price_cents == 0:
             continue  # free: taking it needs no payment
         label = _label(course)
         pay = {take[i]: 1.0}
         if course.price_cents is not None:
-            pay[cols.add(f"pay_list[{label}]", cost=course.price_cents)] = -1.0
+            pay_list[i] = cols.add(f"pay_list[{label}]", cost=course.price_cents)
+            pay[pay_list[i]] = -1.0
         member_offers = [buy[o] for o in course.member_offers if o in buy]
         member = course.member_price_cents
         if (
@@ -139,14 +157,15 @@ def _payment_rows(
             and member_offers
             and (course.price_cents is None or member < course.price_cents)
         ):
-            pay_member = cols.add(f"pay_member[{label}]", cost=member)
-            pay[pay_member] = -1.0
-            coefs = {pay_member: 1.0} | {col: -1.0 for col in member_offers}
+            pay_member[i] = cols.add(f"pay_member[{label}]", cost=member)
+            pay[pay_member[i]] = -1.0
+            coefs = {pay_member[i]: 1.0} | {col: -1.0 for col in member_offers}
             rows.append(Row(f"member_price[{label}]", coefs, upper=0.0))
         for offer in course.included_in:
             if offer in buy:
                 pay[buy[offer]] = -1.0
         rows.append(Row(f"pay[{label}]", pay, upper=0.0))
+    return pay_list, pay_member
 
 
 def _credential_rows(
@@ -154,9 +173,9 @@ def _credential_rows(
 ) -> None:
     cid = need.credential_id
     cap = INF if need.other_cap is None else float(need.other_cap)
-    outside = {k: cols.add(f"{cid}:outside[{k}]", upper=cap, integer=False) for k in need.areas}
     approved: dict[str, dict[int, float]] = {k: {} for k in need.areas}
     other: dict[str, dict[int, float]] = {k: {} for k in need.areas}
+    outside: dict[str, int] = {}
     card_columns: dict[int, float] = {}
     for i, course in enumerate(inp.courses):
         credit = course.credit_for(cid)
@@ -171,6 +190,9 @@ def _credential_rows(
             approved.setdefault(area, {})[column] = float(amount)
         for area, amount in credit.other.items():
             other.setdefault(area, {})[column] = float(amount)
+    for k in need.areas:  # bounded by the outside credit there is (a finite bound keeps LP bounds exact)
+        available = float(need.earned_other.get(k, ZERO)) + sum(other[k].values())
+        outside[k] = cols.add(f"{cid}:outside[{k}]", upper=min(cap, available), integer=False)
     if card_columns:
         rows.append(Row(f"{cid}:cpr_card_limit", card_columns, upper=float(need.cpr_cards_left or 0)))
     earned_approved = sum((need.earned_approved.get(k, ZERO) for k in need.areas), ZERO)

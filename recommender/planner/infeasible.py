@@ -165,7 +165,7 @@ def _limit_reasons(inp: PlanInput) -> Iterator[InfeasibleReason]:
     if limits.budget_cents is not None:
         relaxed = replace(inp, limits=Limits(None, limits.max_hours))
         model = build_model(relaxed)
-        solved = optimize(relaxed, model, time_limit=TIME_LIMIT, objectives=(model.cost,))
+        solved = optimize(relaxed, model, time_limit=TIME_LIMIT, objectives=("cost",))
         if solved.selection is not None:
             cost = selection_cost(relaxed, solved.selection) or 0
             words = (
@@ -180,7 +180,7 @@ def _limit_reasons(inp: PlanInput) -> Iterator[InfeasibleReason]:
     if limits.max_hours is not None:
         relaxed = replace(inp, limits=Limits(limits.budget_cents, None))
         model = build_model(relaxed)
-        solved = optimize(relaxed, model, time_limit=TIME_LIMIT, objectives=(model.hours,))
+        solved = optimize(relaxed, model, time_limit=TIME_LIMIT, objectives=("hours",))
         if solved.selection is not None:
             hours = sum((c.hours for c in relaxed.courses if c.key in solved.selection.courses), ZERO)
             words = (

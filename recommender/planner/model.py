@@ -62,7 +62,8 @@ class CourseOption:
     """A course the plan may take. Prices in cents; ``price_cents`` None = sold only through an offer.
 
     ``included_in`` are the offers (subscription, membership, bundle) that make the course free while
-    held; ``member_offers`` are the memberships that unlock ``member_price_cents``.
+    held; ``member_offers`` are the memberships that unlock ``member_price_cents``. ``rank`` orders the
+    last tie-break (course id); it is fixed before any presolve so dropping courses never changes it.
     """
 
     provider: str
@@ -77,6 +78,7 @@ class CourseOption:
     member_offers: tuple[OfferKey, ...] = ()
     interest: float = 0.0
     url: str = ""
+    rank: int | None = None  # position among all eligible courses by (provider, course_id)
 
     @property
     def key(self) -> CourseKey:

@@ -1,11 +1,13 @@
 """Lexicographic optimisation: least cost (cents), then fewer hours and better interest match, then
 course id — each later stage solved with the earlier objectives held at their optimum, so a tie-break
-can never trade against a cent. Zero-cost courses the plan does not need are dropped greedily after
-every solve (instead of a per-course penalty, which makes the cover problem much harder).
+can never trade against a cent. The stages run on a model cut down by exact reduced-cost fixing.
+Zero-cost courses the plan does not need are dropped greedily after every solve (instead of a
+per-course penalty, which makes the cover problem much harder).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,13 +15,18 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from recommender.planner.build import MilpModel, Row
+from recommender.planner.build import MilpModel, Row, build_model
 from recommender.planner.evaluate import selection_cost, selection_meets
+from recommender.planner.fixing import Parts, restrict, scenario_bounds
 from recommender.planner.model import PlanInput, Selection
 from recommender.planner.solve import INFEASIBLE, OPTIMAL, TIME_LIMIT, Outcome, Solver
 
 DEFAULT_TIME_LIMIT = 30.0  # seconds for the whole optimisation
-INTEREST_SCALE = 1001  # hundredths of an hour weigh more than any interest difference of one course
+DEFAULT_OBJECTIVES = ("cost", "hours_interest", "rank")
+MARGIN = 0.01  # first reduced-cost fixing keeps plans up to 5 % above the LP bound …
+MIN_MARGIN = 100.0  # … and at least this many units ($1.00 for cost) above it
+
+Prepare = Callable[[Solver, MilpModel, PlanInput], None]  # adds cuts or fixes columns on a solver
 
 
 @dataclass(frozen=True)
@@ -64,49 +71,119 @@ def _objective_row(name: str, objective: npt.NDArray[np.float64], bound: float) 
     return Row(name, coefs, upper=bound + 0.5)
 
 
+@dataclass
+class _Stage:
+    """Where the lexicographic search stands: the courses still in play, the earlier objectives with
+    their optimal values, the best plan so far."""
+
+    inp: PlanInput
+    model: MilpModel
+    held: list[tuple[str, float]]
+    best: Selection | None = None
+    status: str = OPTIMAL
+
+
 def optimize(
     inp: PlanInput,
-    model: MilpModel,
+    model: MilpModel | None = None,
     *,
     time_limit: float = DEFAULT_TIME_LIMIT,
-    objectives: tuple[npt.NDArray[np.float64], ...] | None = None,
-    prepare: Callable[[Solver], None] | None = None,
+    objectives: tuple[str, ...] = DEFAULT_OBJECTIVES,
+    prepare: Prepare | None = None,
 ) -> Solved:
-    """Solve ``objectives`` lexicographically (default: cost, hours+interest, course rank)."""
+    """Solve ``objectives`` lexicographically (default: cost, hours+interest, course rank).
+
+    Each stage first bounds its objective by LP relaxations (with the earlier objectives held at their
+    optimum; when cost is involved, one LP per part of the plans — no offer bought, each offer bought),
+    keeps by reduced-cost fixing (fixing.py) only the courses a plan within a limit can use, and solves
+    the MILP on that small model. The limit is the incumbent's value when there is one (so the stage is
+    exact at once); for the first stage a margin above the bound, checked afterwards: an optimum within
+    the limit is the optimum of the whole model (every plan that good was kept, ties included),
+    otherwise the plan found is an upper bound and one more round with it as the limit is exact.
+    """
     deadline = time.monotonic() + time_limit
-    stages = objectives or (
-        model.cost,
-        model.hours * INTEREST_SCALE + model.interest,
-        model.rank,
-    )
-    solver = Solver(model)
-    if prepare is not None:
-        prepare(solver)
-    best: Selection | None = None
-    status = OPTIMAL
-    for stage, objective in enumerate(stages):
-        solver.set_objective(objective)
-        outcome: Outcome = solver.solve(deadline - time.monotonic())
-        if outcome.status == INFEASIBLE and best is None:
+    state = _Stage(inp, model or build_model(inp), [])
+    for stage, name in enumerate(objectives):
+        outcome = _solve_stage(state, name, prepare, deadline)
+        if outcome == INFEASIBLE and state.best is None:
             return Solved(INFEASIBLE, None)
+        if outcome != OPTIMAL:
+            if stage == 0:
+                state.status = TIME_LIMIT
+            break
+        if stage < len(objectives) - 1 and state.best is not None:
+            state.held.append((name, _stage_value(state.model, state.inp, state.best, name)))
+    if state.best is None:
+        return Solved(TIME_LIMIT, None)
+    return Solved(state.status, state.best)
+
+
+def _relaxed_bounds(state: _Stage, name: str, prepare: Prepare | None, deadline: float) -> Parts:
+    """LP bounds on ``name``; by parts of the plans (fixing.scenario_bounds) when cost is involved."""
+    relaxed = _solver(state, prepare, relax=True)
+    relaxed.set_objective(state.model.objective(name))
+    held_cost = [value for held, value in state.held if held == "cost"]
+    if name == "cost" or held_cost:
+        cost_limit = held_cost[0] if held_cost else math.inf
+        return scenario_bounds(
+            relaxed, state.model, state.inp, deadline - time.monotonic(), cost_limit=cost_limit
+        )
+    whole = relaxed.lp_bound(deadline - time.monotonic())
+    return Parts([] if whole is None else [whole], math.inf)
+
+
+def _solver(state: _Stage, prepare: Prepare | None, *, relax: bool = False) -> Solver:
+    """A solver for the current model with the cuts of ``prepare`` and the earlier optima as rows."""
+    solver = Solver(state.model, relax=relax)
+    if prepare is not None:
+        prepare(solver, state.model, state.inp)
+    for number, (held, value) in enumerate(state.held):
+        solver.add_row(_objective_row(f"lexicographic[{number}]", state.model.objective(held), value))
+    return solver
+
+
+def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: float) -> str:
+    """Optimise ``name`` over the current state (updated in place); returns the outcome's status."""
+    parts = _relaxed_bounds(state, name, prepare, deadline)
+    bounds = parts.bounds
+    if not bounds:
+        return INFEASIBLE
+    lowest = min(bound.lower for bound in bounds)
+    limit = math.inf
+    if math.isfinite(lowest):
+        limit = math.floor(lowest + max(MIN_MARGIN, MARGIN * abs(lowest)))
+    if name == "cost" and math.isfinite(parts.cost_limit):
+        limit = min(limit, math.floor(parts.cost_limit + 0.5))
+    incumbent = math.inf
+    if state.best is not None:  # the incumbent's value is always a valid limit
+        incumbent = _stage_value(state.model, state.inp, state.best, name)
+        limit = min(limit, math.floor(incumbent + 0.5))
+    while True:
+        small = restrict(state.inp, state.model, bounds, limit) if math.isfinite(limit) else state.inp
+        narrowed = _Stage(small, state.model if small is state.inp else build_model(small), state.held)
+        solver = _solver(narrowed, prepare)
+        solver.set_objective(narrowed.model.objective(name))
+        outcome: Outcome = solver.solve(deadline - time.monotonic())
         if outcome.values is None:
-            if best is None:
-                return Solved(TIME_LIMIT, None)
-            break
-        candidate = clean(inp, selection_from(model, inp, outcome.values))
-        if stage == 0 and outcome.status == TIME_LIMIT:
-            status = TIME_LIMIT
-        if best is None or _stage_key(model, inp, candidate, stages) < _stage_key(model, inp, best, stages):
-            best = candidate
-        if outcome.status != OPTIMAL or stage == len(stages) - 1:
-            break
-        value = _stage_value(model, inp, best, objective)
-        solver.add_row(_objective_row(f"lexicographic[{stage}]", objective, value))
-    return Solved(status, best)
+            if outcome.status == INFEASIBLE and len(small.courses) < len(state.inp.courses):
+                wider = lowest + 4 * (limit - lowest) + MIN_MARGIN  # nothing within the limit: widen it
+                limit = math.floor(wider) if math.isfinite(wider) else math.inf
+                continue
+            return outcome.status
+        candidate = clean(small, selection_from(narrowed.model, small, outcome.values))
+        value = _stage_value(narrowed.model, small, candidate, name)
+        if value > limit + 0.5 and outcome.status == OPTIMAL:
+            limit = math.floor(value + 0.5)  # a plan this good exists: keeping all up to it is exact
+            continue
+        # An optimal candidate is at least as good as the incumbent (whose value was a limit); after a
+        # time limit keep whichever is better, and the courses it lives in.
+        if outcome.status == OPTIMAL or state.best is None or value < incumbent:
+            state.inp, state.model, state.best = small, narrowed.model, candidate
+        return outcome.status
 
 
 def _columns(model: MilpModel, inp: PlanInput, selection: Selection) -> npt.NDArray[np.float64]:
-    """A column vector with ``take`` and ``buy`` set for the selection and the cheapest payment chosen."""
+    """A column vector with ``take`` and ``buy`` set for the selection."""
     values = np.zeros(len(model.col_names))
     for i, course in enumerate(inp.courses):
         if course.key in selection.courses:
@@ -116,16 +193,8 @@ def _columns(model: MilpModel, inp: PlanInput, selection: Selection) -> npt.NDAr
     return values
 
 
-def _stage_value(
-    model: MilpModel, inp: PlanInput, selection: Selection, objective: npt.NDArray[np.float64]
-) -> float:
-    if objective is model.cost:
+def _stage_value(model: MilpModel, inp: PlanInput, selection: Selection, name: str) -> float:
+    if name == "cost":
         cost = selection_cost(inp, selection)
         return float(cost if cost is not None else 0)
-    return float(objective @ _columns(model, inp, selection))
-
-
-def _stage_key(
-    model: MilpModel, inp: PlanInput, selection: Selection, stages: tuple[npt.NDArray[np.float64], ...]
-) -> tuple[float, ...]:
-    return tuple(_stage_value(model, inp, selection, objective) for objective in stages)
+    return float(model.objective(name) @ _columns(model, inp, selection))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -20,6 +20,7 @@ OPTIMAL = "optimal"
 INFEASIBLE = "infeasible"
 TIME_LIMIT = "time_limit"
 ABSOLUTE_GAP = 0.5  # objectives are whole units: a gap under 1 proves optimality
+INF = np.inf
 
 
 @dataclass(frozen=True)
@@ -49,40 +50,80 @@ def _quiet_highs(absolute_gap: float) -> highspy.Highs:
     return highs
 
 
+@dataclass(frozen=True)
+class LpBound:
+    """A proven lower bound on the objective over the LP relaxation and the reduced costs behind it.
+
+    ``lower`` is recomputed from the row duals with the column and row bounds (a Lagrangian bound), so it
+    stays a valid bound even when the LP solver's duals are slightly off; ``reduced`` are the matching
+    reduced costs, ``column_lower``/``column_upper`` the column bounds the LP had.
+    """
+
+    lower: float
+    reduced: npt.NDArray[np.float64]
+    column_lower: npt.NDArray[np.float64]
+    column_upper: npt.NDArray[np.float64]
+    values: npt.NDArray[np.float64] | None = None  # the LP solution
+
+    def at_one(self) -> npt.NDArray[np.float64]:
+        """Per column: a lower bound on the objective of any solution with that column at 1 (+inf when
+        its bounds forbid 1)."""
+        d = self.reduced
+        without = self.lower - np.minimum(d * self.column_lower, d * self.column_upper)
+        return np.where(self.column_upper >= 1.0, without + d, np.inf)
+
+
+def _rowwise(rows: list[Row]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+    """The rows as a compressed sparse row matrix: starts, column indices, values."""
+    starts = np.zeros(len(rows) + 1, dtype=np.int32)
+    index: list[int] = []
+    value: list[float] = []
+    for number, row in enumerate(rows):
+        for col, coef in sorted(row.coefs.items()):
+            index.append(col)
+            value.append(coef)
+        starts[number + 1] = len(index)
+    return starts, np.array(index, dtype=np.int32), np.array(value, dtype=np.float64)
+
+
 class Solver:
-    """One HiGHS model that can change objective, gain rows and fix columns between solves."""
+    """One HiGHS model that can change objective, gain rows and fix columns between solves.
+
+    ``relax``: solve the LP relaxation (every column continuous) instead of the MILP.
+    """
 
     def __init__(
-        self, model: MilpModel, *, absolute_gap: float = ABSOLUTE_GAP, skip_rows: frozenset[str] = frozenset()
+        self,
+        model: MilpModel,
+        *,
+        absolute_gap: float = ABSOLUTE_GAP,
+        skip_rows: frozenset[str] = frozenset(),
+        relax: bool = False,
     ):
         self.model = model
         self.rows = [row for row in model.rows if row.name not in skip_rows]
+        self.lower = model.lower.copy()
+        self.upper = model.upper.copy()
         self.highs = _quiet_highs(absolute_gap)
         lp = highspy.HighsLp()
         n = len(model.col_names)
         lp.num_col_ = n
         lp.num_row_ = len(self.rows)
         lp.col_cost_ = model.cost.copy()
-        lp.col_lower_ = model.lower.copy()
-        lp.col_upper_ = model.upper.copy()
+        lp.col_lower_ = self.lower.copy()
+        lp.col_upper_ = self.upper.copy()
         lp.row_lower_ = np.array([row.lower for row in self.rows], dtype=np.float64)
         lp.row_upper_ = np.array([row.upper for row in self.rows], dtype=np.float64)
-        starts = [0]
-        index: list[int] = []
-        value: list[float] = []
-        for row in self.rows:
-            for col, coef in sorted(row.coefs.items()):
-                index.append(col)
-                value.append(coef)
-            starts.append(len(index))
+        starts, index, value = _rowwise(self.rows)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(value, dtype=np.float64)
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
-            for flag in model.integer
-        ]
+        lp.a_matrix_.start_ = starts
+        lp.a_matrix_.index_ = index
+        lp.a_matrix_.value_ = value
+        if not relax:
+            lp.integrality_ = [
+                highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+                for flag in model.integer
+            ]
         self.highs.passModel(lp)
         self.objective = model.cost
 
@@ -103,10 +144,19 @@ class Solver:
         )
 
     def fix_columns(self, columns: list[int], value: float) -> None:
+        self.set_bounds(columns, value, value)
+
+    def set_bounds(self, columns: list[int], lower: float, upper: float) -> None:
         if not columns:
             return
-        values = np.full(len(columns), value)
-        self.highs.changeColsBounds(len(columns), np.array(columns, dtype=np.int32), values, values)
+        self.lower[columns] = lower
+        self.upper[columns] = upper
+        self.highs.changeColsBounds(
+            len(columns),
+            np.array(columns, dtype=np.int32),
+            np.full(len(columns), lower),
+            np.full(len(columns), upper),
+        )
 
     def solve(self, time_limit: float) -> Outcome:
         """Solve the current model within ``time_limit`` seconds and map HiGHS's status to ours."""
@@ -121,3 +171,40 @@ class Solver:
         if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             return Outcome(INFEASIBLE, None, None)
         return Outcome(TIME_LIMIT, values, objective)
+
+    def lp_bound(self, time_limit: float) -> LpBound | None:
+        """Solve the (relaxed) model and derive a safe lower bound from its duals; None when the LP is
+        infeasible (so is every integer plan). Meant for a ``relax=True`` solver."""
+        self.highs.setOptionValue("time_limit", max(0.05, float(time_limit)))
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            return LpBound(-INF, np.zeros(len(self.lower)), self.lower.copy(), self.upper.copy())
+        solution = self.highs.getSolution()
+        duals = np.array(solution.row_dual, dtype=np.float64)
+        bound = lagrangian_bound(self.rows, self.lower, self.upper, self.objective, duals)
+        return replace(bound, values=np.array(solution.col_value, dtype=np.float64))
+
+
+def lagrangian_bound(
+    rows: list[Row],
+    lower: npt.NDArray[np.float64],
+    upper: npt.NDArray[np.float64],
+    objective: npt.NDArray[np.float64],
+    duals: npt.NDArray[np.float64],
+) -> LpBound:
+    """For any row multipliers y: c·x = y·Ax + (c − Aᵀy)·x ≥ Σ_i y_i·(L_i if y_i > 0 else U_i) +
+    Σ_j min(d_j·l_j, d_j·u_j). Multipliers whose row side is unbounded are set to 0 first."""
+    row_lower = np.array([row.lower for row in rows], dtype=np.float64)
+    row_upper = np.array([row.upper for row in rows], dtype=np.float64)
+    y = duals.copy()
+    y[(y > 0) & ~np.isfinite(row_lower)] = 0.0
+    y[(y < 0) & ~np.isfinite(row_upper)] = 0.0
+    starts, index, value = _rowwise(rows)
+    per_row = np.repeat(y, np.diff(starts))
+    reduced = objective - np.bincount(index, weights=value * per_row, minlength=len(objective))
+    row_part = np.where(y > 0, y * np.where(y > 0, row_lower, 0.0), y * np.where(y < 0, row_upper, 0.0))
+    col_part = np.minimum(reduced * lower, reduced * upper)
+    return LpBound(float(row_part.sum() + col_part.sum()), reduced, lower.copy(), upper.copy())

@@ -1,0 +1,122 @@
+"""Exact variable elimination by LP reduced-cost fixing.
+
+From the LP relaxation we have a proven lower bound ``lower`` on the objective and reduced costs ``d``:
+any plan that takes a column j (0 → 1) has an objective of at least ``lower + max(d_j, 0)`` (a column
+the LP had fixed at 1 costs nothing extra; one fixed at 0 cannot be 1 in that LP's part). So when we
+only look for plans whose objective is at most ``limit``, every column with ``lower + d_j > limit`` can be
+fixed to 0. A course goes when it can no longer be taken or no longer be paid for (its list and member
+price columns and every offer that includes it are fixed to 0). ``>`` (with a small float margin) keeps
+every plan of objective ≤ ``limit`` — all ties included — so tie-breaks solved afterwards stay exact.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from recommender.planner.build import MilpModel
+from recommender.planner.evaluate import selection_cost, selection_meets, within_limits
+from recommender.planner.model import PlanInput, Selection
+from recommender.planner.solve import LpBound, Solver
+
+TOLERANCE = 1e-6  # objectives are whole units; float error in the bound is far below this
+ROUND_UP = 1e-7  # an LP value above this counts as taking the course when rounding up
+
+
+def _alive_courses(inp: PlanInput, model: MilpModel, bound: LpBound, limit: float) -> set[int]:
+    """Indices of the courses some plan of objective ≤ ``limit`` may take, by one bound."""
+    if bound.lower > limit + TOLERANCE:
+        return set()
+    open_ = bound.at_one() <= limit + TOLERANCE
+
+    def alive(column: int | None) -> bool:
+        return column is not None and bool(open_[column])
+
+    kept = set()
+    for i, course in enumerate(inp.courses):
+        if not alive(model.take[i]):
+            continue
+        if (
+            course.price_cents == 0
+            or alive(model.pay_list.get(i))
+            or (
+                alive(model.pay_member.get(i))
+                and any(alive(model.buy.get(offer)) for offer in course.member_offers)
+            )
+            or any(alive(model.buy.get(offer)) for offer in course.included_in)
+        ):
+            kept.add(i)
+    return kept
+
+
+def restrict(inp: PlanInput, model: MilpModel, bounds: list[LpBound], limit: float) -> PlanInput:
+    """``inp`` without the courses no plan of objective ≤ ``limit`` can take (same order).
+
+    ``bounds`` come from LPs over parts of the plans that together cover them all (e.g. "no offer
+    bought", "offer o bought" for each o): a course is kept if any part's bound keeps it.
+    """
+    kept: set[int] = set()
+    for bound in bounds:
+        kept |= _alive_courses(inp, model, bound, limit)
+    courses = tuple(course for i, course in enumerate(inp.courses) if i in kept)
+    return PlanInput(inp.needs, courses, inp.offers, inp.limits, inp.excluded)
+
+
+def rounded_cost(inp: PlanInput, model: MilpModel, values: npt.NDArray[np.float64]) -> int | None:
+    """Cents of the plan that takes every course (and buys every offer) the LP solution touches, if
+    that plan meets every requirement within the limits — an upper bound on the optimum."""
+    courses = [c for i, c in enumerate(inp.courses) if values[model.take[i]] > ROUND_UP]
+    held = {offer.key for offer in inp.offers if offer.held}
+    offers = frozenset(k for k, col in model.buy.items() if values[col] > ROUND_UP and k not in held)
+    selection = Selection(frozenset(c.key for c in courses), offers)
+    if not selection_meets(inp, courses) or not within_limits(inp, selection):
+        return None
+    return selection_cost(inp, selection)
+
+
+@dataclass
+class Parts:
+    """The LP bounds of the parts of the plans and the best upper bound on cost met on the way."""
+
+    bounds: list[LpBound]
+    cost_limit: float
+
+
+def scenario_bounds(
+    solver: Solver, model: MilpModel, inp: PlanInput, time_limit: float, *, cost_limit: float
+) -> Parts:
+    """LP bounds of a relaxed ``solver`` for each part of the plans: no offer bought, then each offer
+    bought. Fixing an offer's ``buy`` removes the LP's favourite trick — buying a sliver of a
+    subscription to get a sliver of every course in it — so each part's bound is far tighter than the
+    whole LP's. Parts whose LP is infeasible hold no plan and give no bound. An offer dearer than
+    ``cost_limit`` (lowered by the plans that round the LP solutions, when cost is the objective) is in
+    no plan we look for, so its part is skipped and it stays unbought."""
+    deadline = time.monotonic() + time_limit
+    prices = {model.buy[offer.key]: offer.price_cents for offer in inp.offers}
+    free = sorted(
+        (col for col in model.buy.values() if solver.lower[col] < 0.5 < solver.upper[col]),
+        key=lambda col: (prices[col], col),
+    )
+    parts = Parts([], cost_limit)
+    rounding = bool(np.array_equal(solver.objective, model.cost))
+    solver.set_bounds(free, 0.0, 0.0)
+    for col in (-1, *free):  # -1: the part where no offer is bought
+        if col >= 0:
+            if prices[col] > parts.cost_limit + TOLERANCE:
+                break
+            solver.set_bounds([col], 1.0, 1.0)
+        found = solver.lp_bound(deadline - time.monotonic())
+        if col >= 0:
+            solver.set_bounds([col], 0.0, 0.0)
+        if found is None:
+            continue
+        parts.bounds.append(found)
+        if rounding and found.values is not None:
+            cost = rounded_cost(inp, model, found.values)
+            if cost is not None:
+                parts.cost_limit = min(parts.cost_limit, cost)
+    solver.set_bounds(free, 0.0, 1.0)
+    return parts
