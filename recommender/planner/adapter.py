@@ -10,7 +10,6 @@ Money becomes whole cents; hours stay contact hours; credit is in each credentia
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -98,6 +97,19 @@ def _matches(ids: Iterable[str], provider: str, item_id: str) -> bool:
     return item_id in wanted or f"{provider}/{item_id}" in wanted
 
 
+def credit_key(course: Course, inferred_area: str | None) -> tuple[object, ...]:
+    """Everything ``rules.engine.contribution`` reads of a course: equal keys give equal credit."""
+    college = course.extras.get("college_credits") if course.kind == "college_credit" else None
+    return (
+        course.kind,
+        course.hours,
+        tuple(sorted(course.content_areas.items())),
+        tuple((a.body, a.credits, tuple(sorted(a.categories.items()))) for a in course.approvals),
+        None if college is None else str(college),
+        None if course.content_areas else inferred_area,
+    )
+
+
 class _Builder:
     def __init__(
         self,
@@ -124,8 +136,16 @@ class _Builder:
                 offer.provider, offer.offer_id, offer.name, offer.kind, cents(offer.price), held
             )
         self.by_id: dict[str, list[OfferKey]] = {}
-        for key in self.offers:
+        self.memberships: dict[str, tuple[OfferKey, ...]] = {}
+        for key, option in self.offers.items():
             self.by_id.setdefault(key[1], []).append(key)
+            if option.kind == "membership":
+                self.memberships[key[0]] = (*self.memberships.get(key[0], ()), key)
+        self.taken = set(profile.taken)
+        self.formats = set(profile.limits.formats)
+        self.avoid = set(profile.limits.avoid_providers)
+        self.counting = [(held, self.rules.get(held.id, held.rules).counting) for held in profile.credentials]
+        self.credit_memo: dict[tuple[object, ...], tuple[CourseCredit | None, ...]] = {}
 
     def _offer_keys(self, course: Course) -> tuple[OfferKey, ...]:
         keys: list[OfferKey] = []
@@ -135,12 +155,11 @@ class _Builder:
         return tuple(dict.fromkeys(keys))
 
     def _why_not(self, course: Course) -> str | None:
-        limits = self.profile.limits
-        if _matches(self.profile.taken, course.provider, course.course_id):
+        if course.course_id in self.taken or f"{course.provider}/{course.course_id}" in self.taken:
             return "already taken"
-        if limits.formats and course.format not in limits.formats:
+        if self.formats and course.format not in self.formats:
             return f"format {course.format} is not one you accept"
-        if course.provider in limits.avoid_providers:
+        if course.provider in self.avoid:
             return f"provider {course.provider} is one you avoid"
         if course.currency != CURRENCY:
             return f"priced in {course.currency}, not US dollars (no exchange rate is assumed)"
@@ -148,37 +167,47 @@ class _Builder:
             return f"no longer available (until {course.available_until})"
         return None
 
-    def _credits(self, course: Course) -> tuple[CourseCredit, ...]:
-        credits: list[CourseCredit] = []
-        for held in self.profile.credentials:
-            starts = course.available_from
-            if starts is not None and held.cycle_end is not None and starts > held.cycle_end:
-                continue  # starts after this cycle ends
-            rule = self.rules.get(held.id, held.rules).counting
+    def _credit_per_credential(self, course: Course) -> tuple[CourseCredit | None, ...]:
+        """What the course gives each held credential (None: nothing), computed once per credit key."""
+        inferred = self.inferred.get(course.key)
+        key = credit_key(course, inferred)
+        known = self.credit_memo.get(key)
+        if known is not None:
+            return known
+        credits: list[CourseCredit | None] = []
+        for _, rule in self.counting:
             given = contribution(
-                course,
-                rule,
-                inferred_area=self.inferred.get(course.key),
-                allow_inferred=self.profile.allow_inferred_areas,
+                course, rule, inferred_area=inferred, allow_inferred=self.profile.allow_inferred_areas
             )
-            if given.counts:
-                credits.append(
-                    CourseCredit(
-                        rule.credential_id,
-                        {a: v for a, v in given.approved.items() if v > 0 and a in rule.areas},
-                        {a: v for a, v in given.other.items() if v > 0 and a in rule.areas},
-                        given.cpr_card,
-                        given.uses_inferred_area,
-                    )
+            credits.append(
+                CourseCredit(
+                    rule.credential_id,
+                    {a: v for a, v in given.approved.items() if v > 0 and a in rule.areas},
+                    {a: v for a, v in given.other.items() if v > 0 and a in rule.areas},
+                    given.cpr_card,
+                    given.uses_inferred_area,
                 )
-        return tuple(credits)
+                if given.counts
+                else None
+            )
+        self.credit_memo[key] = tuple(credits)
+        return self.credit_memo[key]
 
-    def course(self, course: Course) -> CourseOption | None:
+    def _credits(self, course: Course) -> tuple[CourseCredit, ...]:
+        starts = course.available_from
+        return tuple(
+            credit
+            for (held, _), credit in zip(self.counting, self._credit_per_credential(course), strict=True)
+            if credit is not None
+            and not (starts is not None and held.cycle_end is not None and starts > held.cycle_end)
+        )
+
+    def course(self, course: Course, rank: int | None = None) -> CourseOption | None:
         reason = self._why_not(course)
         if reason is not None:
             self.excluded.append(Exclusion(course.key, reason))
             return None
-        included = self._offer_keys(course)
+        included = self._offer_keys(course) if course.included_in else ()
         if course.price is None and not included:
             self.excluded.append(Exclusion(course.key, "has no price and no offer in the list includes it"))
             return None
@@ -186,11 +215,6 @@ class _Builder:
         if not credits:
             self.excluded.append(Exclusion(course.key, "gives no credit to any credential you hold"))
             return None
-        member_offers = tuple(
-            key
-            for key, offer in self.offers.items()
-            if offer.kind == "membership" and key[0] == course.provider
-        )
         return CourseOption(
             provider=course.provider,
             course_id=course.course_id,
@@ -201,9 +225,12 @@ class _Builder:
             member_price_cents=None if course.member_price is None else cents(course.member_price),
             credits=credits,
             included_in=included,
-            member_offers=member_offers if course.member_price is not None else (),
+            member_offers=self.memberships.get(course.provider, ())
+            if course.member_price is not None
+            else (),
             interest=float(self.interest.get(course.key, 0.0)),
             url=course.url,
+            rank=rank,
         )
 
 
@@ -222,16 +249,17 @@ def build_input(
     builder = _Builder(
         offers, profile, rules, interest_scores or {}, inferred_areas or {}, today or date.today()
     )
-    options: dict[tuple[str, str], CourseOption] = {}
-    for course in courses:
-        option = builder.course(course)
+    unique = {course.key: course for course in courses}  # a later record of the same course wins
+    options: list[CourseOption] = []
+    for key in sorted(unique):
+        option = builder.course(unique[key], rank=len(options))
         if option is not None:
-            options[option.key] = option
+            options.append(option)
     needs = tuple(credential_need(held, rules.get(held.id)) for held in profile.credentials)
     limits = profile.limits
     return PlanInput(
         needs=needs,
-        courses=tuple(replace(options[key], rank=rank) for rank, key in enumerate(sorted(options))),
+        courses=tuple(options),
         offers=tuple(builder.offers.values()),
         limits=Limits(
             budget_cents=None if limits.budget is None else cents(limits.budget),

@@ -5,6 +5,8 @@ Money in dollars (``Decimal``), hours in contact hours, credit in each credentia
 
 from __future__ import annotations
 
+import math
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -15,11 +17,12 @@ from recommender.planner.adapter import build_input
 from recommender.planner.alternatives import alternatives as find_alternatives
 from recommender.planner.alternatives import describe, runner_ups
 from recommender.planner.build import build_model
+from recommender.planner.evaluate import selection_cost
 from recommender.planner.explain import explain
 from recommender.planner.infeasible import explain_infeasible
-from recommender.planner.model import Exclusion, PlanInput, PlanResult
+from recommender.planner.model import Alternative, Exclusion, PlanInput, PlanResult
 from recommender.planner.optimize import DEFAULT_TIME_LIMIT, optimize
-from recommender.planner.prune import prune
+from recommender.planner.prune import core, prune, prune_by_cost
 from recommender.planner.result import assemble, empty_result
 from recommender.planner.solve import INFEASIBLE
 from recommender.rules.engine import CredentialRules
@@ -36,33 +39,65 @@ def exclusion_notes(excluded: tuple[Exclusion, ...]) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def with_ranks(inp: PlanInput) -> PlanInput:
+    """``inp`` with every course's ``rank`` (its place by provider and course id) set, if any is not."""
+    if all(course.rank is not None for course in inp.courses):
+        return inp
+    order = sorted(range(len(inp.courses)), key=lambda i: inp.courses[i].key)
+    ranks = {i: rank for rank, i in enumerate(order)}
+    courses = tuple(replace(course, rank=ranks[i]) for i, course in enumerate(inp.courses))
+    return replace(inp, courses=courses)
+
+
+def upper_bound(inp: PlanInput, time_limit: float) -> float:
+    """The cost (cents) of the cheapest plan over a small core of ``inp`` — a bound on the optimum —
+    or infinity when the core holds no plan."""
+    small = core(inp)
+    solved = optimize(small, time_limit=time_limit, objectives=("cost",))
+    if solved.selection is None:
+        return math.inf
+    cost = selection_cost(small, solved.selection)
+    return math.inf if cost is None else float(cost)
+
+
 def solve_input(
     inp: PlanInput,
     *,
     alternatives: int = 0,
     time_limit: float = DEFAULT_TIME_LIMIT,
     with_explanations: bool = True,
+    runner_up: bool = True,
 ) -> PlanResult:
-    """Solve a prepared input: optimal plan, or the reasons none exists, plus alternatives."""
-    pruned = prune(inp)
-    model = build_model(pruned)
-    solved = optimize(pruned, model, time_limit=time_limit)
+    """Solve a prepared input: optimal plan, or the reasons none exists, plus alternatives.
+
+    ``runner_up``: name the next-best plan's cost in the explanations (one more solve) even without
+    ``alternatives``."""
+    deadline = time.monotonic() + time_limit
+    ranked = with_ranks(inp)
+    pruned = prune(ranked)
+    upper = upper_bound(pruned, time_limit)
+    main = prune_by_cost(pruned, upper) if math.isfinite(upper) else pruned
+    solved = optimize(main, time_limit=deadline - time.monotonic(), cost_upper=upper)
     notes = exclusion_notes(inp.excluded)
     if solved.selection is None:
         if solved.status == INFEASIBLE:
-            reasons = explain_infeasible(inp, pruned)
+            reasons = explain_infeasible(ranked, pruned)
             return replace(empty_result(inp, INFEASIBLE), reasons=reasons, notes=notes)
         words = f"no plan was found within the time limit of {time_limit:g} s"
         return replace(empty_result(inp, solved.status), notes=(*notes, words))
-    result = assemble(pruned, solved.selection, solved.status)
-    extra = find_alternatives(pruned, model, solved.selection, alternatives, time_limit=time_limit)
-    explanations: tuple[str, ...] = ()
-    if with_explanations:
+    result = assemble(main, solved.selection, solved.status)
+    extra: tuple[Alternative, ...] = ()
+    runner: tuple[Alternative, ...] = ()
+    if alternatives > 0 or (with_explanations and runner_up):
+        wide = prune(ranked, plans=max(alternatives, 1) + 1, variants=alternatives > 0)
+        model = build_model(wide)
+        remaining = max(1.0, deadline - time.monotonic())
+        extra = find_alternatives(wide, model, solved.selection, alternatives, time_limit=remaining)
         runner = extra
         if not extra:
-            plans = runner_ups(pruned, model, solved.selection, 1, time_limit=time_limit, full=False)
-            runner = tuple(describe(pruned, solved.selection, "runner_up_1", p) for p in plans)
-        explanations = explain(pruned, solved.selection, runner)
+            plans = runner_ups(wide, model, solved.selection, 1, time_limit=remaining, full=False)
+            runner = tuple(describe(wide, solved.selection, "runner_up_1", p) for p in plans)
+    explanations = explain(main, solved.selection, runner) if with_explanations else ()
     if solved.status != "optimal":
         notes = (*notes, f"the time limit of {time_limit:g} s was reached: this plan may not be the cheapest")
     return replace(result, alternatives=extra, explanations=explanations, notes=notes)

@@ -45,6 +45,22 @@ class Row:
     upper: float = INF
 
 
+Matrix = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.float64]]
+
+
+def rowwise(rows: list[Row]) -> Matrix:
+    """The rows as a compressed sparse row matrix: starts, column indices, values."""
+    starts = np.zeros(len(rows) + 1, dtype=np.int32)
+    index: list[int] = []
+    value: list[float] = []
+    for number, row in enumerate(rows):
+        for col, coef in sorted(row.coefs.items()):
+            index.append(col)
+            value.append(coef)
+        starts[number + 1] = len(index)
+    return starts, np.array(index, dtype=np.int32), np.array(value, dtype=np.float64)
+
+
 @dataclass
 class MilpModel:
     """Column data as numpy vectors plus named rows; objectives are chosen at solve time."""
@@ -62,6 +78,13 @@ class MilpModel:
     buy: dict[OfferKey, int] = field(default_factory=dict)
     pay_list: dict[int, int] = field(default_factory=dict)  # course index → column
     pay_member: dict[int, int] = field(default_factory=dict)
+    _matrix: Matrix | None = None
+
+    def matrix(self) -> Matrix:
+        """The rows as a sparse matrix (computed once)."""
+        if self._matrix is None:
+            self._matrix = rowwise(self.rows)
+        return self._matrix
 
     def objective(self, name: str) -> npt.NDArray[np.float64]:
         """An objective by name: ``cost`` (cents), ``hours`` (hundredths), ``interest`` (0..1000 per

@@ -18,8 +18,8 @@ import numpy as np
 import numpy.typing as npt
 
 from recommender.planner.build import MilpModel
-from recommender.planner.evaluate import selection_cost, selection_meets, within_limits
-from recommender.planner.model import PlanInput, Selection
+from recommender.planner.evaluate import active_offers, course_payment, selection_meets
+from recommender.planner.model import PlanInput
 from recommender.planner.solve import LpBound, Solver
 
 TOLERANCE = 1e-6  # objectives are whole units; float error in the bound is far below this
@@ -69,12 +69,18 @@ def rounded_cost(inp: PlanInput, model: MilpModel, values: npt.NDArray[np.float6
     """Cents of the plan that takes every course (and buys every offer) the LP solution touches, if
     that plan meets every requirement within the limits — an upper bound on the optimum."""
     courses = [c for i, c in enumerate(inp.courses) if values[model.take[i]] > ROUND_UP]
-    held = {offer.key for offer in inp.offers if offer.held}
-    offers = frozenset(k for k, col in model.buy.items() if values[col] > ROUND_UP and k not in held)
-    selection = Selection(frozenset(c.key for c in courses), offers)
-    if not selection_meets(inp, courses) or not within_limits(inp, selection):
+    bought = [o for o in inp.offers if not o.held and values[model.buy[o.key]] > ROUND_UP]
+    active = active_offers(inp, (o.key for o in bought))
+    payments = [course_payment(course, active) for course in courses]
+    if any(payment is None for payment in payments) or not selection_meets(inp, courses):
         return None
-    return selection_cost(inp, selection)
+    cost = sum(o.price_cents for o in bought) + sum(p.cents for p in payments if p is not None)
+    limits = inp.limits
+    if limits.budget_cents is not None and cost > limits.budget_cents:
+        return None
+    if limits.max_hours is not None and sum(c.hours for c in courses) > limits.max_hours:
+        return None
+    return cost
 
 
 @dataclass

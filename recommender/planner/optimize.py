@@ -81,6 +81,7 @@ class _Stage:
     held: list[tuple[str, float]]
     best: Selection | None = None
     status: str = OPTIMAL
+    cost_upper: float = math.inf
 
 
 def optimize(
@@ -90,6 +91,7 @@ def optimize(
     time_limit: float = DEFAULT_TIME_LIMIT,
     objectives: tuple[str, ...] = DEFAULT_OBJECTIVES,
     prepare: Prepare | None = None,
+    cost_upper: float = math.inf,
 ) -> Solved:
     """Solve ``objectives`` lexicographically (default: cost, hours+interest, course rank).
 
@@ -100,9 +102,10 @@ def optimize(
     exact at once); for the first stage a margin above the bound, checked afterwards: an optimum within
     the limit is the optimum of the whole model (every plan that good was kept, ties included),
     otherwise the plan found is an upper bound and one more round with it as the limit is exact.
+    ``cost_upper``: the cost (cents) of a plan known to meet the requirements, if any.
     """
     deadline = time.monotonic() + time_limit
-    state = _Stage(inp, model or build_model(inp), [])
+    state = _Stage(inp, model or build_model(inp), [], cost_upper=cost_upper)
     for stage, name in enumerate(objectives):
         outcome = _solve_stage(state, name, prepare, deadline)
         if outcome == INFEASIBLE and state.best is None:
@@ -124,7 +127,7 @@ def _relaxed_bounds(state: _Stage, name: str, prepare: Prepare | None, deadline:
     relaxed.set_objective(state.model.objective(name))
     held_cost = [value for held, value in state.held if held == "cost"]
     if name == "cost" or held_cost:
-        cost_limit = held_cost[0] if held_cost else math.inf
+        cost_limit = held_cost[0] if held_cost else state.cost_upper
         return scenario_bounds(
             relaxed, state.model, state.inp, deadline - time.monotonic(), cost_limit=cost_limit
         )

@@ -1,17 +1,32 @@
-"""Presolve: drop courses that a cheaper (or shorter) course with exactly the same credit, offers and
-payment options makes pointless, keeping enough of each kind to fill any gap.
+"""Presolve: drop courses that better courses with exactly the same credit, offers and payment options
+make pointless, keeping enough of each kind to fill any gap.
 
-Why it is exact: courses in one group differ only in price, hours, interest and id. A plan that nothing
-can be removed from never needs more than ``copies_needed`` courses of one group (that many already fill
-every requirement they touch on their own), so keeping the best ``copies_needed`` by each ordering the
-planner optimises (cost, member cost, hours) keeps every optimum.
+Courses in one group differ only in price, member price, hours, interest and id. Two facts:
+
+1. *Copies.* A plan nothing can be removed from (every optimum is one: removing a course never costs
+   more and always saves hours) holds at most ``copies_needed`` courses of a group: with more, the others
+   alone give at least the largest gap G in every area the course counts in (each gives at least the
+   course's smallest credit amount a, and ⌈G / a⌉ of them give ≥ G), so one could be dropped.
+2. *Swap.* If the optimum pays course B in mode m (list price, member price, or free/included) and a
+   group member A, better than B in the order the objectives rank mode m, is not in the plan, then the
+   plan with A instead of B meets every requirement (same credit), costs no more, and is strictly better
+   in the lexicographic order — impossible. So every member better than B in mode m is in the plan too.
+
+Hence keeping, per group and mode, the best ``copies_needed`` (× ``plans`` when up to ``plans − 1`` other
+plans are excluded by no-good cuts, for runner-ups) keeps every optimum. With an upper bound on the
+optimal cost, ``prune_by_cost`` also drops B when the members that must come with it already cost more.
+Every objective order used ends with hours and interest before the course id, so one order per mode —
+the one of the objective — is enough for each.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
 
 from recommender.planner.model import CourseOption, CredentialNeed, PlanInput
 
@@ -25,19 +40,21 @@ def _group_key(course: CourseOption) -> tuple[object, ...]:
         course.included_in,
         course.member_offers,
         course.price_cents is None,
+        course.price_cents == 0,
         course.member_price_cents is None,
     )
 
 
-def _largest_need(need: CredentialNeed) -> Decimal:
-    values = [need.total_required, need.approved_minimum, sum(need.area_minimums.values(), ZERO)]
-    if need.other_cap is not None:
-        values.append(need.other_cap)
-    return max(values)
+def largest_gap(need: CredentialNeed) -> Decimal:
+    """The largest amount any one requirement of ``need`` still misses (earned approved credit counted)."""
+    earned = sum((need.earned_approved.get(area, ZERO) for area in need.areas), ZERO)
+    gaps = [need.total_required - earned, need.approved_minimum - earned]
+    gaps += [need.area_minimums.get(a, ZERO) - need.earned_approved.get(a, ZERO) for a in need.areas]
+    return max(ZERO, *gaps)
 
 
 def copies_needed(course: CourseOption, needs: tuple[CredentialNeed, ...]) -> int:
-    """How many courses like ``course`` a minimal plan can use at most (1 if it gives nothing)."""
+    """How many courses like ``course`` a plan nothing can be removed from may hold (at least 1)."""
     by_id = {need.credential_id: need for need in needs}
     copies = 1
     for credit in course.credits:
@@ -47,7 +64,7 @@ def copies_needed(course: CourseOption, needs: tuple[CredentialNeed, ...]) -> in
         amounts = [v for v in (*credit.approved.values(), *credit.other.values()) if v > 0]
         if not amounts:
             continue
-        bound = math.ceil(_largest_need(need) / min(amounts)) + 1
+        bound = math.ceil(largest_gap(need) / min(amounts))
         if credit.cpr_card and need.cpr_cards_left is not None:
             bound = min(bound, need.cpr_cards_left)
         copies = max(copies, bound)
@@ -61,30 +78,149 @@ def gives_credit(course: CourseOption) -> bool:
     )
 
 
-def prune(inp: PlanInput) -> PlanInput:
-    """``inp`` without useless and dominated courses (same order as before for the ones kept)."""
-    groups: dict[tuple[object, ...], list[CourseOption]] = defaultdict(list)
-    for course in inp.courses:
-        if gives_credit(course):
-            groups[_group_key(course)].append(course)
-    keep: set[tuple[str, str]] = set()
-    for members in groups.values():
-        limit = copies_needed(members[0], inp.needs)
-        if len(members) <= limit:
-            keep.update(course.key for course in members)
-            continue
-        orderings = (
-            lambda c: (NO_PRICE if c.price_cents is None else c.price_cents, c.hours, -c.interest, c.key),
-            lambda c: (
-                NO_PRICE if c.member_price_cents is None else c.member_price_cents,
-                c.hours,
-                -c.interest,
-                c.key,
-            ),
-            lambda c: (c.hours, NO_PRICE if c.price_cents is None else c.price_cents, -c.interest, c.key),
-            lambda c: (-c.interest, NO_PRICE if c.price_cents is None else c.price_cents, c.key),
-        )
-        for ordering in orderings:
-            keep.update(course.key for course in sorted(members, key=ordering)[:limit])
-    courses = tuple(course for course in inp.courses if course.key in keep)
+@dataclass(frozen=True)
+class _Columns:
+    """The courses that give credit, as arrays: their group, the numbers the orders sort by."""
+
+    courses: list[CourseOption]
+    group: npt.NDArray[np.int64]
+    copies: npt.NDArray[np.int64]  # per course: copies_needed of its group
+    price: npt.NDArray[np.float64]  # cents, inf when sold only through an offer
+    member: npt.NDArray[np.float64]  # member price in cents, inf when none
+    hours: npt.NDArray[np.float64]  # hundredths of an hour
+    interest: npt.NDArray[np.float64]  # 0..1000, lower = better match
+    rank: npt.NDArray[np.float64]
+    free_mode: npt.NDArray[np.bool_]  # free, or included in some offer
+
+
+def _columns(inp: PlanInput) -> _Columns:
+    courses = [course for course in inp.courses if gives_credit(course)]
+    ids: dict[tuple[object, ...], int] = {}
+    copies: list[int] = []
+    group = np.empty(len(courses), dtype=np.int64)
+    for i, course in enumerate(courses):
+        key = _group_key(course)
+        if key not in ids:
+            ids[key] = len(ids)
+            copies.append(copies_needed(course, inp.needs))
+        group[i] = ids[key]
+    ranks = [course.rank for course in courses]
+    if any(rank is None for rank in ranks):  # hand-built input: order by key
+        order = sorted(range(len(courses)), key=lambda i: courses[i].key)
+        ranks = [0] * len(courses)
+        for position, i in enumerate(order):
+            ranks[i] = position
+    return _Columns(
+        courses=courses,
+        group=group,
+        copies=np.array(copies, dtype=np.int64)[group] if courses else np.zeros(0, dtype=np.int64),
+        price=np.array([NO_PRICE if c.price_cents is None else c.price_cents for c in courses], dtype=float),
+        member=np.array(
+            [NO_PRICE if c.member_price_cents is None else c.member_price_cents for c in courses], dtype=float
+        ),
+        hours=np.array([round(float(c.hours) * 100) for c in courses], dtype=float),
+        interest=np.array([round(1000 * (1.0 - c.interest)) for c in courses], dtype=float),
+        rank=np.array(ranks, dtype=float),
+        free_mode=np.array([c.price_cents == 0 or bool(c.included_in) for c in courses], dtype=bool),
+    )
+
+
+def _sorted_in_groups(
+    cols: _Columns, *keys: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Course indices sorted by group then ``keys`` (first key first, rank last) and each one's place
+    within its group (0 = best)."""
+    order = np.lexsort((cols.rank, *reversed(keys), cols.group))
+    groups = cols.group[order]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    first = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    return order, np.arange(len(order)) - first
+
+
+def order_starts(place: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """For each position in a group-sorted order, the position where its group starts."""
+    return np.arange(len(place)) - place
+
+
+def _sum_before(values: npt.NDArray[np.float64], place: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """For each position of a group-sorted order, the sum of the values before it in its group (inf
+    if any of them is inf)."""
+    finite = np.isfinite(values)
+    running = np.cumsum(np.where(finite, values, 0.0))
+    before = running - np.where(finite, values, 0.0)
+    infinite = np.cumsum(~finite) - ~finite
+    starts = order_starts(place)
+    before -= before[starts]
+    return np.where(infinite - infinite[starts] > 0, np.inf, before)
+
+
+def _orders(cols: _Columns, variants: bool) -> list[tuple[npt.NDArray[np.float64], ...]]:
+    """Per payment mode (list, member, free or included), the keys of the objective order: cost →
+    hours+interest → id; with ``variants`` also fewest hours (hours → cost → interest → id) and best
+    interest (interest → cost → hours → id)."""
+    both = cols.hours * 1001 + cols.interest
+    orders = [(cols.price, both), (cols.member, both), (both,)]
+    if variants:
+        orders += [
+            (cols.hours, cols.price, cols.interest),
+            (cols.hours, cols.member, cols.interest),
+            (cols.hours, cols.interest),
+            (cols.interest, cols.price, cols.hours),
+            (cols.interest, cols.member, cols.hours),
+            (cols.interest, cols.hours),
+        ]
+    return orders
+
+
+def _subset(inp: PlanInput, cols: _Columns, keep: npt.NDArray[np.bool_]) -> PlanInput:
+    kept = {cols.courses[i].key for i in np.flatnonzero(keep)}
+    courses = tuple(course for course in inp.courses if course.key in kept)
     return PlanInput(inp.needs, courses, inp.offers, inp.limits, inp.excluded)
+
+
+def prune(inp: PlanInput, *, plans: int = 1, variants: bool = False) -> PlanInput:
+    """``inp`` without useless and dominated courses (same order as before for the ones kept).
+
+    ``plans``: keep enough for the optimum and ``plans − 1`` runner-ups; ``variants``: also keep what
+    the fewest-hours and best-interest orders need."""
+    cols = _columns(inp)
+    keep = np.zeros(len(cols.courses), dtype=bool)
+    for keys in _orders(cols, variants):
+        order, place = _sorted_in_groups(cols, *keys)
+        keep[order[place < cols.copies[order] * plans]] = True
+    return _subset(inp, cols, keep)
+
+
+def core(inp: PlanInput) -> PlanInput:
+    """A small part of ``inp``: the best course of each group in each mode — any plan over it gives an
+    upper bound on the optimal cost."""
+    cols = _columns(inp)
+    keep = np.zeros(len(cols.courses), dtype=bool)
+    for keys in _orders(cols, variants=False):
+        order, place = _sorted_in_groups(cols, *keys)
+        keep[order[place == 0]] = True
+    return _subset(inp, cols, keep)
+
+
+def prune_by_cost(inp: PlanInput, upper_cents: float) -> PlanInput:
+    """``inp`` without the courses no least-cost plan (of cost ≤ ``upper_cents``) can hold: in each
+    payment mode of B, the members that must come with B (swap, above) plus B itself cost more than
+    the bound, or are more than ``copies_needed``; a mode is also out when the offer it needs is."""
+    cols = _columns(inp)
+    reachable = {o.key for o in inp.offers if o.held or o.price_cents <= upper_cents + 0.5}
+    included = np.array([any(o in reachable for o in c.included_in) for c in cols.courses], dtype=bool)
+    member_ok = np.array([any(o in reachable for o in c.member_offers) for c in cols.courses], dtype=bool)
+    paid = np.minimum(cols.price, cols.member)  # the least a course costs when not free through an offer
+    keep = np.zeros(len(cols.courses), dtype=bool)
+    by_list, by_member, by_time = _orders(cols, variants=False)
+    order, place = _sorted_in_groups(cols, *by_time)
+    free = (cols.price == 0) | included
+    keep[order[free[order] & (place < cols.copies[order])]] = True
+    for keys, price, allowed in ((by_list, cols.price, None), (by_member, cols.member, member_ok)):
+        order, place = _sorted_in_groups(cols, *keys)
+        before = _sum_before(paid[order], place)
+        fits = (place < cols.copies[order]) & (before + price[order] <= upper_cents + 0.5)
+        if allowed is not None:
+            fits &= allowed[order]
+        keep[order[fits]] = True
+    return _subset(inp, cols, keep)

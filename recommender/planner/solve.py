@@ -14,7 +14,7 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
-from recommender.planner.build import MilpModel, Row
+from recommender.planner.build import Matrix, MilpModel, Row, rowwise
 
 OPTIMAL = "optimal"
 INFEASIBLE = "infeasible"
@@ -73,19 +73,6 @@ class LpBound:
         return np.where(self.column_upper >= 1.0, without + d, np.inf)
 
 
-def _rowwise(rows: list[Row]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.float64]]:
-    """The rows as a compressed sparse row matrix: starts, column indices, values."""
-    starts = np.zeros(len(rows) + 1, dtype=np.int32)
-    index: list[int] = []
-    value: list[float] = []
-    for number, row in enumerate(rows):
-        for col, coef in sorted(row.coefs.items()):
-            index.append(col)
-            value.append(coef)
-        starts[number + 1] = len(index)
-    return starts, np.array(index, dtype=np.int32), np.array(value, dtype=np.float64)
-
-
 class Solver:
     """One HiGHS model that can change objective, gain rows and fix columns between solves.
 
@@ -114,7 +101,8 @@ class Solver:
         lp.col_upper_ = self.upper.copy()
         lp.row_lower_ = np.array([row.lower for row in self.rows], dtype=np.float64)
         lp.row_upper_ = np.array([row.upper for row in self.rows], dtype=np.float64)
-        starts, index, value = _rowwise(self.rows)
+        self.matrix = model.matrix() if not skip_rows else rowwise(self.rows)
+        starts, index, value = self.matrix
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
         lp.a_matrix_.start_ = starts
         lp.a_matrix_.index_ = index
@@ -135,6 +123,12 @@ class Solver:
     def add_row(self, row: Row) -> None:
         self.rows.append(row)
         cols = sorted(row.coefs)
+        starts, index, value = self.matrix
+        self.matrix = (
+            np.append(starts, starts[-1] + len(cols)).astype(np.int32),
+            np.concatenate([index, np.array(cols, dtype=np.int32)]),
+            np.concatenate([value, np.array([row.coefs[c] for c in cols], dtype=np.float64)]),
+        )
         self.highs.addRow(
             row.lower,
             row.upper,
@@ -184,12 +178,13 @@ class Solver:
             return LpBound(-INF, np.zeros(len(self.lower)), self.lower.copy(), self.upper.copy())
         solution = self.highs.getSolution()
         duals = np.array(solution.row_dual, dtype=np.float64)
-        bound = lagrangian_bound(self.rows, self.lower, self.upper, self.objective, duals)
+        bound = lagrangian_bound(self.rows, self.matrix, self.lower, self.upper, self.objective, duals)
         return replace(bound, values=np.array(solution.col_value, dtype=np.float64))
 
 
 def lagrangian_bound(
     rows: list[Row],
+    matrix: Matrix,
     lower: npt.NDArray[np.float64],
     upper: npt.NDArray[np.float64],
     objective: npt.NDArray[np.float64],
@@ -202,7 +197,7 @@ def lagrangian_bound(
     y = duals.copy()
     y[(y > 0) & ~np.isfinite(row_lower)] = 0.0
     y[(y < 0) & ~np.isfinite(row_upper)] = 0.0
-    starts, index, value = _rowwise(rows)
+    starts, index, value = matrix
     per_row = np.repeat(y, np.diff(starts))
     reduced = objective - np.bincount(index, weights=value * per_row, minlength=len(objective))
     row_part = np.where(y > 0, y * np.where(y > 0, row_lower, 0.0), y * np.where(y < 0, row_upper, 0.0))
