@@ -13,15 +13,17 @@ import re
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from catalog.records import Course
 from recommender.ml.text import normalise, numbers_in
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DUPLICATE_THRESHOLD = 0.89
 NUMBER_MISMATCH_FACTOR = 0.5
@@ -183,7 +185,7 @@ def tune_threshold(scores: Sequence[float], labels: Sequence[bool]) -> Threshold
 
 def _price_order(price: Any) -> tuple[int, float]:
     """Sort key: known prices ascending, unknown (None/NaN) last."""
-    if price is None or (isinstance(price, float) and np.isnan(price)) or price is pd.NA:
+    if price is None or (isinstance(price, float) and np.isnan(price)):
         return (1, 0.0)
     return (0, float(price))
 
@@ -205,8 +207,11 @@ def collapse_duplicates(frame: pd.DataFrame, groups: Sequence[Sequence[Key]]) ->
     ``duplicate_count`` (other listings of the same course) and ``also_listed_by`` (their providers and
     course ids, cheapest first, "provider:course_id; …").
     """
+    import pandas as pd
+
     group_of: dict[Key, int] = {key: number for number, group in enumerate(groups) for key in group}
     keys = list(zip(frame["provider"], frame["course_id"], strict=True))
+    prices = pd.to_numeric(frame["price"], errors="coerce").astype(float).tolist()
     group_ids = [group_of.get(key, -1 - position) for position, key in enumerate(keys)]
     kept_rows: list[int] = []
     others: list[list[str]] = []
@@ -214,7 +219,7 @@ def collapse_duplicates(frame: pd.DataFrame, groups: Sequence[Sequence[Key]]) ->
     for position, group_id in enumerate(group_ids):
         positions.setdefault(group_id, []).append(position)
     for members in positions.values():
-        ordered = sorted(members, key=lambda p: _price_order(frame["price"].iloc[p]))
+        ordered = sorted(members, key=lambda p: _price_order(prices[p]))
         kept_rows.append(ordered[0])
         others.append([f"{keys[p][0]}:{keys[p][1]}" for p in ordered[1:]])
     order = sorted(range(len(kept_rows)), key=lambda n: min(positions[group_ids[kept_rows[n]]]))

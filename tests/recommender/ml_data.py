@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,3 +62,29 @@ def labelled_courses(path: Path = LABELS, *, stated: bool = True) -> list[Course
         )
         for row in rows(path)
     ]
+
+
+RECERT = Path(sys.executable).with_name("recert")
+UNLABELLED_TITLES = {
+    "u-ecg": "EKG Refresher for Clinic Staff",
+    "u-billing": "Insurance Billing and Claims Workshop",
+    "u-odd": "Annual Company Picnic",
+}
+
+
+def catalog_courses() -> list[Course]:
+    """The labelled set (provider-stated areas) plus three courses without a stated area."""
+    unlabelled = [course("valley", key, title) for key, title in UNLABELLED_TITLES.items()]
+    return [*labelled_courses(), *unlabelled]
+
+
+def recert(*args: str | Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed `recert` command, run as a real subprocess (wide console for tables)."""
+    return subprocess.run(
+        [str(RECERT), *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
