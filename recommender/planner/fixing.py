@@ -11,6 +11,7 @@ every plan of objective ≤ ``limit`` — all ties included — so tie-breaks so
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -83,45 +84,63 @@ def rounded_cost(inp: PlanInput, model: MilpModel, values: npt.NDArray[np.float6
     return cost
 
 
+Part = tuple[str, str] | None  # the offer bought in a part of the plans; None: no offer bought
+
+
 @dataclass
 class Parts:
-    """The LP bounds of the parts of the plans and the best upper bound on cost met on the way."""
+    """The LP bounds of the parts of the plans, the least cost each part can have (when cost was the
+    objective) and the best upper bound on cost met on the way."""
 
     bounds: list[LpBound]
     cost_limit: float
+    least_cost: dict[Part, float]
 
 
 def scenario_bounds(
-    solver: Solver, model: MilpModel, inp: PlanInput, time_limit: float, *, cost_limit: float
+    solver: Solver,
+    model: MilpModel,
+    inp: PlanInput,
+    time_limit: float,
+    *,
+    cost_limit: float,
+    least_cost: dict[Part, float] | None = None,
 ) -> Parts:
     """LP bounds of a relaxed ``solver`` for each part of the plans: no offer bought, then each offer
     bought. Fixing an offer's ``buy`` removes the LP's favourite trick — buying a sliver of a
     subscription to get a sliver of every course in it — so each part's bound is far tighter than the
-    whole LP's. Parts whose LP is infeasible hold no plan and give no bound. An offer dearer than
-    ``cost_limit`` (lowered by the plans that round the LP solutions, when cost is the objective) is in
-    no plan we look for, so its part is skipped and it stays unbought."""
+    whole LP's. Parts whose LP is infeasible hold no plan and give no bound. A part whose offer — or
+    whose known least cost (``least_cost``, from an earlier cost bound) — is dearer than ``cost_limit``
+    (lowered by the plans that round the LP solutions, when cost is the objective) holds no plan we
+    look for, so it is skipped."""
     deadline = time.monotonic() + time_limit
-    prices = {model.buy[offer.key]: offer.price_cents for offer in inp.offers}
+    offers = {model.buy[offer.key]: offer for offer in inp.offers}
     free = sorted(
         (col for col in model.buy.values() if solver.lower[col] < 0.5 < solver.upper[col]),
-        key=lambda col: (prices[col], col),
+        key=lambda col: (offers[col].price_cents, col),
     )
-    parts = Parts([], cost_limit)
+    known = least_cost or {}
+    parts = Parts([], cost_limit, {})
     rounding = bool(np.array_equal(solver.objective, model.cost))
     solver.set_bounds(free, 0.0, 0.0)
     for col in (-1, *free):  # -1: the part where no offer is bought
+        part = None if col < 0 else offers[col].key
+        if col >= 0 and offers[col].price_cents > parts.cost_limit + TOLERANCE:
+            break
+        if known.get(part, -math.inf) > parts.cost_limit + TOLERANCE:
+            continue
         if col >= 0:
-            if prices[col] > parts.cost_limit + TOLERANCE:
-                break
             solver.set_bounds([col], 1.0, 1.0)
         found = solver.lp_bound(deadline - time.monotonic())
         if col >= 0:
             solver.set_bounds([col], 0.0, 0.0)
         if found is None:
+            parts.least_cost[part] = math.inf
             continue
         parts.bounds.append(found)
-        if rounding and found.values is not None:
-            cost = rounded_cost(inp, model, found.values)
+        if rounding:
+            parts.least_cost[part] = found.lower
+            cost = None if found.values is None else rounded_cost(inp, model, found.values)
             if cost is not None:
                 parts.cost_limit = min(parts.cost_limit, cost)
     solver.set_bounds(free, 0.0, 1.0)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from recommender.planner.build import MilpModel, Row, build_model
 from recommender.planner.evaluate import selection_cost, selection_meets
-from recommender.planner.fixing import Parts, restrict, scenario_bounds
+from recommender.planner.fixing import Part, Parts, restrict, scenario_bounds
 from recommender.planner.model import PlanInput, Selection
 from recommender.planner.solve import INFEASIBLE, OPTIMAL, TIME_LIMIT, Outcome, Solver
 
@@ -82,6 +82,7 @@ class _Stage:
     best: Selection | None = None
     status: str = OPTIMAL
     cost_upper: float = math.inf
+    least_cost: dict[Part, float] = field(default_factory=dict)  # per part of the plans (fixing.py)
 
 
 def optimize(
@@ -128,11 +129,15 @@ def _relaxed_bounds(state: _Stage, name: str, prepare: Prepare | None, deadline:
     held_cost = [value for held, value in state.held if held == "cost"]
     if name == "cost" or held_cost:
         cost_limit = held_cost[0] if held_cost else state.cost_upper
-        return scenario_bounds(
-            relaxed, state.model, state.inp, deadline - time.monotonic(), cost_limit=cost_limit
+        remaining = deadline - time.monotonic()
+        parts = scenario_bounds(
+            relaxed, state.model, state.inp, remaining, cost_limit=cost_limit, least_cost=state.least_cost
         )
+        if name == "cost":
+            state.least_cost = parts.least_cost
+        return parts
     whole = relaxed.lp_bound(deadline - time.monotonic())
-    return Parts([] if whole is None else [whole], math.inf)
+    return Parts([] if whole is None else [whole], math.inf, {})
 
 
 def _solver(state: _Stage, prepare: Prepare | None, *, relax: bool = False) -> Solver:

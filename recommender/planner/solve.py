@@ -21,6 +21,7 @@ INFEASIBLE = "infeasible"
 TIME_LIMIT = "time_limit"
 ABSOLUTE_GAP = 0.5  # objectives are whole units: a gap under 1 proves optimality
 INF = np.inf
+LP_SCALE = 100.0  # largest LP objective coefficient handed to HiGHS
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class Solver:
         relax: bool = False,
     ):
         self.model = model
+        self.relax = relax
+        self.scale = 1.0
         self.rows = [row for row in model.rows if row.name not in skip_rows]
         self.lower = model.lower.copy()
         self.upper = model.upper.copy()
@@ -116,8 +119,13 @@ class Solver:
         self.objective = model.cost
 
     def set_objective(self, objective: npt.NDArray[np.float64]) -> None:
+        """Minimise ``objective``; a relaxed solver hands HiGHS a copy scaled to at most
+        ``LP_SCALE`` (simplex is much slower on costs near 1e6); duals are scaled back."""
         n = len(objective)
-        self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), objective.astype(np.float64))
+        largest = float(np.abs(objective).max()) if n else 0.0
+        self.scale = largest / LP_SCALE if self.relax and largest > LP_SCALE else 1.0
+        scaled = objective.astype(np.float64) / self.scale
+        self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), scaled)
         self.objective = objective
 
     def add_row(self, row: Row) -> None:
@@ -177,7 +185,7 @@ class Solver:
         if status != highspy.HighsModelStatus.kOptimal:
             return LpBound(-INF, np.zeros(len(self.lower)), self.lower.copy(), self.upper.copy())
         solution = self.highs.getSolution()
-        duals = np.array(solution.row_dual, dtype=np.float64)
+        duals = np.array(solution.row_dual, dtype=np.float64) * self.scale
         bound = lagrangian_bound(self.rows, self.matrix, self.lower, self.upper, self.objective, duals)
         return replace(bound, values=np.array(solution.col_value, dtype=np.float64))
 
