@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalog.records import COURSE_FIELDS, OFFER_FIELDS
-
 PROBLEMS_KEY = "_problems"
 
 Item = dict[str, Any]
@@ -40,10 +38,6 @@ def add_problem(item: Item, field: str, reason: str) -> None:
     item.setdefault(PROBLEMS_KEY, []).append((field, reason))
 
 
-def problems(item: Item) -> list[tuple[str, str]]:
-    return list(item.get(PROBLEMS_KEY, ()))
-
-
 def item_key(item: Item) -> tuple[str, str, str]:
     """(type, provider, course_id | offer_id): the identity the dedupe pipeline and the catalog use."""
     kind = item.get("type", "course")
@@ -53,7 +47,3 @@ def item_key(item: Item) -> tuple[str, str, str]:
 
 def key_fields(item: Item) -> tuple[str, ...]:
     return OFFER_KEY_FIELDS if item.get("type") == "offer" else COURSE_KEY_FIELDS
-
-
-def record_fields(item: Item) -> tuple[str, ...]:
-    return OFFER_FIELDS if item.get("type") == "offer" else COURSE_FIELDS

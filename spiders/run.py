@@ -163,7 +163,8 @@ async def _crawl_one(
     name = spidercls.name
     runner = AsyncCrawlerRunner(project)
     crawler = runner.create_crawler(spidercls)
-    task = progress.add_task(name, total=None, items=0, problems=0) if progress is not None else None
+    label = str(kwargs.get("provider") or name)  # the structured spider crawls for a named provider
+    task = progress.add_task(label, total=None, items=0, problems=0) if progress is not None else None
     counter = _Counter(crawler, progress, task)
     started = time.monotonic()
     try:

@@ -29,7 +29,7 @@ from scrapy.http import Response
 
 from spiders.items import Item, add_problem, course_item, offer_item
 from spiders.parsers import Unparseable, clean_text
-from spiders.parsers.bodies import ACCEPTED, APPROVED, BodyClaim
+from spiders.parsers.bodies import ACCEPTED, BodyClaim
 from spiders.parsers.credits import UNIT_HOURS, Credits, parse_credits
 from spiders.parsers.urls import clean_url
 
@@ -176,6 +176,3 @@ def _exact(value: Decimal) -> Decimal:
     """Drop trailing zeros from a computed amount without rounding (1.50 → 1.5)."""
     normal = value.normalize()
     return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
-
-
-__all__ = ["ACCEPTED", "APPROVED", "ProviderSpider"]

@@ -29,8 +29,6 @@ UNIT_HOURS: dict[str, Decimal] = {
     "aama_ceu": Decimal(1),
     "nha_credit": Decimal(2),
 }
-#: Units whose length in hours depends on who awards them (set per spider via ``unit_hours``).
-OPEN_UNITS: tuple[str, ...] = ("credit", "ccp_point", "point")
 HOUR_PRECISION = Decimal("0.0001")
 
 
