@@ -197,6 +197,7 @@ crawl(["ace"], catalog_path=sys.argv[1], base_url=sys.argv[2], settings={
 """
 
 
+@pytest.mark.slow
 def test_a_crawl_killed_midway_leaves_the_previous_catalog_intact(
     ace_mirror: MirrorServer, previous_catalog: Path
 ) -> None:
