@@ -16,7 +16,8 @@ def main() -> None:
     columns[0].metric("Courses", f"{stats['courses']:,}")
     columns[1].metric("Offers", f"{stats['offers']:,}")
     columns[2].metric("Providers", f"{len(stats['providers']):,}")
-    columns[3].metric("Last crawl", ui.when((stats.get("last_run") or {}).get("finished")))
+    last = (stats.get("last_run") or {}).get("finished")
+    columns[3].metric("Last crawl", ui.when(last)[:10], help=ui.when(last))
     if sources["sample"]:
         st.text(
             f"{sources['sample']:,} records are bundled sample data (synthetic, crawled from Recert's own "

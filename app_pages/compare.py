@@ -29,7 +29,7 @@ def cost_chart(bodies: list[str]) -> None:
             x=alt.X("provider:N", title=None, axis=alt.Axis(labelAngle=0)),
             xOffset="area:N",
             y=alt.Y("median:Q", title=f"Median USD per {body} credit"),
-            color=alt.Color("area:N", title="Content area"),
+            color=alt.Color("area:N", title="Content area", scale=alt.Scale(scheme="tableau10")),
             tooltip=[
                 "provider",
                 "area",
@@ -49,6 +49,7 @@ def break_even_section() -> None:
         st.info("The catalog lists no subscriptions, memberships or bundles.")
         return
     st.text("\n".join(offer.sentence for offer in offers))
+    st.caption("Typical saving: the median saving on the courses an offer covers, against their list prices.")
     table = pd.DataFrame(
         [
             {
@@ -64,15 +65,9 @@ def break_even_section() -> None:
         ]
     )
     st.dataframe(
-        ui.for_people(
-            table, dollars=("Price", "Typical saving per course"), amounts=("Pays for itself after",)
-        ),
+        ui.for_people(table, dollars=("Price", "Typical saving"), amounts=("Pays for itself after",)),
         hide_index=True,
         key="compare_break_even",
-        column_config={
-            "Typical saving": st.column_config.NumberColumn(help="Median saving per course it covers"),
-            "Pays for itself after": st.column_config.NumberColumn(help="Number of courses"),
-        },
     )
 
 

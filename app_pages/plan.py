@@ -64,6 +64,8 @@ def limits_form(profile: Profile) -> ui.PlanLimits:
 
 
 def courses_table(result: PlanResult, linked: bool) -> pd.DataFrame:
+    names = ui.credential_names()
+    offers = ui.offer_names()
     rows = []
     for course in result.courses:
         rows.append(
@@ -72,8 +74,8 @@ def courses_table(result: PlanResult, linked: bool) -> pd.DataFrame:
                 "Provider": course.provider,
                 "Hours": float(course.hours),
                 "You pay": float(course.price_paid),
-                "How": ui.PAID_AS.get(course.paid_as, course.paid_as),
-                "Counts toward": ui.credit_summary(course.credits),
+                "How": ui.how_paid(course, offers),
+                "Counts toward": ui.credit_summary(course.credits, names),
             }
         )
     return pd.DataFrame(rows)
@@ -86,6 +88,7 @@ def show_courses(result: PlanResult) -> None:
         ui.for_people(courses_table(result, linked), dollars=("You pay",), contact_hours=("Hours",)),
         hide_index=True,
         width="stretch",
+        height=min(38 + 35 * len(result.courses), 900),
         key="plan_courses",
         column_config={"Course": ui.link_column("Course", width="large") if linked else None},
     )
@@ -144,11 +147,12 @@ def show_alternatives(result: PlanResult) -> None:
         row = result.alternatives[start : start + 3]
         for column, alternative in zip(st.columns(3), row, strict=False):
             box = column.container(border=True)
+            delta = alternative.total_cost - result.total_cost
             box.metric(
                 ui.alternative_label(alternative.name),
                 ui.money(alternative.total_cost),
-                f"{ui.money(alternative.total_cost - result.total_cost)} vs this plan",
-                delta_color="inverse",
+                f"{'+' if delta > 0 else ''}{ui.money(delta)} vs this plan" if delta else "same cost",
+                delta_color="inverse" if delta else "off",
             )
             box.text(f"{ui.hours(alternative.hours)} of study\n{alternative.changes}")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -204,12 +204,7 @@ def page_guard(what: str) -> Iterator[None]:
 
 # --- plans -----------------------------------------------------------------------------------------------
 
-PAID_AS = {
-    "list": "list price",
-    "member": "member price",
-    "included": "included in an offer",
-    "free": "free",
-}
+PAID_AS = {"list": "list price", "member": "member price", "included": "included in an offer", "free": "free"}
 UNIT_WORDS = {"point": "point", "credit": "credit", "clock_hour": "clock hour"}
 
 
@@ -228,14 +223,24 @@ def alternative_label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def credit_summary(credits: Any) -> str:
-    """``{credential: {area: credit}}`` → "cma_aama: clinical 2, general 1" (plain text)."""
+def credit_summary(credits: Any, names: Mapping[str, str] | None = None) -> str:
+    """``{credential: {area: credit}}`` → "CMA (AAMA): clinical 2, general 1" (plain text); ``names``
+    maps credential ids to names for people (ids are shown otherwise)."""
     parts = []
     for credential, areas in credits.items():
         shown = ", ".join(f"{area} {amount(value)}" for area, value in areas.items() if value)
         if shown:
-            parts.append(f"{credential}: {shown}")
+            parts.append(f"{(names or {}).get(credential, credential)}: {shown}")
     return "; ".join(parts) or "—"
+
+
+def how_paid(course: Any, offer_names: Mapping[tuple[str, str], str]) -> str:
+    """How a planned course is paid: "list price", "member price (AAMA Membership)", "included in …"."""
+    words = PAID_AS.get(course.paid_as, course.paid_as)
+    if course.via_offer is None:
+        return words
+    name = offer_names.get(tuple(course.via_offer), course.via_offer[1])
+    return f"included in {name}" if course.paid_as == "included" else f"{words} ({name})"
 
 
 def decimal_or_none(value: float | int | None) -> Decimal | None:
@@ -433,7 +438,7 @@ def credential_progress(held: Any, today: date) -> ProgressView:
         status=status,
         bars=tuple(bars),
         missing_text=missing_text,
-        unconfirmed=tuple(held.rules.unconfirmed),
+        unconfirmed=tuple(name.removesuffix("_usd").replace("_", " ") for name in held.rules.unconfirmed),
     )
 
 
@@ -745,9 +750,12 @@ def catalog_styled(table: pd.DataFrame, body: str) -> Any:
 
 def catalog_columns(body: str) -> dict[str, Any]:
     """Column settings for the catalog table: linked titles, labels and help."""
+    number = st.column_config.NumberColumn
     return {
         "Title": link_column("Title", width="large"),
-        "$ per credit": st.column_config.NumberColumn(f"$ per {body} credit"),
+        "Price": number("Price", width=80),
+        "$ per credit": number(f"$ per {body} credit", width=120),
+        "Member price": number("Member price", width=110),
         "Credits": st.column_config.TextColumn("Credits by body"),
         "Area": st.column_config.TextColumn("Area", help="“inferred” = guessed by Recert, not stated"),
     }
@@ -1107,3 +1115,8 @@ def providers_table(stats: dict[str, Any]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def offer_names() -> dict[tuple[str, str], str]:
+    """Every offer key in the catalog → its name (plain text)."""
+    return {offer.key: offer.name for offer in snapshot().offers}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,12 +15,25 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from recert import ui
-from tests.app.conftest import ROOT, recert
+from tests.app.conftest import RECERT
 
 pytestmark = pytest.mark.e2e
 TIMEOUT_MS = 60_000  # the first page load imports pandas, DuckDB and scikit-learn on a busy 2-core box
-PAGES = (("My credentials", "credentials"), ("Compare", "compare"), ("About the data", "about"))
+VIEWPORT = {"width": 1400, "height": 1000}
+# (navigation title, screenshot name, the page's last heading: drawn once the page has run to the end)
+PAGES = (
+    ("My credentials", "credentials", "Your profile file"),
+    ("Compare", "compare", "A course's price over time"),
+    ("About the data", "about", "How to refresh"),
+)
 expect.set_options(timeout=TIMEOUT_MS)
+# A CMA with 6 clinical points who takes online courses only: the cheapest plan is not free.
+PROFILE = {
+    "credentials": [
+        {"id": "cma_aama", "certified_on": "2024-03-01", "earned": {"clinical": {"approved": 6, "other": 0}}}
+    ],
+    "limits": {"formats": ["online"]},
+}
 
 
 def go_to(page: Page, title: str) -> None:
@@ -27,15 +41,36 @@ def go_to(page: Page, title: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
 
 
+def settled(page: Page) -> None:
+    """Wait until Streamlit has finished running the script (its status widget is gone)."""
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
+    page.wait_for_timeout(400)  # let charts and grids finish drawing
+
+
 def shot(page: Page, artifacts: Path, name: str) -> None:
-    page.wait_for_timeout(500)  # let charts finish drawing
+    """A screenshot of the whole page: Streamlit scrolls inside its main block, so the viewport is
+    stretched to the content's height first."""
+    settled(page)
+    height = page.evaluate("Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], int(height))})
+    settled(page)
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+    page.set_viewport_size(VIEWPORT)
 
 
 def test_filter_plan_and_match_the_cli(
-    app_url: str, browser: Browser, artifacts: Path, sample_catalog: Path
+    app_url: str, browser: Browser, artifacts: Path, sample_catalog: Path, tmp_path: Path
 ) -> None:
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    profile = tmp_path / "profile.json"
+    profile.write_text(json.dumps(PROFILE), encoding="utf-8")
+    # The CLI's answer, computed while the browser works.
+    cli = subprocess.Popen(
+        [RECERT, "plan", "--profile", profile, "--catalog", sample_catalog, "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    page = browser.new_page(viewport=VIEWPORT)
     page.set_default_timeout(TIMEOUT_MS)
     try:
         page.goto(app_url)
@@ -53,22 +88,29 @@ def test_filter_plan_and_match_the_cli(
         assert 0 < found < int(everything.split(" of ")[0].replace(",", ""))
         shot(page, artifacts, "catalog")
 
+        go_to(page, "My credentials")
+        uploader = page.get_by_test_id("stFileUploader").filter(has_text="Upload a profile")
+        uploader.locator("input[type=file]").set_input_files(str(profile))
+        expect(page.get_by_text("Counted so far")).to_be_visible()
         go_to(page, "Plan")
-        page.get_by_role("button", name="Use the example profile").click()
         page.get_by_role("button", name="Make my plan").click()
         total = page.get_by_test_id("stMetric").filter(has_text="Total cost").get_by_test_id("stMetricValue")
         expect(total).to_be_visible()
-        cli = recert("plan", "--profile", ROOT / "data/examples/profile.json", "--catalog", sample_catalog,
-                     "--format", "json")  # fmt: skip
-        expected = json.loads(cli.stdout)["total_cost"]
-        assert total.inner_text() == ui.money(Decimal(str(expected)))
+        out, _ = cli.communicate(timeout=300)
+        assert cli.returncode == 0
+        expected = Decimal(str(json.loads(out)["total_cost"]))
+        assert expected > 0
+        assert total.inner_text() == ui.money(expected)
         expect(page.get_by_text("Coverage per area")).to_be_visible()
         shot(page, artifacts, "plan")
 
-        for title, name in PAGES:
+        for title, name, last_heading in PAGES:
             go_to(page, title)
-            expect(page.get_by_test_id("stHeading").first).to_be_visible()
+            expect(page.get_by_test_id("stHeading").filter(has_text=last_heading)).to_be_visible()
             expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
             shot(page, artifacts, name)
     finally:
         page.close()
+        if cli.poll() is None:
+            cli.kill()
+        cli.communicate()
