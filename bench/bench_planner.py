@@ -1,6 +1,8 @@
-"""Planner benchmark: median end-to-end time (read the JSONL catalog, build inputs, presolve, solve,
-explain) on synthetic catalogs of 1k / 10k / 100k courses with 20 offers, and the greedy baseline's
-extra cost in %. Run: `.venv/bin/python -m bench.bench_planner [sizes...]`. Results: docs/benchmarks.md.
+"""Planner benchmark: median end-to-end time (read the catalog, build inputs, presolve, solve, explain)
+on synthetic catalogs of 1k / 10k / 100k courses with 20 offers, read from a DuckDB catalog (the normal
+path of `recert plan`) and from a course-record JSONL file (`--catalog-file`, every record validated),
+with the time per phase and the greedy baseline's extra cost in %.
+Run: `.venv/bin/python -m bench.bench_planner [sizes...]`. Results: docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from recommender.planner.adapter import build_input, read_records
+from catalog.load import load_files
+from catalog.records import Course, Offer
+from recommender.planner.adapter import build_input, read_catalog, read_records
 from recommender.planner.api import solve_input
 from recommender.planner.greedy import greedy
 from recommender.rules.profile import Profile, parse_profile
@@ -23,6 +28,8 @@ AREAS = ("administrative", "clinical", "general")
 PROVIDERS = tuple(f"provider{i:02d}" for i in range(10))
 SIZES = (1_000, 10_000, 100_000)
 REPEATS = {1_000: 5, 10_000: 5, 100_000: 3}
+JSONL_REPEATS = {1_000: 3, 10_000: 3, 100_000: 1}  # validating every record is slow: fewer runs
+PHASES = ("read", "input", "presolve", "solve", "explain")
 
 
 def synthetic_records(courses: int, *, offers: int = 20, seed: int = 7) -> list[dict[str, object]]:
@@ -69,37 +76,75 @@ def profile() -> Profile:
     return parse_profile({"credentials": [{"id": "cma_aama", "cycle_end": "2028-06-30", "earned": earned}]})
 
 
-def end_to_end(path: Path, held: Profile) -> tuple[float, Decimal]:
-    """Seconds to read the JSONL file, build the input, solve and explain; and the plan's cost."""
+@dataclass
+class Run:
+    """One end-to-end run: seconds per phase and the plan's cost."""
+
+    phases: dict[str, float]
+    cost: Decimal
+
+    @property
+    def total(self) -> float:
+        return sum(self.phases.values())
+
+
+def from_catalog(path: Path, held: Profile) -> Run:
+    """Read the DuckDB catalog (``read_catalog``), build the input, presolve, solve, explain."""
+    phases: dict[str, float] = {}
+    start = time.perf_counter()
+    read = read_catalog(path)
+    phases["read"] = time.perf_counter() - start
+    return _solve(read.courses, read.offers, held, phases)
+
+
+def from_jsonl(path: Path, held: Profile) -> Run:
+    """The same from a course-record JSONL file (``read_records``: every record validated)."""
+    phases: dict[str, float] = {}
     start = time.perf_counter()
     courses, offers = read_records(path)
-    result = solve_input(build_input(courses, offers, held))
-    return time.perf_counter() - start, result.total_cost
+    phases["read"] = time.perf_counter() - start
+    return _solve(courses, offers, held, phases)
+
+
+def _solve(courses: list[Course], offers: list[Offer], held: Profile, phases: dict[str, float]) -> Run:
+    start = time.perf_counter()
+    inp = build_input(courses, offers, held)
+    phases["input"] = time.perf_counter() - start
+    result = solve_input(inp, phases=phases)
+    assert result.status == "optimal", result.reasons
+    return Run(phases, result.total_cost)
+
+
+def _median_run(runs: list[Run]) -> str:
+    totals = sorted(run.total for run in runs)
+    phases = " / ".join(f"{statistics.median(run.phases[name] for run in runs):.2f}" for name in PHASES)
+    return f"{statistics.median(totals):.2f} | {totals[0]:.2f} / {totals[-1]:.2f} | {phases}"
 
 
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:] if a.isdigit()] or list(SIZES)
     held = profile()
-    print("| courses | median end-to-end (s) | min / max (s) | optimal cost | greedy cost | greedy extra |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print(f"| courses | source | runs | median (s) | min / max (s) | {' / '.join(PHASES)} (median s) "
+          "| optimal cost | greedy cost | greedy extra |")  # fmt: skip
+    print("|---:|---|---:|---:|---:|---|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
-            path = Path(tmp) / f"catalog_{size}.jsonl"
-            path.write_text("\n".join(json.dumps(r) for r in synthetic_records(size)) + "\n")
-            times = []
-            cost = Decimal(0)
-            for _ in range(REPEATS.get(size, 3)):
-                seconds, cost = end_to_end(path, held)
-                times.append(seconds)
-            courses, offers = read_records(path)
+            jsonl = Path(tmp) / f"catalog_{size}.jsonl"
+            jsonl.write_text("\n".join(json.dumps(r) for r in synthetic_records(size)) + "\n")
+            catalog = Path(tmp) / f"catalog_{size}.duckdb"
+            load_files(catalog, [jsonl])
+            courses, offers = read_records(jsonl)
             baseline = greedy(build_input(courses, offers, held))
-            extra = (baseline - cost) / cost * 100 if baseline is not None and cost else None
-            extra_words = f"{extra:.1f} %" if extra is not None else "no plan"
-            print(
-                f"| {size:,} | {statistics.median(times):.2f} | {min(times):.2f} / {max(times):.2f} "
-                f"| ${cost} | ${baseline} | {extra_words} |",
-                flush=True,
-            )
+            for source, run in (("catalog", from_catalog), ("jsonl", from_jsonl)):
+                target = catalog if source == "catalog" else jsonl
+                repeats = REPEATS.get(size, 3) if source == "catalog" else JSONL_REPEATS.get(size, 3)
+                runs = [run(target, held) for _ in range(repeats)]
+                cost = runs[0].cost
+                assert all(r.cost == cost for r in runs)
+                extra = (baseline - cost) / cost * 100 if baseline is not None and cost else None
+                extra_words = f"{extra:.1f} %" if extra is not None else "no plan"
+                print(f"| {size:,} | {source} | {repeats} | {_median_run(runs)} | ${cost} | ${baseline} "
+                      f"| {extra_words} |", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -12,13 +12,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from catalog.records import Course, Offer
 from recert.console import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
@@ -29,11 +28,11 @@ from recert.console import (
     fail,
     sample_notice,
 )
-from recommender.planner.adapter import CatalogFileError, build_input, read_records
-from recommender.planner.api import solve_input
-from recommender.planner.model import PlanResult
-from recommender.planner.whatif import what_if
-from recommender.rules.profile import Profile, ProfileError, load_profile
+
+if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a plan is made, not for --help
+    from catalog.records import Course, Offer
+    from recommender.planner.model import PlanResult
+    from recommender.rules.profile import Profile
 
 
 class OutputFormat(StrEnum):
@@ -170,6 +169,8 @@ def _courses(
     catalog: Path | None, catalog_file: Path | None
 ) -> tuple[list[Course], list[Offer], dict[Any, str], bool]:
     """Courses, offers, inferred areas and whether the data is the bundled sample."""
+    from recommender.planner.adapter import CatalogFileError, read_catalog, read_records
+
     if catalog_file is not None:
         try:
             courses, offers = read_records(catalog_file)
@@ -177,16 +178,15 @@ def _courses(
             fail(f"{catalog_file}: {exc}", EXIT_BAD_INPUT)
         return courses, offers, {}, False
     from catalog.db import CatalogMissing
-    from catalog.queries import is_sample, snapshot
+    from catalog.queries import is_sample
 
     path = catalog_path(catalog)
     try:
-        snap = snapshot(path)
+        read = read_catalog(path)
         sample = is_sample(path)
     except CatalogMissing as exc:
         fail(str(exc), EXIT_BAD_INPUT)
-    inferred = {key: value.area for key, value in snap.inferred_areas.items()}
-    return list(snap.courses), list(snap.offers), inferred, sample
+    return read.courses, read.offers, dict(read.inferred_areas), sample
 
 
 def _interest_scores(profile: Profile, courses: list[Course]) -> dict[tuple[str, str], float]:
@@ -215,6 +215,11 @@ def plan_command(
     ] = 30.0,
 ) -> None:
     """The cheapest plan of courses, subscriptions and memberships that meets every held credential."""
+    from recommender.planner.adapter import build_input
+    from recommender.planner.api import solve_input
+    from recommender.planner.whatif import what_if
+    from recommender.rules.profile import ProfileError, load_profile
+
     try:
         held = load_profile(profile)
     except ProfileError as exc:

@@ -9,14 +9,18 @@ Money becomes whole cents; hours stay contact hours; credit is in each credentia
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
-from catalog.records import Course, Offer, RecordError, iter_jsonl, parse_record
+from catalog.records import Approval, Course, Offer, RecordError, iter_jsonl, parse_record
 from recommender.planner.model import (
     CourseCredit,
+    CourseKey,
     CourseOption,
     CredentialNeed,
     Exclusion,
@@ -65,6 +69,95 @@ def read_records(path: Path) -> tuple[list[Course], list[Offer]]:
     if errors:
         raise CatalogFileError(errors)
     return courses, offers
+
+
+def _number(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _day(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def stored_course(obj: Mapping[str, Any]) -> Course:
+    """A course from the catalog's stored record JSON (parsed with Decimal numbers), without
+    re-validating: the catalog stores only records that ``parse_record`` accepted, in the normalised
+    form ``to_dict`` writes, so building the dataclass directly gives the same record ~20× faster."""
+    price = obj.get("price")
+    member = obj.get("member_price")
+    stamp = obj.get("scraped_at")
+    return Course(
+        provider=obj["provider"],
+        course_id=obj["course_id"],
+        title=obj["title"],
+        url=obj["url"],
+        format=obj["format"],
+        hours=_number(obj["hours"]),
+        source=obj["source"],
+        price=None if price is None else _number(price),
+        member_price=None if member is None else _number(member),
+        currency=obj.get("currency", CURRENCY),
+        description=obj.get("description"),
+        content_areas={area: _number(v) for area, v in obj.get("content_areas", {}).items()},
+        approvals=tuple(
+            Approval(
+                a["body"],
+                _number(a["credits"]),
+                {area: _number(v) for area, v in a.get("categories", {}).items()},
+                a.get("approval_id"),
+                _day(a.get("expires")),
+            )
+            for a in obj.get("approvals", ())
+        ),
+        included_in=tuple(obj.get("included_in", ())),
+        kind=obj.get("kind", "course"),
+        available_from=_day(obj.get("available_from")),
+        available_until=_day(obj.get("available_until")),
+        location=obj.get("location"),
+        access_months=obj.get("access_months"),
+        scraped_at=None if stamp is None else datetime.fromisoformat(stamp),
+        extras=obj.get("extras", {}),
+    )
+
+
+@dataclass(frozen=True)
+class CatalogCourses:
+    """What the planner reads from the catalog: courses, offers, areas inferred by the ML model."""
+
+    courses: list[Course]
+    offers: list[Offer]
+    inferred_areas: dict[CourseKey, str]
+
+
+def read_catalog(path: Path) -> CatalogCourses:
+    """Courses and offers of the published catalog at ``path`` (raises ``catalog.db.CatalogMissing``).
+
+    Courses come from the stored record JSON through ``stored_course``; offers (a handful) and the
+    inferred areas through ``catalog.queries.snapshot``'s own parsing.
+    """
+    from catalog.db import read_connection
+
+    with read_connection(path) as con:
+        course_rows = con.execute("SELECT record FROM course ORDER BY provider, course_id").fetchall()
+        offer_rows = con.execute("SELECT record FROM offer ORDER BY provider, offer_id").fetchall()
+        inferred_rows = _inferred_rows(con)
+    load = json.JSONDecoder(parse_float=Decimal).decode
+    courses = [stored_course(load(text)) for (text,) in course_rows]
+    offers = [record for (text,) in offer_rows if isinstance(record := parse_record(load(text)), Offer)]
+    return CatalogCourses(courses, offers, {(p, c): str(area) for p, c, area in inferred_rows})
+
+
+def _inferred_rows(con: Any) -> list[tuple[str, str, str]]:
+    """(provider, course_id, area) rows of the ML helper's ``inferred_area`` table, if it exists."""
+    ((exists,),) = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'inferred_area'"
+    ).fetchall()
+    if not exists:
+        return []
+    rows: list[tuple[str, str, str]] = con.execute(
+        "SELECT provider, course_id, area FROM inferred_area"
+    ).fetchall()
+    return rows
 
 
 def cents(amount: Decimal) -> int:
@@ -146,6 +239,7 @@ class _Builder:
         self.avoid = set(profile.limits.avoid_providers)
         self.counting = [(held, self.rules.get(held.id, held.rules).counting) for held in profile.credentials]
         self.credit_memo: dict[tuple[object, ...], tuple[CourseCredit | None, ...]] = {}
+        self.credit_tuples: dict[tuple[object, ...], tuple[CourseCredit, ...]] = {}
 
     def _offer_keys(self, course: Course) -> tuple[OfferKey, ...]:
         keys: list[OfferKey] = []
@@ -194,13 +288,23 @@ class _Builder:
         return self.credit_memo[key]
 
     def _credits(self, course: Course) -> tuple[CourseCredit, ...]:
+        """The credit per held credential whose cycle the course starts in; equal credit is one shared
+        tuple, so the presolve can group courses by it cheaply."""
         starts = course.available_from
-        return tuple(
-            credit
-            for (held, _), credit in zip(self.counting, self._credit_per_credential(course), strict=True)
-            if credit is not None
-            and not (starts is not None and held.cycle_end is not None and starts > held.cycle_end)
+        per_credential = self._credit_per_credential(course)
+        in_cycle = tuple(
+            not (starts is not None and held.cycle_end is not None and starts > held.cycle_end)
+            for held, _ in self.counting
         )
+        shared = self.credit_tuples.get((id(per_credential), in_cycle))  # memoised: ids are stable
+        if shared is None:
+            shared = tuple(
+                credit
+                for credit, ok in zip(per_credential, in_cycle, strict=True)
+                if credit is not None and ok
+            )
+            self.credit_tuples[(id(per_credential), in_cycle)] = shared
+        return shared
 
     def course(self, course: Course, rank: int | None = None) -> CourseOption | None:
         reason = self._why_not(course)

@@ -22,7 +22,7 @@ from recommender.planner.explain import explain
 from recommender.planner.infeasible import explain_infeasible
 from recommender.planner.model import Alternative, Exclusion, PlanInput, PlanResult
 from recommender.planner.optimize import DEFAULT_TIME_LIMIT, optimize
-from recommender.planner.prune import core, prune, prune_by_cost
+from recommender.planner.prune import Presolve
 from recommender.planner.result import assemble, empty_result
 from recommender.planner.solve import INFEASIBLE
 from recommender.rules.engine import CredentialRules
@@ -49,10 +49,9 @@ def with_ranks(inp: PlanInput) -> PlanInput:
     return replace(inp, courses=courses)
 
 
-def upper_bound(inp: PlanInput, time_limit: float) -> float:
-    """The cost (cents) of the cheapest plan over a small core of ``inp`` — a bound on the optimum —
-    or infinity when the core holds no plan."""
-    small = core(inp)
+def upper_bound(small: PlanInput, time_limit: float) -> float:
+    """The cost (cents) of the cheapest plan over ``small`` (a core of the input) — a bound on the
+    optimum — or infinity when it holds no plan."""
     solved = optimize(small, time_limit=time_limit, objectives=("cost",))
     if solved.selection is None:
         return math.inf
@@ -66,22 +65,28 @@ def solve_input(
     alternatives: int = 0,
     time_limit: float = DEFAULT_TIME_LIMIT,
     with_explanations: bool = True,
-    runner_up: bool = True,
+    runner_up: bool = False,
+    phases: dict[str, float] | None = None,
 ) -> PlanResult:
     """Solve a prepared input: optimal plan, or the reasons none exists, plus alternatives.
 
     ``runner_up``: name the next-best plan's cost in the explanations (one more solve) even without
-    ``alternatives``."""
+    ``alternatives`` (with them, the first runner-up is named anyway). ``phases``, if given, receives
+    the seconds spent in presolve (with the core plan's bound), solve and the rest (explain)."""
+    clock = _Clock(phases)
     deadline = time.monotonic() + time_limit
     ranked = with_ranks(inp)
-    pruned = prune(ranked)
-    upper = upper_bound(pruned, time_limit)
-    main = prune_by_cost(pruned, upper) if math.isfinite(upper) else pruned
+    presolve = Presolve(ranked)
+    kept = presolve.prune()
+    upper = upper_bound(presolve.subset(presolve.core(kept)), time_limit)
+    main = presolve.subset(presolve.by_cost(kept, upper) if math.isfinite(upper) else kept)
+    clock.lap("presolve")
     solved = optimize(main, time_limit=deadline - time.monotonic(), cost_upper=upper)
+    clock.lap("solve")
     notes = exclusion_notes(inp.excluded)
     if solved.selection is None:
         if solved.status == INFEASIBLE:
-            reasons = explain_infeasible(ranked, pruned)
+            reasons = explain_infeasible(ranked, presolve.subset(kept))
             return replace(empty_result(inp, INFEASIBLE), reasons=reasons, notes=notes)
         words = f"no plan was found within the time limit of {time_limit:g} s"
         return replace(empty_result(inp, solved.status), notes=(*notes, words))
@@ -89,7 +94,7 @@ def solve_input(
     extra: tuple[Alternative, ...] = ()
     runner: tuple[Alternative, ...] = ()
     if alternatives > 0 or (with_explanations and runner_up):
-        wide = prune(ranked, plans=max(alternatives, 1) + 1, variants=alternatives > 0)
+        wide = presolve.subset(presolve.prune(plans=max(alternatives, 1) + 1, variants=alternatives > 0))
         model = build_model(wide)
         remaining = max(1.0, deadline - time.monotonic())
         extra = find_alternatives(wide, model, solved.selection, alternatives, time_limit=remaining)
@@ -100,7 +105,22 @@ def solve_input(
     explanations = explain(main, solved.selection, runner) if with_explanations else ()
     if solved.status != "optimal":
         notes = (*notes, f"the time limit of {time_limit:g} s was reached: this plan may not be the cheapest")
+    clock.lap("explain")
     return replace(result, alternatives=extra, explanations=explanations, notes=notes)
+
+
+class _Clock:
+    """Records seconds per phase into ``phases`` (if given)."""
+
+    def __init__(self, phases: dict[str, float] | None):
+        self.phases = phases
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.phases is not None:
+            self.phases[name] = now - self.last
+        self.last = now
 
 
 def plan(

@@ -34,17 +34,6 @@ ZERO = Decimal(0)
 NO_PRICE = math.inf
 
 
-def _group_key(course: CourseOption) -> tuple[object, ...]:
-    return (
-        tuple(credit.signature() for credit in course.credits),
-        course.included_in,
-        course.member_offers,
-        course.price_cents is None,
-        course.price_cents == 0,
-        course.member_price_cents is None,
-    )
-
-
 def largest_gap(need: CredentialNeed) -> Decimal:
     """The largest amount any one requirement of ``need`` still misses (earned approved credit counted)."""
     earned = sum((need.earned_approved.get(area, ZERO) for area in need.areas), ZERO)
@@ -90,30 +79,54 @@ class _Columns:
     hours: npt.NDArray[np.float64]  # hundredths of an hour
     interest: npt.NDArray[np.float64]  # 0..1000, lower = better match
     rank: npt.NDArray[np.float64]
-    free_mode: npt.NDArray[np.bool_]  # free, or included in some offer
+
+
+def _credit_facts(
+    course: CourseOption, needs: tuple[CredentialNeed, ...], memo: dict[int, tuple[object, ...]]
+) -> tuple[object, ...]:
+    """(credit signature, gives credit, copies needed) — computed once per shared credit tuple."""
+    known = memo.get(id(course.credits))
+    if known is None:
+        signature = tuple(credit.signature() for credit in course.credits)
+        known = (signature, gives_credit(course), copies_needed(course, needs), course.credits)
+        memo[id(course.credits)] = known  # the tuple itself is kept so its id stays unique
+    return known
 
 
 def _columns(inp: PlanInput) -> _Columns:
-    courses = [course for course in inp.courses if gives_credit(course)]
+    memo: dict[int, tuple[object, ...]] = {}
+    courses: list[CourseOption] = []
     ids: dict[tuple[object, ...], int] = {}
     copies: list[int] = []
-    group = np.empty(len(courses), dtype=np.int64)
-    for i, course in enumerate(courses):
-        key = _group_key(course)
+    group: list[int] = []
+    for course in inp.courses:
+        signature, useful, needed, _ = _credit_facts(course, inp.needs, memo)
+        if not useful:
+            continue
+        key = (
+            signature,
+            course.included_in,
+            course.member_offers,
+            course.price_cents is None,
+            course.price_cents == 0,
+            course.member_price_cents is None,
+        )
         if key not in ids:
             ids[key] = len(ids)
-            copies.append(copies_needed(course, inp.needs))
-        group[i] = ids[key]
+            copies.append(int(needed))  # type: ignore[call-overload]
+        courses.append(course)
+        group.append(ids[key])
     ranks = [course.rank for course in courses]
     if any(rank is None for rank in ranks):  # hand-built input: order by key
         order = sorted(range(len(courses)), key=lambda i: courses[i].key)
         ranks = [0] * len(courses)
         for position, i in enumerate(order):
             ranks[i] = position
+    groups = np.array(group, dtype=np.int64)
     return _Columns(
         courses=courses,
-        group=group,
-        copies=np.array(copies, dtype=np.int64)[group] if courses else np.zeros(0, dtype=np.int64),
+        group=groups,
+        copies=np.array(copies, dtype=np.int64)[groups] if courses else np.zeros(0, dtype=np.int64),
         price=np.array([NO_PRICE if c.price_cents is None else c.price_cents for c in courses], dtype=float),
         member=np.array(
             [NO_PRICE if c.member_price_cents is None else c.member_price_cents for c in courses], dtype=float
@@ -121,16 +134,16 @@ def _columns(inp: PlanInput) -> _Columns:
         hours=np.array([round(float(c.hours) * 100) for c in courses], dtype=float),
         interest=np.array([round(1000 * (1.0 - c.interest)) for c in courses], dtype=float),
         rank=np.array(ranks, dtype=float),
-        free_mode=np.array([c.price_cents == 0 or bool(c.included_in) for c in courses], dtype=bool),
     )
 
 
 def _sorted_in_groups(
-    cols: _Columns, *keys: npt.NDArray[np.float64]
+    cols: _Columns, within: npt.NDArray[np.bool_], *keys: npt.NDArray[np.float64]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Course indices sorted by group then ``keys`` (first key first, rank last) and each one's place
-    within its group (0 = best)."""
-    order = np.lexsort((cols.rank, *reversed(keys), cols.group))
+    """The indices of the courses ``within``, sorted by group then ``keys`` (first key first, rank
+    last), and each one's place within its group (0 = best)."""
+    index = np.flatnonzero(within)
+    order = index[np.lexsort(tuple(key[index] for key in (cols.rank, *reversed(keys), cols.group)))]
     groups = cols.group[order]
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     first = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
@@ -172,55 +185,64 @@ def _orders(cols: _Columns, variants: bool) -> list[tuple[npt.NDArray[np.float64
     return orders
 
 
-def _subset(inp: PlanInput, cols: _Columns, keep: npt.NDArray[np.bool_]) -> PlanInput:
-    kept = {cols.courses[i].key for i in np.flatnonzero(keep)}
-    courses = tuple(course for course in inp.courses if course.key in kept)
-    return PlanInput(inp.needs, courses, inp.offers, inp.limits, inp.excluded)
+class Presolve:
+    """The courses of ``inp`` as arrays, computed once, and the presolve steps as masks over them."""
+
+    def __init__(self, inp: PlanInput):
+        self.inp = inp
+        self.cols = _columns(inp)
+        self.everything = np.ones(len(self.cols.courses), dtype=bool)
+
+    def subset(self, keep: npt.NDArray[np.bool_]) -> PlanInput:
+        """``inp`` with only the courses in ``keep`` (same order)."""
+        kept = {self.cols.courses[i].key for i in np.flatnonzero(keep)}
+        courses = tuple(course for course in self.inp.courses if course.key in kept)
+        return PlanInput(self.inp.needs, courses, self.inp.offers, self.inp.limits, self.inp.excluded)
+
+    def prune(self, *, plans: int = 1, variants: bool = False) -> npt.NDArray[np.bool_]:
+        """Without useless and dominated courses. ``plans``: keep enough for the optimum and
+        ``plans − 1`` runner-ups; ``variants``: also what the fewest-hours and best-interest orders need."""
+        cols = self.cols
+        keep = np.zeros(len(cols.courses), dtype=bool)
+        for keys in _orders(cols, variants):
+            order, place = _sorted_in_groups(cols, self.everything, *keys)
+            keep[order[place < cols.copies[order] * plans]] = True
+        return keep
+
+    def core(self, within: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """A small part: the best course of each group in each mode — any plan over it gives an upper
+        bound on the optimal cost."""
+        keep = np.zeros(len(self.cols.courses), dtype=bool)
+        for keys in _orders(self.cols, variants=False):
+            order, place = _sorted_in_groups(self.cols, within, *keys)
+            keep[order[place == 0]] = True
+        return keep
+
+    def by_cost(self, within: npt.NDArray[np.bool_], upper_cents: float) -> npt.NDArray[np.bool_]:
+        """Without the courses no least-cost plan (of cost ≤ ``upper_cents``) can hold: in each payment
+        mode of B, the members that must come with B (swap, above) plus B itself cost more than the
+        bound, or are more than ``copies_needed``; a mode is also out when the offer it needs is."""
+        cols = self.cols
+        reachable = {o.key for o in self.inp.offers if o.held or o.price_cents <= upper_cents + 0.5}
+        included = np.array([any(o in reachable for o in c.included_in) for c in cols.courses], dtype=bool)
+        member_ok = np.array([any(o in reachable for o in c.member_offers) for c in cols.courses], dtype=bool)
+        paid = np.minimum(cols.price, cols.member)  # the least a course costs when not free via an offer
+        keep = np.zeros(len(cols.courses), dtype=bool)
+        by_list, by_member, by_time = _orders(cols, variants=False)
+        order, place = _sorted_in_groups(cols, within, *by_time)
+        free = (cols.price == 0) | included
+        keep[order[free[order] & (place < cols.copies[order])]] = True
+        for keys, price, allowed in ((by_list, cols.price, None), (by_member, cols.member, member_ok)):
+            order, place = _sorted_in_groups(cols, within, *keys)
+            before = _sum_before(paid[order], place)
+            fits = (place < cols.copies[order]) & (before + price[order] <= upper_cents + 0.5)
+            if allowed is not None:
+                fits &= allowed[order]
+            keep[order[fits]] = True
+        return keep
 
 
 def prune(inp: PlanInput, *, plans: int = 1, variants: bool = False) -> PlanInput:
-    """``inp`` without useless and dominated courses (same order as before for the ones kept).
-
-    ``plans``: keep enough for the optimum and ``plans − 1`` runner-ups; ``variants``: also keep what
-    the fewest-hours and best-interest orders need."""
-    cols = _columns(inp)
-    keep = np.zeros(len(cols.courses), dtype=bool)
-    for keys in _orders(cols, variants):
-        order, place = _sorted_in_groups(cols, *keys)
-        keep[order[place < cols.copies[order] * plans]] = True
-    return _subset(inp, cols, keep)
-
-
-def core(inp: PlanInput) -> PlanInput:
-    """A small part of ``inp``: the best course of each group in each mode — any plan over it gives an
-    upper bound on the optimal cost."""
-    cols = _columns(inp)
-    keep = np.zeros(len(cols.courses), dtype=bool)
-    for keys in _orders(cols, variants=False):
-        order, place = _sorted_in_groups(cols, *keys)
-        keep[order[place == 0]] = True
-    return _subset(inp, cols, keep)
-
-
-def prune_by_cost(inp: PlanInput, upper_cents: float) -> PlanInput:
-    """``inp`` without the courses no least-cost plan (of cost ≤ ``upper_cents``) can hold: in each
-    payment mode of B, the members that must come with B (swap, above) plus B itself cost more than
-    the bound, or are more than ``copies_needed``; a mode is also out when the offer it needs is."""
-    cols = _columns(inp)
-    reachable = {o.key for o in inp.offers if o.held or o.price_cents <= upper_cents + 0.5}
-    included = np.array([any(o in reachable for o in c.included_in) for c in cols.courses], dtype=bool)
-    member_ok = np.array([any(o in reachable for o in c.member_offers) for c in cols.courses], dtype=bool)
-    paid = np.minimum(cols.price, cols.member)  # the least a course costs when not free through an offer
-    keep = np.zeros(len(cols.courses), dtype=bool)
-    by_list, by_member, by_time = _orders(cols, variants=False)
-    order, place = _sorted_in_groups(cols, *by_time)
-    free = (cols.price == 0) | included
-    keep[order[free[order] & (place < cols.copies[order])]] = True
-    for keys, price, allowed in ((by_list, cols.price, None), (by_member, cols.member, member_ok)):
-        order, place = _sorted_in_groups(cols, *keys)
-        before = _sum_before(paid[order], place)
-        fits = (place < cols.copies[order]) & (before + price[order] <= upper_cents + 0.5)
-        if allowed is not None:
-            fits &= allowed[order]
-        keep[order[fits]] = True
-    return _subset(inp, cols, keep)
+    """``inp`` without useless and dominated courses (see ``Presolve.prune``)."""
+    presolve = Presolve(inp)
+    return presolve.subset(presolve.prune(plans=plans, variants=variants))
