@@ -753,6 +753,7 @@ def catalog_columns(body: str) -> dict[str, Any]:
     number = st.column_config.NumberColumn
     return {
         "Title": link_column("Title", width="large"),
+        "Provider": st.column_config.TextColumn("Provider", width=100),
         "Price": number("Price", width=80),
         "$ per credit": number(f"$ per {body} credit", width=120),
         "Member price": number("Member price", width=110),
