@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 import typer
+from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from recert.console import EXIT_BAD_INPUT, CatalogOption, catalog_path, console, err_console, fail
@@ -20,6 +22,15 @@ def _settings(pairs: list[str]) -> dict[str, Any]:
             fail(f"--set expects NAME=VALUE, got {pair!r}", EXIT_BAD_INPUT)
         settings[key.strip()] = value
     return settings
+
+
+def _log_through_rich(level: str) -> None:
+    """Scrapy's warnings (field problems, retries given up) on stderr, above the progress bars."""
+    handler = RichHandler(console=err_console, show_path=False, show_time=False, markup=False)
+    root = logging.getLogger()
+    if not any(isinstance(h, RichHandler) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(level.upper() if level.upper() in logging.getLevelNamesMapping() else logging.WARNING)
 
 
 def _progress() -> Progress:
@@ -92,10 +103,12 @@ def crawl_command(
     if base_url and not base_url.startswith(("http://", "https://")):
         fail(f"--base-url must be an http(s) URL, got {base_url!r}", EXIT_BAD_INPUT)
     path = catalog_path(catalog)
+    overrides = _settings(setting or [])
+    _log_through_rich(str(overrides.get("LOG_LEVEL", "WARNING")))
     with _progress() as progress:
         summaries = crawl(
             names, catalog_path=None if dry_run else path, base_url=base_url, dry_run=dry_run,
-            progress=progress, settings=_settings(setting or []), spider_kwargs=spider_kwargs,
+            progress=progress, settings=overrides, spider_kwargs=spider_kwargs,
         )  # fmt: skip
     for summary in summaries:
         console.print(_summary_line(summary), soft_wrap=True)

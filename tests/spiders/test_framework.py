@@ -110,6 +110,20 @@ def test_validate_removes_a_bad_optional_field_and_keeps_the_item(crawler: Crawl
     assert crawler.stats.get_value("recert/problems/content_areas") == 1
 
 
+def test_validate_reports_problems_per_field_at_close(
+    crawler: Crawler, caplog: pytest.LogCaptureFixture
+) -> None:
+    item = good_course()
+    add_problem(item, "price", "no price given")
+    validate = ValidatePipeline.from_crawler(crawler)
+    validate.process_item(ProviderAttributesPipeline.from_crawler(crawler).process_item(item))
+    with caplog.at_level("WARNING"):
+        validate.close_spider()
+    assert (
+        "field problems in example: price: 1 (e.g. no price given (https://example.org/c1/))" in caplog.text
+    )
+
+
 def test_validate_drops_a_bad_key_field(crawler: Crawler) -> None:
     with pytest.raises(DropItem):
         through(crawler, good_course(url="javascript:alert(1)"))
