@@ -1,6 +1,6 @@
 """Content-area classifier: title + description → administrative / clinical / general, or None.
 
-A scikit-learn Pipeline: TF-IDF over words (1–2-grams) and characters (2–5-grams within words) feeding
+A scikit-learn Pipeline: TF-IDF over words (1–2-grams) and characters (3–5-grams within the title) feeding
 a linear SVM whose scores are turned into probabilities by ``CalibratedClassifierCV`` (sigmoid, 3
 folds). The classifier answers None when it does not know: when the top probability is under
 ``threshold``, or when the text holds no content word the model has seen (calibration is only valid on
@@ -28,7 +28,7 @@ from recommender.ml.text import SYNONYM_GROUPS, course_text, normalise, synonym_
 
 # Bump when the features or the model change; edits to the lexicons change FEATURE_SCHEMA by themselves.
 # A stored model with another schema is retrained.
-_MODEL_DESIGN = "area-v1:tfidf-word-1-2+synonyms+outline,title-char_wb-2-5:linearsvc-sigmoid-3"
+_MODEL_DESIGN = "area-v1:tfidf-word-1-2+synonyms+outline,title-char_wb-3-5:linearsvc-sigmoid-3"
 _LEXICON_HASH = hashlib.sha256(
     json.dumps([SYNONYM_GROUPS, OUTLINE_TOPICS], sort_keys=True).encode("utf-8")
 ).hexdigest()[:12]
@@ -83,7 +83,7 @@ def build_pipeline() -> Pipeline:
                 TfidfVectorizer(
                     preprocessor=classifier_title,
                     analyzer="char_wb",
-                    ngram_range=(2, 5),
+                    ngram_range=(3, 5),
                     sublinear_tf=True,
                     min_df=2,
                 ),
