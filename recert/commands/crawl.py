@@ -117,17 +117,6 @@ def crawl_command(
         fail(f"crawl failed or suspect for {', '.join(failed)}; previous listings kept")
 
 
-def _group() -> None:
-    """Keeps `recert` a command group when only this module is registered (see ``register``)."""
-
-
 def register(app: typer.Typer) -> None:
-    """Add `recert crawl` to the app.
-
-    recert/cli.py registers only the invoked command's module; a Typer app with a single command runs it
-    directly, which would read the word "crawl" as a PROVIDER argument. A no-op callback (only if the app
-    has none) keeps the app a group.
-    """
+    """Add `recert crawl` to the app."""
     app.command("crawl")(crawl_command)
-    if app.registered_callback is None:
-        app.callback()(_group)
