@@ -260,3 +260,22 @@ def test_no_catalog_gets_a_clear_message_on_every_page(tmp_path: Path, monkeypat
         at = run_page(page)
         assert not at.error
         assert any("recert sample" in i.value for i in at.info)
+
+
+def test_inferred_areas_are_marked_in_the_catalog(private_catalog: Path, monkeypatch) -> None:
+    from datetime import UTC, datetime
+
+    from catalog.db import writing
+
+    unstated = next(c for c in snapshot(private_catalog).courses if not c.content_areas and not c.approvals)
+    with writing(private_catalog) as con:
+        con.execute(
+            "INSERT INTO inferred_area VALUES (?, ?, ?, ?, ?, ?)",
+            [unstated.provider, unstated.course_id, "clinical", 0.87, "test", datetime.now(UTC)],
+        )
+    monkeypatch.chdir(ROOT)
+    at = run_page("catalog")
+    at.text_input(key="catalog_text").input(unstated.title).run()
+    table = at.dataframe[0].value
+    row = table[table["Title"].str.startswith(ui.safe_url(unstated.url) or "?")]
+    assert row["Area"].tolist() == ["clinical (inferred 87%)"]
