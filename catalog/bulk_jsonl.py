@@ -1,10 +1,269 @@
-"""Bulk JSON Lines staging (placeholder: every line takes the exact Python path)."""
+"""Bulk staging of JSON Lines course records: parsed and checked by DuckDB, not one by one in Python.
+
+A line takes this path only when it is plainly valid *and already in the canonical form*
+``records.parse_record`` would produce (known fields of the expected JSON types, lowercase choices,
+whitespace already collapsed, ISO dates, …), so staging its values directly gives exactly what the
+Python path would. Every other line — offers, unknown fields, anything unusual or wrong — is handed back
+to the exact Python path (``parse_record``), which is the one judge of validity and writes the error
+messages. If DuckDB cannot read the file at all (invalid JSON somewhere), every line goes that way.
+
+Conservative on purpose: a check here may send a valid line to the slow path, never let through a line
+the record module would reject or normalise differently.
+"""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import duckdb
+
+from catalog.records import AREAS, COURSE_KINDS, FORMATS, SOURCES
 from catalog.staging import Batch
 
+_NUMBER = frozenset({"UBIGINT", "BIGINT", "DOUBLE"})
+_TEXT = frozenset({"VARCHAR", "NULL"})
+_TEXT_FIELDS = (
+    "type", "provider", "course_id", "title", "url", "description", "format", "currency", "kind",
+    "source", "scraped_at", "available_from", "available_until", "location",
+)  # fmt: skip
+_TRANSFORM = json.dumps(
+    {
+        **{name: "VARCHAR" for name in _TEXT_FIELDS},
+        "hours": "DOUBLE",
+        "price": "DOUBLE",
+        "member_price": "DOUBLE",
+        "access_months": "BIGINT",
+        "content_areas": "MAP(VARCHAR, DOUBLE)",
+        "included_in": ["VARCHAR"],
+        "approvals": [
+            {
+                "body": "VARCHAR",
+                "credits": "DOUBLE",
+                "categories": "MAP(VARCHAR, DOUBLE)",
+                "approval_id": "VARCHAR",
+                "expires": "VARCHAR",
+            }
+        ],
+    }
+)
+_APPROVAL_KEYS = frozenset({"body", "credits", "categories", "approval_id", "expires"})
 
-def stage(lines: list[bytes], batch: Batch, default_source: str) -> list[int]:
-    """Stage what can be staged in bulk; returns the 1-based numbers of the lines left to parse one by one."""
-    return [number for number, line in enumerate(lines, start=1) if line.strip()]
+
+def _areas_shape(shape: Any) -> bool:
+    return shape == "NULL" or (
+        isinstance(shape, dict)
+        and bool(shape)
+        and set(shape) <= set(AREAS)
+        and set(shape.values()) <= _NUMBER
+    )
+
+
+def _approvals_shape(shape: Any) -> bool:
+    if shape == "NULL" or shape == ["NULL"]:
+        return True
+    if not (isinstance(shape, list) and len(shape) == 1 and isinstance(shape[0], dict)):
+        return False
+    item = shape[0]
+    return (
+        set(item) <= _APPROVAL_KEYS
+        and item.get("body") == "VARCHAR"
+        and item.get("credits") in _NUMBER
+        and item.get("approval_id", "NULL") in _TEXT
+        and item.get("expires", "NULL") in _TEXT
+        and _areas_shape(item.get("categories", "NULL"))
+    )
+
+
+def _plain_structure(text: str) -> bool:
+    """Whether a row's ``json_structure`` has only known course fields with their expected JSON types."""
+    shape = json.loads(text)
+    if not isinstance(shape, dict):
+        return False
+    for name, kind in shape.items():
+        if name in _TEXT_FIELDS:
+            ok = kind in _TEXT
+        elif name == "hours":
+            ok = kind in _NUMBER
+        elif name in ("price", "member_price"):
+            ok = kind in _NUMBER or kind == "NULL"
+        elif name == "access_months":
+            ok = kind in ("UBIGINT", "NULL")
+        elif name == "content_areas":
+            ok = _areas_shape(kind)
+        elif name == "approvals":
+            ok = _approvals_shape(kind)
+        elif name == "included_in":
+            ok = kind in ("NULL", ["VARCHAR"], ["NULL"])
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+# Regular expressions (RE2) for values already in canonical form. \p{Z} and \p{Cc} cover every character
+# Python's str.split()/strip() treat as whitespace.
+_ID = r"[A-Za-z0-9_.:/\-]{1,200}"
+_WORDS = r"[^\p{Z}\p{Cc}]+( [^\p{Z}\p{Cc}]+)*"  # single-spaced, no edge spaces
+_TRIMMED = r"(?s)[^\p{Z}\p{Cc}](.*[^\p{Z}\p{Cc}])?"  # no edge whitespace
+_URL = r"https?://[^/?#\[\]@\\\p{Z}\p{Cc}]+([/?#][^\p{Z}\p{Cc}]*)?"
+_DAY = r"\d{4}-\d{2}-\d{2}"
+_STAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}|\.\d{6})?(Z|[+-]\d{2}:\d{2})"
+_BODY = r"[A-Z][A-Z0-9&\-]{1,19}"
+_LIMIT = "1e12"  # records.MAX_NUMBER
+_SUM_SLACK = "0.009999999"  # records.AREA_SUM_TOLERANCE, less float noise
+
+
+def _quoted(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f"'{v}'" for v in values) + "]"
+
+
+def _amount(expr: str, *, positive: bool) -> str:
+    low = f"{expr} > 0" if positive else f"{expr} >= 0"
+    return f"(isfinite({expr}) AND {low} AND {expr} < {_LIMIT})"
+
+
+def _areas_ok(expr: str) -> str:
+    return (
+        f"({expr} IS NULL OR (cardinality({expr}) > 0"
+        f" AND list_bool_and(list_transform(map_keys({expr}), lambda k: list_contains({_quoted(AREAS)}, k)))"
+        f" AND list_bool_and(list_transform(map_values({expr}),"
+        f" lambda x: coalesce({_amount('x', positive=True)}, false)))))"
+    )
+
+
+def _text_ok(expr: str, pattern: str, max_len: int) -> str:
+    return f"({expr} IS NULL OR (strlen({expr}) <= {max_len} AND regexp_full_match({expr}, '{pattern}')))"
+
+
+def _day_ok(expr: str) -> str:
+    return (
+        f"({expr} IS NULL OR (regexp_full_match({expr}, '{_DAY}') AND try_cast({expr} AS DATE) IS NOT NULL))"
+    )
+
+
+_APPROVAL_OK = " AND ".join(
+    (
+        "a IS NOT NULL",
+        f"regexp_full_match(a.body, '{_BODY}')",
+        _amount("a.credits", positive=True),
+        _areas_ok("a.categories"),
+        f"(a.categories IS NULL OR list_sum(map_values(a.categories)) <= a.credits + {_SUM_SLACK})",
+        _text_ok("a.approval_id", _WORDS, 200),
+        _day_ok("a.expires"),
+    )
+)
+
+_PLAIN_COURSE = " AND ".join(
+    (
+        "(type IS NULL OR type = 'course')",
+        f"regexp_full_match(provider, '{_ID}')",
+        f"regexp_full_match(course_id, '{_ID}')",
+        f"title IS NOT NULL AND {_text_ok('title', _WORDS, 500)}",
+        f"url IS NOT NULL AND {_text_ok('url', _URL, 2000)}",
+        _text_ok("description", _TRIMMED, 20_000),
+        f"list_contains({_quoted(FORMATS)}, format)",
+        _amount("hours", positive=True),
+        f"(price IS NULL OR {_amount('price', positive=False)})",
+        f"(member_price IS NULL OR {_amount('member_price', positive=False)})",
+        "(currency IS NULL OR regexp_full_match(currency, '[A-Z]{3}'))",
+        f"(kind IS NULL OR list_contains({_quoted(COURSE_KINDS)}, kind))",
+        f"(source IS NULL OR list_contains({_quoted(SOURCES)}, source))",
+        _text_ok("location", _WORDS, 500),
+        "(access_months IS NULL OR access_months BETWEEN 1 AND 1200)",
+        _day_ok("available_from"),
+        _day_ok("available_until"),
+        "(available_from IS NULL OR available_until IS NULL OR available_until >= available_from)",
+        f"(scraped_at IS NULL OR (regexp_full_match(scraped_at, '{_STAMP}')"
+        " AND try_cast(scraped_at AS TIMESTAMPTZ) IS NOT NULL))",
+        _areas_ok("content_areas"),
+        f"(content_areas IS NULL OR abs(list_sum(map_values(content_areas)) - hours) <= {_SUM_SLACK})",
+        "(included_in IS NULL OR len(list_distinct(included_in)) = len(included_in))",
+        f"(included_in IS NULL OR list_bool_and(list_transform(included_in,"
+        f" lambda x: coalesce(regexp_full_match(x, '{_TRIMMED}'), false))))",
+        f"(approvals IS NULL OR len(approvals) = 0 OR (list_bool_and(list_transform(approvals,"
+        f" lambda a: coalesce({_APPROVAL_OK}, false)))"
+        " AND len(list_distinct(list_transform(approvals, lambda a: a.body))) = len(approvals)))",
+    )
+)
+
+
+def stage(path: str, lines: list[bytes], batch: Batch, default_source: str) -> dict[int, int]:
+    """Stage the plainly valid course lines of one JSONL file in bulk into the batch's tables.
+
+    ``lines`` is the file split on newlines. Every non-blank line gets a sequence number in file order;
+    returns {line number: seq} for the lines left to the exact Python path.
+    """
+    numbers = [number for number, line in enumerate(lines, start=1) if line.strip()]
+    first_seq = batch.take_seq(len(numbers))
+    seqs = {number: first_seq + index for index, number in enumerate(numbers)}
+    if default_source not in SOURCES or not numbers:
+        return seqs
+    con = batch.con
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE bulk AS SELECT row_number() OVER () AS row_no, json AS record,"
+            " CAST(json_structure(json) AS VARCHAR) AS structure, json_transform(json, $spec) AS v"
+            " FROM read_json_objects($path, format = 'newline_delimited')",
+            {"spec": _TRANSFORM, "path": path},
+        )
+    except duckdb.Error:
+        return seqs  # not readable as JSON Lines: the Python path reports exactly where
+    try:
+        ((rows,),) = con.execute("SELECT count(*) FROM bulk").fetchall()
+        if rows != len(numbers):
+            return seqs  # DuckDB split the file differently from us: trust only the Python path
+        fast_rows = _stage_plain(con, first_seq, default_source)
+    finally:
+        con.execute("DROP TABLE IF EXISTS bulk")
+        con.execute("DROP TABLE IF EXISTS fast")
+    return {
+        number: seq for row_no, (number, seq) in enumerate(seqs.items(), start=1) if row_no not in fast_rows
+    }
+
+
+def _stage_plain(con: duckdb.DuckDBPyConnection, first_seq: int, default_source: str) -> set[int]:
+    """Copy the plain rows of table ``bulk`` into the staging tables; returns their row numbers."""
+    structures = [s for (s,) in con.execute("SELECT DISTINCT structure FROM bulk").fetchall()]
+    plain = [s for s in structures if _plain_structure(s)]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE fast AS SELECT * FROM ("  # noqa: S608 (constant SQL)
+        " SELECT row_no, $first_seq + row_no - 1 AS seq, record, v.*"
+        " FROM bulk WHERE list_contains($plain, structure))"
+        f" WHERE coalesce({_PLAIN_COURSE}, false)",
+        {"first_seq": first_seq, "plain": plain},
+    )
+    fast_rows = {row_no for (row_no,) in con.execute("SELECT row_no FROM fast").fetchall()}
+    con.execute(_COURSES, {"source": default_source})
+    for sql in (_APPROVALS, _APPROVAL_AREAS, _AREAS):
+        con.execute(sql)
+    return fast_rows
+
+
+_COURSES = """
+INSERT INTO stage_course_in BY NAME
+SELECT seq, provider, course_id, title, url, description, format, hours, price, member_price,
+    coalesce(currency, 'USD') AS currency, coalesce(kind, 'course') AS kind,
+    coalesce(included_in, []) AS included_in,
+    CAST(available_from AS DATE) AS available_from, CAST(available_until AS DATE) AS available_until,
+    location, CAST(access_months AS INTEGER) AS access_months, coalesce(source, $source) AS source,
+    CAST(scraped_at AS TIMESTAMPTZ) AS scraped_at, CAST(NULL AS VARCHAR) AS extras,
+    CASE WHEN source IS NULL THEN CAST(json_merge_patch(record, json_object('source', $source)) AS VARCHAR)
+        ELSE CAST(record AS VARCHAR) END AS record
+FROM fast
+"""
+_APPROVALS = """
+INSERT INTO stage_approval_in BY NAME
+SELECT seq, a.body, a.credits, a.approval_id, CAST(a.expires AS DATE) AS expires
+FROM (SELECT seq, unnest(approvals) AS a FROM fast)
+"""
+_APPROVAL_AREAS = """
+INSERT INTO stage_approval_area_in BY NAME
+SELECT seq, a.body, unnest(map_keys(a.categories)) AS area, unnest(map_values(a.categories)) AS credits
+FROM (SELECT seq, unnest(approvals) AS a FROM fast)
+"""
+_AREAS = """
+INSERT INTO stage_area_in BY NAME
+SELECT seq, unnest(map_keys(content_areas)) AS area, unnest(map_values(content_areas)) AS hours FROM fast
+"""

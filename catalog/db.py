@@ -10,10 +10,13 @@ next to the catalog (``<name>.lock``) serialises writers.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import os
 import shutil
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,22 +94,76 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 @contextlib.contextmanager
 def read_connection(path: str | os.PathLike[str]) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection to the published catalog; closed on exit.
+    """A read-only connection to the published catalog, for one short piece of work; closed on exit.
 
-    Upgrades an older catalog's schema first (through ``writing``). Raises CatalogMissing when there
-    is no catalog file.
+    It is a cursor on a per-process cached connection to the catalog file as it is now (reopened when a
+    writer has published a new file), so repeated queries skip the cost of opening the file. Upgrades an
+    older catalog's schema first (through ``writing``). Raises CatalogMissing when there is no catalog.
     """
-    catalog = Path(path)
-    con = _connect_read_only(catalog)
-    if schema_version(con) < latest_version():
-        con.close()
+    cursor = _reader(Path(path)).cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
+
+
+_readers_lock = threading.Lock()
+_readers: dict[Path, tuple[tuple[int, int, int], Path, duckdb.DuckDBPyConnection]] = {}
+
+
+def _reader(catalog: Path) -> duckdb.DuckDBPyConnection:
+    """The cached read-only connection for the catalog's current file (identified by inode, mtime, size)."""
+    try:
+        stat = os.stat(catalog)
+    except FileNotFoundError:
+        raise CatalogMissing(
+            f"no catalog at {catalog} (build one with `recert sample` or `recert load`)"
+        ) from None
+    stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    key = catalog.resolve()
+    with _readers_lock:
+        cached = _readers.get(key)
+        if cached and cached[0] == stamp:
+            return cached[2]
+        if cached:
+            _forget(key)
+        alias = _alias(key, stamp)
+        root = _connect_read_only(alias)
+        if schema_version(root) < latest_version():
+            root.close()
+            alias.unlink(missing_ok=True)
+            upgrade = True
+        else:
+            _readers[key] = (stamp, alias, root)
+            upgrade = False
+    if upgrade:
         with writing(catalog):
             pass
-        con = _connect_read_only(catalog)
-    try:
-        yield con
-    finally:
-        con.close()
+        return _reader(catalog)
+    return root
+
+
+def _alias(catalog: Path, stamp: tuple[int, int, int]) -> Path:
+    """A symlink named after the file's identity. DuckDB caches open databases by path within a process,
+    so a fresh name per published file is what makes a new connection see the new file."""
+    global _alias_dir
+    if _alias_dir is None:
+        _alias_dir = Path(tempfile.mkdtemp(prefix="recert-readers-"))
+        atexit.register(shutil.rmtree, _alias_dir, ignore_errors=True)
+    alias = _alias_dir / f"{stamp[0]}-{stamp[1]}-{stamp[2]}-{abs(hash(catalog))}.duckdb"
+    alias.unlink(missing_ok=True)
+    alias.symlink_to(catalog)
+    return alias
+
+
+_alias_dir: Path | None = None
+
+
+def _forget(key: Path) -> None:
+    """Drop a cached connection; cursors still in use keep working on the file they opened."""
+    _, alias, root = _readers.pop(key)
+    root.close()
+    alias.unlink(missing_ok=True)
 
 
 def _connect_read_only(catalog: Path) -> duckdb.DuckDBPyConnection:

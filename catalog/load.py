@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from catalog import bulk_jsonl
 from catalog.db import writing
@@ -96,19 +95,21 @@ def load_files(
     """
     started = _now()
     names = [str(f) for f in files]
-    batch = Batch()
-    errors: list[str] = []
     total_bytes = sum(_size(name) for name in names)
-    done_bytes = 0
-    for name in names:
-        errors.extend(_read_file(name, batch, default_source))
-        done_bytes += _size(name)
-        if progress:
-            progress(f"read {Path(name).name}", done_bytes, total_bytes)
-    if errors:
-        raise LoadError(errors)
-    note = "files: " + ", ".join(names)
-    return _publish(path, batch, kind=run_kind, provider=None, note=note, started=started, progress=progress)
+    # Staging happens in the writer's private copy: a rejected load is simply never published.
+    with writing(path) as con:
+        batch = Batch(con)
+        errors: list[str] = []
+        done_bytes = 0
+        for name in names:
+            errors.extend(_read_file(name, batch, default_source))
+            done_bytes += _size(name)
+            if progress:
+                progress(f"read {Path(name).name}", done_bytes, total_bytes)
+        if errors:
+            raise LoadError(errors)
+        note = "files: " + ", ".join(names)
+        return _publish(batch, kind=run_kind, provider=None, note=note, started=started, progress=progress)
 
 
 def load_records(
@@ -122,11 +123,12 @@ def load_records(
     progress: ProgressCallback | None = None,
 ) -> LoadResult:
     """Publish already-validated records (e.g. from a crawl) in one atomic step and record the run."""
-    batch = Batch()
-    batch.add_all(records)
-    return _publish(
-        path, batch, kind=run_kind, provider=provider, note=note, started=started or _now(), progress=progress
-    )
+    with writing(path) as con:
+        batch = Batch(con)
+        batch.add_all(records)
+        return _publish(
+            batch, kind=run_kind, provider=provider, note=note, started=started or _now(), progress=progress
+        )
 
 
 def record_run(
@@ -181,9 +183,9 @@ def _read_file(name: str, batch: Batch, default_source: str) -> list[str]:
 
 def _read_jsonl(name: str, data: bytes, batch: Batch, default_source: str) -> list[str]:
     lines = data.split(b"\n")
-    odd_lines = bulk_jsonl.stage(lines, batch, default_source)
-    rows = _json_rows(lines, odd_lines)
-    return _stage_rows(name, rows, batch, default_source, parse=parse_record)
+    left = bulk_jsonl.stage(name, lines, batch, default_source)
+    rows = _json_rows(lines, list(left))
+    return _stage_rows(name, rows, batch, default_source, parse=parse_record, seqs=left)
 
 
 RawRows = Iterator[tuple[int, dict[str, object] | None, str | None]]
@@ -224,7 +226,9 @@ def _stage_rows(
     default_source: str,
     *,
     parse: Callable[..., Record],
+    seqs: dict[int, int] | None = None,
 ) -> list[str]:
+    """Validate and stage rows; ``seqs`` gives the batch position reserved for each line number."""
     errors: list[str] = []
     for number, obj, problem in rows:
         if problem is not None or obj is None:
@@ -235,7 +239,7 @@ def _stage_rows(
         except RecordError as exc:
             errors.extend(f"{name}:{number}: {p}" for p in exc.problems)
             continue
-        batch.add(record)
+        batch.add(record, seqs[number] if seqs else None)
     return errors
 
 
@@ -243,7 +247,6 @@ def _stage_rows(
 
 
 def _publish(
-    path: str | os.PathLike[str],
     batch: Batch,
     *,
     kind: str,
@@ -252,44 +255,41 @@ def _publish(
     started: datetime,
     progress: ProgressCallback | None,
 ) -> LoadResult:
-    tables = batch.tables()
-    if provider is None and len(batch.providers) == 1:
-        provider = next(iter(batch.providers))
+    """Upsert the staged batch and record the run, in one transaction on the writer's connection."""
+    con = batch.con
+    batch.flush()
+    providers = batch.providers()
+    if provider is None and len(providers) == 1:
+        provider = providers[0]
+    staged = _scalar(
+        con, "SELECT (SELECT count(*) FROM stage_course_in) + (SELECT count(*) FROM stage_offer_in)"
+    )
     if progress:
-        progress("publish", 0, batch.records)
-    with writing(path) as con:
-        run_id = _next_run_id(con)
-        for name, table in tables.items():
-            _register(con, f"stage_{name}_in", table)
-        con.execute("BEGIN TRANSACTION")
-        courses, course_prices = _upsert(con, _COURSES, run_id, started)
-        _replace_children(con)
-        offers, offer_prices = _upsert(con, _OFFERS, run_id, started)
-        result = LoadResult(run_id, courses, offers, course_prices + offer_prices)
-        _insert_run(
-            con,
-            kind=kind,
-            provider=provider,
-            started=started,
-            finished=_now(),
-            items=result.records,
-            errors=0,
-            status="ok",
-            note=note,
-            counts=(result.inserted, result.updated, result.unchanged, result.price_changes),
-            providers=sorted(batch.providers),
-            run_id=run_id,
-        )
-        con.execute("COMMIT")
-        for name in tables:
-            con.unregister(f"stage_{name}_in")
+        progress("publish", 0, staged)
+    run_id = _next_run_id(con)
+    con.execute("BEGIN TRANSACTION")
+    courses, course_prices = _upsert(con, _COURSES, run_id, started)
+    _replace_children(con)
+    offers, offer_prices = _upsert(con, _OFFERS, run_id, started)
+    result = LoadResult(run_id, courses, offers, course_prices + offer_prices)
+    _insert_run(
+        con,
+        kind=kind,
+        provider=provider,
+        started=started,
+        finished=_now(),
+        items=result.records,
+        errors=0,
+        status="ok",
+        note=note,
+        counts=(result.inserted, result.updated, result.unchanged, result.price_changes),
+        providers=providers,
+        run_id=run_id,
+    )
+    con.execute("COMMIT")
     if progress:
-        progress("publish", batch.records, batch.records)
+        progress("publish", staged, staged)
     return result
-
-
-def _register(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    con.register(name, table)
 
 
 def _next_run_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -323,25 +323,22 @@ def _insert_run(
 
 _STAGE_COURSES = """
 CREATE OR REPLACE TEMP TABLE s_course AS
-WITH latest AS (
-    SELECT * FROM stage_course_in
-    QUALIFY row_number() OVER (PARTITION BY provider, course_id ORDER BY seq DESC) = 1
+WITH approvals AS (  -- order-free digests: bodies and areas are unique within a course
+    SELECT
+        seq, bit_xor(hash(body, credits, approval_id, expires)) AS digest, list(body) AS bodies,
+        map(list(body), list(CAST(credits AS DECIMAL(18, 6)))) AS credits
+    FROM stage_approval_in GROUP BY seq
 ),
-approvals AS (
-    SELECT a.seq, list({
-        'body': a.body, 'credits': a.credits, 'approval_id': a.approval_id, 'expires': a.expires,
-        'categories': (
-            SELECT list({'area': x.area, 'credits': x.credits} ORDER BY x.area)
-            FROM stage_approval_area_in AS x WHERE x.seq = a.seq AND x.body = a.body
-        )
-    } ORDER BY a.body) AS items
-    FROM stage_approval_in AS a SEMI JOIN latest USING (seq)
-    GROUP BY a.seq
+area_names AS (
+    SELECT seq, list(DISTINCT area) AS areas FROM (
+        SELECT seq, area FROM stage_area_in UNION ALL SELECT seq, area FROM stage_approval_area_in
+    ) GROUP BY seq
+),
+categories AS (
+    SELECT seq, bit_xor(hash(body, area, credits)) AS digest FROM stage_approval_area_in GROUP BY seq
 ),
 areas AS (
-    SELECT seq, list({'area': area, 'hours': hours} ORDER BY area) AS items
-    FROM stage_area_in SEMI JOIN latest USING (seq)
-    GROUP BY seq
+    SELECT seq, bit_xor(hash(area, hours)) AS digest FROM stage_area_in GROUP BY seq
 )
 SELECT
     l.seq, l.provider, l.course_id, l.title, l.url, l.description, l.format,
@@ -350,32 +347,23 @@ SELECT
     CAST(l.member_price AS DECIMAL(18, 4)) AS member_price,
     l.currency, l.kind, l.included_in, l.available_from, l.available_until, l.location,
     l.access_months, l.source, l.scraped_at, l.record,
-    md5(CAST(to_json({
-        'title': l.title, 'url': l.url, 'description': l.description, 'format': l.format,
-        'hours': l.hours, 'price': l.price, 'member_price': l.member_price, 'currency': l.currency,
-        'kind': l.kind, 'included_in': l.included_in, 'available_from': l.available_from,
-        'available_until': l.available_until, 'location': l.location, 'access_months': l.access_months,
-        'source': l.source, 'extras': l.extras, 'approvals': ap.items, 'areas': ar.items
-    }) AS VARCHAR)) AS content_hash,
-    coalesce(l.scraped_at, CAST($started AS TIMESTAMPTZ)) AS seen_at
-FROM latest AS l
+    CAST(hash(
+        l.title, l.url, l.description, l.format, l.hours, l.price, l.member_price, l.currency, l.kind,
+        l.included_in, l.available_from, l.available_until, l.location, l.access_months, l.source,
+        l.extras, ap.digest, ca.digest, ar.digest
+    ) AS VARCHAR) AS content_hash,
+    coalesce(l.scraped_at, CAST($started AS TIMESTAMPTZ)) AS seen_at,
+    list_sort(coalesce(an.areas, [])) AS areas,
+    list_sort(coalesce(ap.bodies, [])) AS bodies,
+    coalesce(ap.credits, MAP {}) AS credits
+FROM stage_course_in AS l
 LEFT JOIN approvals AS ap USING (seq)
+LEFT JOIN area_names AS an USING (seq)
+LEFT JOIN categories AS ca USING (seq)
 LEFT JOIN areas AS ar USING (seq)
+WHERE l.seq IN (SELECT max(seq) FROM stage_course_in GROUP BY provider, course_id)
 """
 
-_DIFF_COURSES = """
-CREATE OR REPLACE TEMP TABLE d_course AS
-SELECT
-    s.seq,
-    c.provider IS NULL AS is_new,
-    c.content_hash IS DISTINCT FROM s.content_hash AS changed,
-    c.provider IS NULL
-        OR c.price IS DISTINCT FROM s.price
-        OR c.member_price IS DISTINCT FROM s.member_price
-        OR c.currency IS DISTINCT FROM s.currency AS price_seen
-FROM s_course AS s
-LEFT JOIN course AS c USING (provider, course_id)
-"""
 
 _COURSE_COLUMNS = (
     "title",
@@ -396,21 +384,10 @@ _COURSE_COLUMNS = (
     "scraped_at",
     "record",
     "content_hash",
+    "areas",
+    "bodies",
+    "credits",
 )
-
-
-def _update_existing(
-    con: duckdb.DuckDBPyConnection, table: str, id_column: str, columns: tuple[str, ...]
-) -> None:
-    """Move every re-seen row on; content columns only change when the content hash did."""
-    assignments = ", ".join(f"{c} = s.{c}" for c in columns)
-    con.execute(
-        f"UPDATE {table} SET {assignments},"  # noqa: S608 (identifiers only)
-        f" last_seen = greatest({table}.last_seen, s.seen_at),"
-        f" last_changed = CASE WHEN d.changed THEN s.seen_at ELSE {table}.last_changed END"
-        f" FROM s_{table} AS s JOIN d_{table} AS d USING (seq)"
-        f" WHERE NOT d.is_new AND {table}.provider = s.provider AND {table}.{id_column} = s.{id_column}"
-    )
 
 
 def _replace_children(con: duckdb.DuckDBPyConnection) -> None:
@@ -446,27 +423,14 @@ CREATE OR REPLACE TEMP TABLE s_offer AS
 SELECT
     seq, provider, offer_id, name, kind, CAST(price AS DECIMAL(18, 4)) AS price, currency, period_months, url,
     description, source, scraped_at, record,
-    md5(CAST(to_json({
-        'name': name, 'kind': kind, 'price': price, 'currency': currency, 'period_months': period_months,
-        'url': url, 'description': description, 'source': source, 'extras': extras
-    }) AS VARCHAR)) AS content_hash,
+    CAST(hash(name, kind, price, currency, period_months, url, description, source, extras) AS VARCHAR)
+        AS content_hash,
     CAST(NULL AS DECIMAL(18, 4)) AS member_price,
     coalesce(scraped_at, CAST($started AS TIMESTAMPTZ)) AS seen_at
 FROM stage_offer_in
 QUALIFY row_number() OVER (PARTITION BY provider, offer_id ORDER BY seq DESC) = 1
 """
 
-_DIFF_OFFERS = """
-CREATE OR REPLACE TEMP TABLE d_offer AS
-SELECT
-    s.seq,
-    o.provider IS NULL AS is_new,
-    o.content_hash IS DISTINCT FROM s.content_hash AS changed,
-    o.provider IS NULL OR o.price IS DISTINCT FROM s.price OR o.currency IS DISTINCT FROM s.currency
-        AS price_seen
-FROM s_offer AS s
-LEFT JOIN offer AS o USING (provider, offer_id)
-"""
 
 _OFFER_COLUMNS = (
     "name",
@@ -490,31 +454,49 @@ class _ItemTable:
     table: str
     id_column: str
     stage_sql: str
-    diff_sql: str
     columns: tuple[str, ...]
+    price_columns: tuple[str, ...]
 
 
-_COURSES = _ItemTable("course", "course_id", _STAGE_COURSES, _DIFF_COURSES, _COURSE_COLUMNS)
-_OFFERS = _ItemTable("offer", "offer_id", _STAGE_OFFERS, _DIFF_OFFERS, _OFFER_COLUMNS)
+_COURSES = _ItemTable(
+    "course", "course_id", _STAGE_COURSES, _COURSE_COLUMNS, ("price", "member_price", "currency")
+)
+_OFFERS = _ItemTable("offer", "offer_id", _STAGE_OFFERS, _OFFER_COLUMNS, ("price", "currency"))
 
 
 def _upsert(
     con: duckdb.DuckDBPyConnection, items: _ItemTable, run_id: int, started: datetime
 ) -> tuple[ChangeCounts, int]:
-    """Stage, diff, record prices, insert new rows and move existing ones on; (counts, price changes)."""
+    """Stage, diff, record prices, then insert new rows and replace re-seen ones that changed or were
+    seen later (delete + insert: cheap in a column store, unlike wide UPDATEs); (counts, price changes)."""
+    table, id_column = items.table, items.id_column
     con.execute(items.stage_sql, {"started": started})
-    con.execute(items.diff_sql)
-    counts = _counts(con, f"d_{items.table}")
-    price_changes = _record_prices(con, items.table, run_id)
-    key = f"provider, {items.id_column}"
+    price_moved = " OR ".join(f"o.{c} IS DISTINCT FROM s.{c}" for c in items.price_columns)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE d_{table} AS SELECT s.seq, s.provider, s.{id_column},"  # noqa: S608 (identifiers only)
+        " o.provider IS NULL AS is_new,"
+        " o.content_hash IS DISTINCT FROM s.content_hash AS changed,"
+        f" o.provider IS NULL OR {price_moved} AS price_seen,"
+        " o.provider IS NOT NULL AND (o.content_hash IS DISTINCT FROM s.content_hash"
+        " OR o.scraped_at IS DISTINCT FROM s.scraped_at OR s.seen_at > o.last_seen) AS rewrite,"
+        " o.first_seen, o.last_seen, o.last_changed"
+        f" FROM s_{table} AS s LEFT JOIN {table} AS o USING (provider, {id_column})"
+    )
+    counts = _counts(con, f"d_{table}")
+    price_changes = _record_prices(con, table, run_id)
+    con.execute(
+        f"DELETE FROM {table} USING d_{table} AS d WHERE d.rewrite"  # noqa: S608 (identifiers only)
+        f" AND {table}.provider = d.provider AND {table}.{id_column} = d.{id_column}"
+    )
     columns = ", ".join(items.columns)
     source_columns = ", ".join(f"s.{c}" for c in items.columns)
     con.execute(
-        f"INSERT INTO {items.table} ({key}, {columns}, first_seen, last_seen, last_changed)"  # noqa: S608 (identifiers only)
-        f" SELECT s.provider, s.{items.id_column}, {source_columns}, s.seen_at, s.seen_at, s.seen_at"
-        f" FROM s_{items.table} AS s JOIN d_{items.table} AS d USING (seq) WHERE d.is_new"
+        f"INSERT INTO {table} (provider, {id_column}, {columns}, first_seen, last_seen, last_changed)"  # noqa: S608 (identifiers only)
+        f" SELECT s.provider, s.{id_column}, {source_columns}, coalesce(d.first_seen, s.seen_at),"
+        " greatest(coalesce(d.last_seen, s.seen_at), s.seen_at),"
+        " CASE WHEN d.changed THEN s.seen_at ELSE d.last_changed END"
+        f" FROM s_{table} AS s JOIN d_{table} AS d USING (seq) WHERE d.is_new OR d.rewrite"
     )
-    _update_existing(con, items.table, items.id_column, items.columns)
     return counts, price_changes
 
 

@@ -107,17 +107,15 @@ Path = str | os.PathLike[str]
 
 # --- Filtering ---------------------------------------------------------------------------------------
 
-_BASE = """
-FROM course AS c
-LEFT JOIN course_credit AS cc
-    ON cc.provider = c.provider AND cc.course_id = c.course_id AND cc.body = $body
-"""
+_BASE = "FROM course AS c"
+_CREDITS = "c.credits[$body]"  # credits the chosen body grants; NULL when it did not approve the course
+_COST = f"CAST(round(c.price / {_CREDITS}, 4) AS DECIMAL(18, 4))"
 
 
 def _where(query: CourseQuery) -> tuple[str, dict[str, Any]]:
     """The WHERE clause and its named parameters (values are always parameters)."""
     clauses: list[str] = []
-    params: dict[str, Any] = {"body": query.body}
+    params: dict[str, Any] = {}
     for column, values in (
         ("provider", query.providers),
         ("format", query.formats),
@@ -127,20 +125,10 @@ def _where(query: CourseQuery) -> tuple[str, dict[str, Any]]:
         if values:
             clauses.append(f"list_contains(${column}s, c.{column})")
             params[f"{column}s"] = list(values)
-    if query.areas:
-        params["areas"] = list(query.areas)
-        clauses.append(
-            "(EXISTS (SELECT 1 FROM course_area AS a WHERE a.provider = c.provider"
-            " AND a.course_id = c.course_id AND list_contains($areas, a.area))"
-            " OR EXISTS (SELECT 1 FROM course_approval_area AS a WHERE a.provider = c.provider"
-            " AND a.course_id = c.course_id AND list_contains($areas, a.area)))"
-        )
-    if query.bodies:
-        params["bodies"] = list(query.bodies)
-        clauses.append(
-            "EXISTS (SELECT 1 FROM course_approval AS a WHERE a.provider = c.provider"
-            " AND a.course_id = c.course_id AND list_contains($bodies, a.body))"
-        )
+    for column, values in (("areas", query.areas), ("bodies", query.bodies)):  # lists kept by the loader
+        if values:
+            clauses.append(f"list_has_any(c.{column}, ${column})")
+            params[column] = list(values)
     if query.min_price is not None:
         params["min_price"] = query.min_price
         clauses.append("c.currency = 'USD' AND c.price >= $min_price")
@@ -152,10 +140,7 @@ def _where(query: CourseQuery) -> tuple[str, dict[str, Any]]:
     if query.min_credits is not None:
         params["min_credits"] = query.min_credits
         params["credits_body"] = query.credits_body or query.body
-        clauses.append(
-            "EXISTS (SELECT 1 FROM course_approval AS a WHERE a.provider = c.provider"
-            " AND a.course_id = c.course_id AND a.body = $credits_body AND a.credits >= $min_credits)"
-        )
+        clauses.append("c.credits[$credits_body] >= $min_credits")
     for number, word in enumerate((query.text or "").lower().split()):
         params[f"word{number}"] = word
         clauses.append(
@@ -165,50 +150,43 @@ def _where(query: CourseQuery) -> tuple[str, dict[str, Any]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def _order(query: CourseQuery) -> str:
+def _order_keys(query: CourseQuery) -> list[tuple[str, str]]:
+    """(expression, direction) pairs; a missing sort value sorts last in either direction."""
     direction = "DESC" if query.descending else "ASC"
     primary = {
-        "cost_per_credit": f"cc.cost_per_credit IS NULL, c.currency <> 'USD', cc.cost_per_credit {direction}",
-        "price": f"c.price IS NULL, c.currency <> 'USD', c.price {direction}",
-        "credits": f"cc.credits IS NULL, cc.credits {direction}, c.hours {direction}",
-        "title": f"lower(c.title) {direction}",
+        "cost_per_credit": [(f"{_COST} IS NULL", "ASC"), ("c.currency <> 'USD'", "ASC"), (_COST, direction)],
+        "price": [("c.price IS NULL", "ASC"), ("c.currency <> 'USD'", "ASC"), ("c.price", direction)],
+        "credits": [(f"{_CREDITS} IS NULL", "ASC"), (_CREDITS, direction), ("c.hours", direction)],
+        "title": [("lower(c.title)", direction)],
     }[query.sort]
-    return f" ORDER BY {primary}, lower(c.title), c.provider, c.course_id"
-
-
-_COLUMNS = """
-    c.provider, c.course_id, c.title, c.url, c.description, c.format, c.kind, c.hours, c.price,
-    c.member_price, c.currency, c.included_in, c.source, c.available_from, c.available_until,
-    c.first_seen, c.last_seen, c.last_changed, $body AS body, cc.credits, cc.cost_per_credit, c.record
-"""
+    return [*primary, ("lower(c.title)", "ASC"), ("c.provider", "ASC"), ("c.course_id", "ASC")]
 
 
 def search(path: Path, query: CourseQuery) -> pd.DataFrame:
     """One row per matching course, in the query's order, with ``credits`` and ``cost_per_credit`` for
     ``query.body`` and the lists ``areas`` (content areas) and ``bodies`` (approving bodies)."""
     where, params = _where(query)
+    keys = _order_keys(query)
+    params["body"] = query.body
     params["offset"] = query.offset
     page = " OFFSET $offset"
     if query.limit is not None:
         params["limit"] = query.limit
         page = " LIMIT $limit OFFSET $offset"
+    # Find the page on narrow rows first, then fetch the wide columns for those rows only.
+    key_columns = ", ".join(f"{expr} AS k{i}" for i, (expr, _) in enumerate(keys))
+    order = ", ".join(f"k{i} {direction}" for i, (_, direction) in enumerate(keys))
     sql = f"""
-    WITH page AS (SELECT row_number() OVER () AS position, * FROM (
-        SELECT {_COLUMNS} {_BASE} {where} {_order(query)} {page}))
-    SELECT page.* EXCLUDE (position, record),
-        coalesce(ar.areas, []) AS areas, coalesce(ap.bodies, []) AS bodies, page.record
-    FROM page
-    LEFT JOIN (
-        SELECT provider, course_id, list(DISTINCT area ORDER BY area) AS areas FROM (
-            SELECT provider, course_id, area FROM course_area
-            UNION ALL SELECT provider, course_id, area FROM course_approval_area)
-        SEMI JOIN page USING (provider, course_id)
-        GROUP BY provider, course_id) AS ar USING (provider, course_id)
-    LEFT JOIN (
-        SELECT provider, course_id, list(body ORDER BY body) AS bodies FROM course_approval
-        SEMI JOIN page USING (provider, course_id)
-        GROUP BY provider, course_id) AS ap USING (provider, course_id)
-    ORDER BY page.position
+    WITH page AS (
+        SELECT c.provider, c.course_id, {_CREDITS} AS credits, {_COST} AS cost_per_credit, {key_columns}
+        {_BASE} {where} ORDER BY {order} {page}
+    )
+    SELECT c.provider, c.course_id, c.title, c.url, c.description, c.format, c.kind, c.hours, c.price,
+        c.member_price, c.currency, c.included_in, c.source, c.available_from, c.available_until,
+        c.first_seen, c.last_seen, c.last_changed, $body AS body, page.credits, page.cost_per_credit,
+        c.areas, c.bodies, c.record
+    FROM page JOIN course AS c USING (provider, course_id)
+    ORDER BY {order}
     """  # noqa: S608 (fragments hold identifiers; values are parameters)
     with read_connection(path) as con:
         return con.sql(sql, params=params).to_arrow_table().to_pandas()
@@ -222,17 +200,13 @@ def count(path: Path, query: CourseQuery) -> int:
     return int(total)
 
 
-_FACET_SQL = {
-    "provider": "SELECT provider AS value, count(*) AS n FROM matching GROUP BY ALL",
-    "format": "SELECT format AS value, count(*) AS n FROM matching GROUP BY ALL",
-    "kind": "SELECT kind AS value, count(*) AS n FROM matching GROUP BY ALL",
-    "source": "SELECT source AS value, count(*) AS n FROM matching GROUP BY ALL",
-    "body": "SELECT body AS value, count(*) AS n FROM course_approval"
-    " SEMI JOIN matching USING (provider, course_id) GROUP BY ALL",
-    "area": "SELECT area AS value, count(DISTINCT (provider, course_id)) AS n FROM ("
-    " SELECT provider, course_id, area FROM course_area"
-    " UNION ALL SELECT provider, course_id, area FROM course_approval_area)"
-    " SEMI JOIN matching USING (provider, course_id) GROUP BY ALL",
+_FACET_VALUES = {
+    "provider": "provider",
+    "format": "format",
+    "kind": "kind",
+    "source": "source",
+    "body": "unnest(bodies)",
+    "area": "unnest(areas)",
 }
 
 
@@ -240,12 +214,17 @@ def facets(path: Path, query: CourseQuery) -> dict[str, dict[str, int]]:
     """For each facet (provider, area, body, format, kind, source): value → number of matching courses."""
     where, params = _where(query)
     matching = (
-        f"WITH matching AS (SELECT c.provider, c.course_id, c.format, c.kind, c.source {_BASE} {where})"
+        f"WITH matching AS (SELECT c.provider, c.format, c.kind, c.source, c.areas, c.bodies {_BASE} {where})"
     )
     result: dict[str, dict[str, int]] = {}
     with read_connection(path) as con:
         for name in FACETS:
-            rows = con.execute(f"{matching} {_FACET_SQL[name]} ORDER BY n DESC, value", params).fetchall()
+            rows = con.execute(
+                f"{matching} SELECT value, count(*) AS n"  # noqa: S608 (identifiers only)
+                f" FROM (SELECT {_FACET_VALUES[name]} AS value FROM matching)"
+                " GROUP BY value ORDER BY n DESC, value",
+                params,
+            ).fetchall()
             result[name] = {str(value): int(n) for value, n in rows}
     return result
 

@@ -30,6 +30,8 @@ _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _BODY_RE = re.compile(r"^[A-Z][A-Z0-9&\-]{1,19}$")
 _ID_RE = re.compile(r"^[\w.\-:/]{1,200}$")
 AREA_SUM_TOLERANCE = Decimal("0.01")
+MAX_NUMBER = Decimal("1e12")  # hours, credits and money stay below this (the catalog's DECIMAL columns)
+MAX_MONTHS = 1200
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,9 @@ class _Checker:
         if number < 0:
             self.fail(name, f"must not be negative, got {number}")
             return None
+        if number >= MAX_NUMBER:
+            self.fail(name, f"must be less than {MAX_NUMBER:,.0f}, got {number}")
+            return None
         return number
 
     def integer(self, name: str) -> int | None:
@@ -205,8 +210,8 @@ class _Checker:
         if value is None or value == "":
             return None
         number = to_decimal(value)
-        if number is None or number != number.to_integral_value() or number <= 0:
-            self.fail(name, f"must be a whole number greater than 0, got {value!r}")
+        if number is None or number != number.to_integral_value() or not 0 < number <= MAX_MONTHS:
+            self.fail(name, f"must be a whole number from 1 to {MAX_MONTHS}, got {value!r}")
             return None
         return int(number)
 
@@ -214,7 +219,11 @@ class _Checker:
         value = self.text(name, required=required, max_len=2_000)
         if value is None:
             return None
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # e.g. an unbalanced "[" in the host
+            self.fail(name, f"must be an http(s) URL, got {value!r}")
+            return None
         if parts.scheme not in ("http", "https") or not parts.netloc:
             self.fail(name, f"must be an http(s) URL, got {value!r}")
             return None

@@ -1,4 +1,4 @@
-"""Staging: validated records as Arrow tables, ready for one set-based upsert into the catalog.
+"""Staging: validated records in temp tables, ready for one set-based upsert into the catalog.
 
 Every record gets a ``seq`` (its position in the batch, so the last copy of a key wins); child rows
 (approvals, approval categories, content areas) carry the ``seq`` of their record. Numbers are staged as
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from catalog.records import Course, Offer, Record, to_dict
@@ -103,25 +104,28 @@ class _Rows:
         return pa.table(self.columns, schema=self.schema)
 
 
-class Batch:
-    """Records being staged for one load; numbered in the order they were added."""
+STAGE_TABLES: dict[str, pa.Schema] = {
+    "course": COURSE_SCHEMA,
+    "approval": APPROVAL_SCHEMA,
+    "approval_area": APPROVAL_AREA_SCHEMA,
+    "area": AREA_SCHEMA,
+    "offer": OFFER_SCHEMA,
+}
 
-    def __init__(self) -> None:
+
+class Batch:
+    """Records being staged for one load into temp tables ``stage_<name>_in`` of ``con``; numbered
+    (``seq``) in the order they were read. Bulk readers insert into those tables directly; records
+    added one by one are buffered and written by ``flush``."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
         self.next_seq = 0
-        self.providers: set[str] = set()
-        self._courses = _Rows(COURSE_SCHEMA)
-        self._approvals = _Rows(APPROVAL_SCHEMA)
-        self._approval_areas = _Rows(APPROVAL_AREA_SCHEMA)
-        self._areas = _Rows(AREA_SCHEMA)
-        self._offers = _Rows(OFFER_SCHEMA)
-        self._bulk: dict[str, list[pa.Table]] = {
-            "course": [],
-            "approval": [],
-            "approval_area": [],
-            "area": [],
-            "offer": [],
-        }
-        self.records = 0
+        self._rows = {name: _Rows(schema) for name, schema in STAGE_TABLES.items()}
+        for name, schema in STAGE_TABLES.items():
+            con.register("stage_empty", schema.empty_table())
+            con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{name}_in AS SELECT * FROM stage_empty")  # noqa: S608
+            con.unregister("stage_empty")
 
     def take_seq(self, count: int = 1) -> int:
         """Reserve ``count`` consecutive sequence numbers; returns the first."""
@@ -129,11 +133,9 @@ class Batch:
         self.next_seq += count
         return first
 
-    def add(self, record: Record) -> None:
-        """Stage one validated record."""
-        seq = self.take_seq()
-        self.records += 1
-        self.providers.add(record.provider)
+    def add(self, record: Record, seq: int | None = None) -> None:
+        """Stage one validated record (``seq``: its place in the batch, if reserved with ``take_seq``)."""
+        seq = self.take_seq() if seq is None else seq
         if isinstance(record, Course):
             self._add_course(seq, record)
         else:
@@ -143,16 +145,23 @@ class Batch:
         for record in records:
             self.add(record)
 
-    def add_bulk(self, tables: dict[str, pa.Table], providers: Iterable[str]) -> None:
-        """Stage tables built elsewhere (the bulk JSONL reader); same schemas, seqs from ``take_seq``."""
-        for name, table in tables.items():
-            self._bulk[name].append(table)
-        self.records += tables["course"].num_rows + tables["offer"].num_rows
-        self.providers.update(providers)
+    def flush(self) -> None:
+        """Write the buffered records into the staging tables."""
+        for name, rows in self._rows.items():
+            if rows.columns["seq"]:
+                self.con.register("stage_rows", rows.table())
+                self.con.execute(f"INSERT INTO stage_{name}_in BY NAME SELECT * FROM stage_rows")  # noqa: S608
+                self.con.unregister("stage_rows")
+            self._rows[name] = _Rows(rows.schema)
+
+    def providers(self) -> list[str]:
+        """Every provider with a staged course or offer (after ``flush``)."""
+        sql = "SELECT provider FROM stage_course_in UNION SELECT provider FROM stage_offer_in ORDER BY 1"
+        return [provider for (provider,) in self.con.execute(sql).fetchall()]
 
     def _add_course(self, seq: int, course: Course) -> None:
         as_dict = to_dict(course)
-        self._courses.add(
+        self._rows["course"].add(
             seq,
             course.provider,
             course.course_id,
@@ -176,17 +185,17 @@ class Batch:
             json.dumps(as_dict, ensure_ascii=False),
         )
         for approval in course.approvals:
-            self._approvals.add(
+            self._rows["approval"].add(
                 seq, approval.body, float(approval.credits), approval.approval_id, approval.expires
             )
             for area, credits in approval.categories.items():
-                self._approval_areas.add(seq, approval.body, area, float(credits))
+                self._rows["approval_area"].add(seq, approval.body, area, float(credits))
         for area, hours in course.content_areas.items():
-            self._areas.add(seq, area, float(hours))
+            self._rows["area"].add(seq, area, float(hours))
 
     def _add_offer(self, seq: int, offer: Offer) -> None:
         as_dict = to_dict(offer)
-        self._offers.add(
+        self._rows["offer"].add(
             seq,
             offer.provider,
             offer.offer_id,
@@ -202,14 +211,3 @@ class Batch:
             _extras_json(as_dict),
             json.dumps(as_dict, ensure_ascii=False),
         )
-
-    def tables(self) -> dict[str, pa.Table]:
-        """One Arrow table per staging table (rows from ``add`` and ``add_bulk`` together)."""
-        own = {
-            "course": self._courses,
-            "approval": self._approvals,
-            "approval_area": self._approval_areas,
-            "area": self._areas,
-            "offer": self._offers,
-        }
-        return {name: pa.concat_tables([rows.table(), *self._bulk[name]]) for name, rows in own.items()}

@@ -1,0 +1,123 @@
+"""The bulk JSONL path must stage exactly what the exact Python path (parse_record) would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from catalog import bulk_jsonl
+from catalog.load import _json_rows, _stage_rows
+from catalog.records import parse_record
+from catalog.staging import STAGE_TABLES, Batch
+from tests.catalog.conftest import course, offer
+
+RICH = course(
+    "rich",
+    description="Line one\nline two",
+    hours=2.5,
+    price=19.99,
+    member_price=0,
+    currency="CAD",
+    content_areas={"clinical": 2, "general": 0.5},
+    approvals=[
+        {"body": "AAMA", "credits": 2.5, "categories": {"clinical": 2, "general": 0.5}, "approval_id": "A 1"},
+        {"body": "NHA", "credits": 1, "expires": "2027-01-31"},
+    ],
+    included_in=["all", "bundle"],
+    kind="cpr_card",
+    available_from="2026-01-01",
+    available_until="2026-06-30",
+    location="Room 2",
+    access_months=12,
+    scraped_at="2026-01-01T10:00:00.123+02:00",
+)
+
+# Lines the bulk path must leave to parse_record: they are invalid, or valid but not in canonical form.
+UNUSUAL: list[dict[str, Any] | str] = [
+    course("u1", title="  padded   title "),
+    course("u2", format="ONLINE"),
+    course("u3", hours="1.5"),
+    course("u4", price=True),
+    course("u5", title=5),
+    course("u6", extra_field="kept in extras"),
+    course("u7", content_areas={"Clinical": 1}),
+    course("u8", content_areas={"clinical": 0.5}),
+    course("u9", approvals=[{"body": "aama", "credits": 1}]),
+    course("u10", approvals=[{"body": "AAMA", "credits": 1}, {"body": "AAMA", "credits": 2}]),
+    course("u11", included_in="a;b"),
+    course("u12", included_in=["a", "a"]),
+    course("u13", scraped_at="2026-01-01"),
+    course("u14", url="HTTP://x.example/"),
+    course("u16", type="Course"),
+    course("u17", hours=0),
+    course("u18", currency="usd"),
+    course("u19", available_from="2026-02-01", available_until="2026-01-01"),
+    course("u20", approvals=[{"body": "AAMA", "credits": 1, "categories": {"clinical": 2}}]),
+    course("u21", description=" leading space"),
+    course("u22", access_months=12.0),
+    course("u23", provider="acmé"),
+    course("u24", hours=1e13),
+    offer(),
+    "[1, 2]",
+]
+
+
+def _stage(
+    tmp_path: Path, records: list[dict[str, Any] | str], *, bulk: bool
+) -> tuple[dict[str, list[Any]], list[str]]:
+    """Stage the records through the bulk path (or only the Python path); staged rows by table."""
+    path = tmp_path / ("bulk.jsonl" if bulk else "slow.jsonl")
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n\n")
+    lines = path.read_bytes().split(b"\n")
+    batch = Batch(duckdb.connect())
+    if bulk:
+        left = bulk_jsonl.stage(str(path), lines, batch, "import")
+    else:
+        left = {n: batch.take_seq() for n, line in enumerate(lines, start=1) if line.strip()}
+    errors = _stage_rows("f", _json_rows(lines, list(left)), batch, "import", parse=parse_record, seqs=left)
+    batch.flush()
+    return {name: _rows(batch, name) for name in STAGE_TABLES}, errors
+
+
+def _rows(batch: Batch, name: str) -> list[Any]:
+    return batch.con.sql(f"SELECT * FROM stage_{name}_in ORDER BY ALL").to_arrow_table().to_pylist()
+
+
+def _without_record(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in row.items() if k != "record"} for row in rows]
+
+
+@pytest.mark.parametrize("records", [[RICH, course("plain")], [RICH, *UNUSUAL]], ids=["canonical", "unusual"])
+def test_bulk_staging_equals_the_python_path(tmp_path: Path, records: list[dict[str, Any] | str]) -> None:
+    fast, fast_errors = _stage(tmp_path, records, bulk=True)
+    slow, slow_errors = _stage(tmp_path, records, bulk=False)
+    assert fast_errors == slow_errors
+    assert {name: _without_record(rows) for name, rows in fast.items()} == {
+        name: _without_record(rows) for name, rows in slow.items()
+    }
+    for fast_row, slow_row in zip(fast["course"], slow["course"], strict=True):
+        assert parse_record(json.loads(fast_row["record"])) == parse_record(json.loads(slow_row["record"]))
+
+
+def test_canonical_lines_take_the_bulk_path_and_unusual_ones_do_not(tmp_path: Path) -> None:
+    records = [RICH, course("plain", source=None), *UNUSUAL]
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n")
+    batch = Batch(duckdb.connect())
+    left = bulk_jsonl.stage(str(path), path.read_bytes().split(b"\n"), batch, "sample")
+    assert list(left) == list(range(3, len(records) + 1))
+    staged = _rows(batch, "course")
+    assert sorted(r["course_id"] for r in staged) == ["plain", "rich"]
+    assert json.loads(next(r for r in staged if r["course_id"] == "plain")["record"])["source"] == "sample"
+
+
+def test_invalid_json_anywhere_sends_the_whole_file_to_the_python_path(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(course("a")) + "\n{broken\n")
+    batch = Batch(duckdb.connect())
+    assert list(bulk_jsonl.stage(str(path), path.read_bytes().split(b"\n"), batch, "import")) == [1, 2]
+    assert _rows(batch, "course") == []
