@@ -56,6 +56,7 @@ ITEM_PIPELINES = {
 RECERT_CATALOG = None  # path of the DuckDB catalog to publish into; None = collect only
 RECERT_DRY_RUN = False  # crawl and validate, but publish nothing
 RECERT_SOURCE = "live"  # course-record `source` of every item: "live", or "sample" for the bundled sample
+RECERT_PUBLIC_URLS = False  # store URLs on the spider's public site instead of the crawled base (mirrors)
 RECERT_SUSPECT_RATIO = 0.5  # fewer items than this share of the last good run → suspect, nothing published
 
 HTTPCACHE_ENABLED = False

@@ -31,8 +31,9 @@ from recert.console import (
 MIRRORS = Path(__file__).resolve().parents[2] / "data" / "mirrors"
 #: Providers with their own spider (spider name = provider id = mirror directory).
 SPIDER_MIRRORS: tuple[str, ...] = ("ace", "aama", "relias")
-#: Providers crawled by the `structured` spider: provider id → start path on its mirror.
-STRUCTURED_MIRRORS: dict[str, str] = {"ma_ceu_hub": "/"}
+#: Providers crawled by the `structured` spider: provider id → (start path on its mirror, public site).
+#: MA CEU Hub is fictional, so its public URLs use the reserved .example domain.
+STRUCTURED_MIRRORS: dict[str, tuple[str, str]] = {"ma_ceu_hub": ("/", "https://ma-ceu-hub.example")}
 #: The mirrors are our own loopback servers: no politeness delays (robots.txt is still obeyed).
 LOOPBACK_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_DELAY": 0,
@@ -40,6 +41,8 @@ LOOPBACK_SETTINGS: dict[str, Any] = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "RETRY_BACKOFF_BASE": 0,
     "LOG_LEVEL": "ERROR",
+    # Records link to the providers' real URL shapes, not to a loopback server with a random port.
+    "RECERT_PUBLIC_URLS": True,
 }
 
 
@@ -87,8 +90,8 @@ def build_sample(catalog: Path, mirrors: Path, *, progress: bool = True) -> list
         summaries = crawl(
             SPIDER_MIRRORS, base_url={n: urls[n] for n in SPIDER_MIRRORS}, progress=bar, **common
         )
-        for provider, start in STRUCTURED_MIRRORS.items():
-            kwargs = {"start_url": urls[provider] + start, "provider": provider}
+        for provider, (start, public) in STRUCTURED_MIRRORS.items():
+            kwargs = {"start_url": urls[provider] + start, "provider": provider, "public_base_url": public}
             summaries += crawl(["structured"], spider_kwargs=kwargs, progress=bar, **common)
     return summaries
 

@@ -60,12 +60,19 @@ class ProviderSpider(scrapy.Spider):
     #: Field values applied to every item that lacks them (by ProviderAttributesPipeline).
     item_attributes: ClassVar[Mapping[str, Any]] = {}
 
-    def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any):
+    def __init__(
+        self, *args: Any, base_url: str | None = None, public_base_url: str | None = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         base = base_url or self.real_base_url
-        if not base.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must be an http(s) URL, got {base!r}")
+        public = public_base_url or self.real_base_url or base
+        for what, value in (("base_url", base), ("public_base_url", public)):
+            if not value.startswith(("http://", "https://")):
+                raise ValueError(f"{what} must be an http(s) URL, got {value!r}")
         self.base_url = base.rstrip("/")
+        #: Where the records' URLs point when RECERT_PUBLIC_URLS is on (a mirror crawl stores the real
+        #: site's URL shapes, not a loopback address with a random port).
+        self.public_base_url = public.rstrip("/")
 
     @property
     def provider(self) -> str:

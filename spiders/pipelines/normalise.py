@@ -22,6 +22,7 @@ class NormalisePipeline:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        self.public_urls = crawler.settings.getbool("RECERT_PUBLIC_URLS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -32,7 +33,7 @@ class NormalisePipeline:
             if isinstance(item.get(field), str):
                 item[field] = clean_text(item[field]) or None
         if isinstance(item.get("url"), str):
-            item["url"] = clean_url(item["url"])
+            item["url"] = self._public(clean_url(item["url"]))
         for field in ("course_id", "offer_id"):
             if isinstance(item.get(field), str):
                 item[field] = _ID_BAD_RE.sub("-", item[field].strip()).strip("-") or None
@@ -41,3 +42,14 @@ class NormalisePipeline:
         for field in [k for k, v in item.items() if v is None]:
             del item[field]
         return item
+
+    def _public(self, url: str) -> str:
+        """With RECERT_PUBLIC_URLS, re-root a URL on the crawled base (a mirror) onto the public site."""
+        spider = self.crawler.spider
+        base = getattr(spider, "base_url", None)
+        public = getattr(spider, "public_base_url", None)
+        if not self.public_urls or not base or not public or base == public:
+            return url
+        if url == base or url.startswith(base + "/"):
+            return public + url[len(base) :]
+        return url
