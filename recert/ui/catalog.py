@@ -1,0 +1,294 @@
+"""Cached catalog reads for the Catalog and About pages (and the course pickers): the snapshot, the
+filtered table with its facet counts, duplicate groups, per-provider statistics.
+
+Every read is keyed on the catalog path and mtime, so a new crawl or load shows at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from recert.ui.frame import cached, link_column, published_catalog
+from recert.ui.people import amount, as_float, for_people, format_label, titled_link, when
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_snapshot(path: str, stamp: int) -> Any:
+    """The snapshot of the catalog at ``path`` as of ``stamp`` (shared, read-only)."""
+    from catalog.queries import snapshot as read_snapshot
+
+    return read_snapshot(Path(path))
+
+
+def snapshot() -> Any:
+    """The catalog's courses, offers and inferred areas (``CatalogSnapshot``), shared across sessions."""
+    return cached_snapshot(*published_catalog())
+
+
+@cached
+def _course_options(path: str, stamp: int) -> dict[tuple[str, str], str]:
+    courses = sorted(cached_snapshot(path, stamp).courses, key=lambda c: (c.title.lower(), c.provider))
+    return {course.key: f"{course.title} — {course.provider}" for course in courses}
+
+
+def course_options() -> dict[tuple[str, str], str]:
+    """Every course key → "title — provider" (plain text), sorted by title."""
+    return _course_options(*published_catalog())
+
+
+Facets = dict[str, dict[str, int]]
+
+TABLE_ROWS = 500  # rows drawn at once; the caption says when more match
+
+FACET_LABELS = {"format": format_label}
+
+
+def facet_label(facet: str, value: str) -> str:
+    """A facet value for people ("in_person" → "In person"; providers and bodies as they are)."""
+    label = FACET_LABELS.get(facet)
+    return label(value) if label else value
+
+
+@dataclass(frozen=True)
+class CatalogBounds:
+    """What the filters need to know about the whole catalog: size, dearest USD price, bodies."""
+
+    courses: int
+    max_price: float
+    bodies: list[str]
+
+
+@cached
+def _bounds(path: str, stamp: int) -> CatalogBounds:
+    from catalog.queries import CourseQuery, count, facets, search
+
+    everything = CourseQuery(limit=None)
+    dearest = search(path, CourseQuery(sort="price", descending=True, limit=1))
+    price = dearest["price"].iloc[0] if len(dearest) else None
+    bodies = sorted(facets(path, everything).get("body", {})) or ["AAMA"]
+    return CatalogBounds(count(path, everything), float(price or 0), bodies)
+
+
+def catalog_bounds() -> CatalogBounds:
+    return _bounds(*published_catalog())
+
+
+def course_query(
+    *,
+    text: str = "",
+    providers: Iterable[str] = (),
+    areas: Iterable[str] = (),
+    bodies: Iterable[str] = (),
+    formats: Iterable[str] = (),
+    free_only: bool = False,
+    price: tuple[float, float] | None = None,
+    full_price: float = 0.0,
+    min_credits: float = 0.0,
+    body: str = "AAMA",
+    sort: str = "cost_per_credit",
+    descending: bool = False,
+) -> Any:
+    """The ``CourseQuery`` the filters describe; a price range covering everything filters nothing."""
+    from catalog.queries import CourseQuery
+
+    low, high = price if price is not None else (0.0, full_price)
+    return CourseQuery(
+        providers=tuple(providers),
+        areas=tuple(areas),
+        bodies=tuple(bodies),
+        formats=tuple(formats),
+        min_price=Decimal(str(low)) if low > 0 and not free_only else None,
+        max_price=Decimal(str(high)) if high < full_price and not free_only else None,
+        min_credits=Decimal(str(min_credits)) if min_credits else None,
+        credits_body=body if min_credits else None,
+        free_only=free_only,
+        text=text.strip() or None,
+        sort=sort,
+        body=body,
+        descending=descending,
+        limit=TABLE_ROWS,
+    )
+
+
+@cached
+def _facets(path: str, stamp: int, query: Any) -> Facets:
+    from catalog.queries import facets
+
+    return facets(path, query)
+
+
+def catalog_facets(query: Any) -> Facets:
+    """Facet value → count of courses matching ``query``."""
+    return _facets(*published_catalog(), query)
+
+
+@cached
+def _count(path: str, stamp: int, query: Any) -> int:
+    from catalog.queries import count
+
+    return count(path, query)
+
+
+def catalog_count(query: Any) -> int:
+    """How many courses match ``query`` (all of them, not only the rows drawn)."""
+    return _count(*published_catalog(), query)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _duplicates(path: str, stamp: int) -> dict[tuple[str, str], int]:
+    from recommender.ml.duplicates import duplicate_groups
+
+    groups = duplicate_groups(cached_snapshot(path, stamp).courses)
+    return {key: number for number, group in enumerate(groups, start=1) for key in group}
+
+
+def _approvals_text(record: str) -> str:
+    import json
+
+    approvals = json.loads(record).get("approvals") or []
+    return " · ".join(f"{a['body']} {amount(Decimal(str(a['credits'])))}" for a in approvals) or "—"
+
+
+def _areas_text(areas: Any, key: tuple[str, str], inferred: Any) -> str:
+    stated = [str(area) for area in (areas if areas is not None else [])]
+    if stated:
+        return ", ".join(stated)
+    guess = inferred.get(key)
+    return f"{guess.area} (inferred {guess.probability:.0%})" if guess is not None else "—"
+
+
+@cached
+def _table(path: str, stamp: int, query: Any) -> pd.DataFrame:
+    from catalog.queries import search
+
+    found = search(path, query)
+    inferred = cached_snapshot(path, stamp).inferred_areas
+    groups = _duplicates(path, stamp)
+    rows = []
+    for course in found.itertuples(index=False):
+        key = (course.provider, course.course_id)
+        rows.append(
+            {
+                "Title": titled_link(course.url, course.title),
+                "Provider": course.provider,
+                "Price": as_float(course.price),
+                "$ per credit": as_float(course.cost_per_credit),
+                f"{query.body} credits": as_float(course.credits),
+                "Hours": as_float(course.hours),
+                "Area": _areas_text(course.areas, key, inferred),
+                "Member price": as_float(course.member_price),
+                "Format": format_label(course.format),
+                "Credits": _approvals_text(course.record),
+                "Same course as": f"group {groups[key]}" if key in groups else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def catalog_table(query: Any) -> pd.DataFrame:
+    """The rows of the catalog table for ``query``: plain values, money and hours as numbers."""
+    return _table(*published_catalog(), query)
+
+
+def course_picker(key: str, *, container: Any = st) -> tuple[str, str] | None:
+    """A "Course" selectbox over every catalog course (labels are plain text); the chosen key or None."""
+    options = course_options()
+    return container.selectbox(
+        "Course",
+        options=list(options),
+        format_func=options.__getitem__,
+        index=None,
+        placeholder="Pick a course…",
+        key=key,
+    )
+
+
+def catalog_styled(table: pd.DataFrame, body: str) -> Any:
+    """The catalog table with money, hours and credits shown for people."""
+    return for_people(
+        table,
+        dollars=("Price", "Member price", "$ per credit"),
+        contact_hours=("Hours",),
+        amounts=(f"{body} credits",),
+    )
+
+
+def catalog_columns(body: str) -> dict[str, Any]:
+    """Column settings for the catalog table: linked titles, labels and help."""
+    number = st.column_config.NumberColumn
+    return {
+        "Title": link_column("Title", width="large"),
+        "Provider": st.column_config.TextColumn("Provider", width=100),
+        "Price": number("Price", width=80),
+        "$ per credit": number(f"$ per {body} credit", width=120),
+        "Member price": number("Member price", width=110),
+        "Credits": st.column_config.TextColumn("Credits by body"),
+        "Area": st.column_config.TextColumn("Area", help="“inferred” = guessed by Recert, not stated"),
+    }
+
+
+def duplicate_groups_table(query: Any) -> pd.DataFrame:
+    """Courses of the shown rows that several providers sell, grouped, cheapest first."""
+    path, stamp = published_catalog()
+    groups = _duplicates(path, stamp)
+    shown = _table(path, stamp, query)
+    wanted = {int(g.split()[1]) for g in shown["Same course as"] if g} if len(shown) else set()
+    if not wanted:
+        return pd.DataFrame()
+    rows = [
+        {
+            "Group": number,
+            "Title": course.title,
+            "Provider": course.provider,
+            "Price": as_float(course.price),
+        }
+        for course in cached_snapshot(path, stamp).courses
+        if (number := groups.get(course.key)) in wanted
+    ]
+    return pd.DataFrame(rows).sort_values(["Group", "Price"], na_position="last")
+
+
+@cached
+def _stats(path: str, stamp: int) -> dict[str, Any]:
+    from catalog.queries import stats
+
+    return stats(path)
+
+
+def catalog_stats() -> dict[str, Any]:
+    """Counts per provider and source, and each provider's last run (see ``catalog.queries.stats``)."""
+    return _stats(*published_catalog())
+
+
+def providers_table(stats: dict[str, Any]) -> pd.DataFrame:
+    """One row per provider: courses, offers, where they came from, the last crawl and its outcome."""
+    rows = []
+    for item in stats["providers"]:
+        run = item.get("last_run") or {}
+        rows.append(
+            {
+                "Provider": item["provider"],
+                "Courses": item["courses"],
+                "Offers": item["offers"],
+                "Sample": item["sources"]["sample"],
+                "Live": item["sources"]["live"],
+                "Imported": item["sources"]["import"],
+                "Last crawl": when(run.get("finished") or run.get("started")),
+                "Outcome": run.get("status", "—"),
+                "Items": run.get("items"),
+                "Note": run.get("note") or "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def offer_names() -> dict[tuple[str, str], str]:
+    """Every offer key in the catalog → its name (plain text)."""
+    return {offer.key: offer.name for offer in snapshot().offers}

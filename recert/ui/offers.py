@@ -1,0 +1,117 @@
+"""The Compare page's figures: cost per credit by provider and area, when subscriptions, memberships and
+bundles pay for themselves (USD), and a course's price history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from recert.ui.catalog import snapshot
+from recert.ui.frame import cached, published_catalog
+from recert.ui.people import as_float, money
+
+
+@cached
+def _cost_per_credit(path: str, stamp: int, body: str) -> pd.DataFrame:
+    from catalog.queries import CourseQuery, search
+
+    found = search(path, CourseQuery(body=body, limit=None))
+    found = found[found["cost_per_credit"].notna()]
+    rows = [
+        {"provider": row.provider, "area": str(area), "cost_per_credit": float(row.cost_per_credit)}
+        for row in found.itertuples(index=False)
+        for area in (list(row.areas) or ["unstated"])
+    ]
+    if not rows:
+        return pd.DataFrame(columns=["provider", "area", "median", "courses"])
+    frame = pd.DataFrame(rows).groupby(["provider", "area"], as_index=False)["cost_per_credit"]
+    return frame.agg(median="median", courses="count")
+
+
+def cost_per_credit_by_provider(body: str) -> pd.DataFrame:
+    """Median list price per ``body`` credit (USD) of each provider's courses, per content area."""
+    return _cost_per_credit(*published_catalog(), body)
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """When a subscription, membership or bundle pays for itself (money in USD)."""
+
+    provider: str
+    offer: str
+    kind: str
+    price: Decimal
+    courses: int
+    typical_saving: Decimal | None
+    courses_to_break_even: int | None
+
+    @property
+    def sentence(self) -> str:
+        if self.courses_to_break_even is None:
+            return f"The {self.offer} ({money(self.price)}) saves nothing on the courses in the catalog."
+        n = self.courses_to_break_even
+        return (
+            f"The {self.offer} ({money(self.price)}) pays for itself after {n} course{'s' if n != 1 else ''} "
+            f"(it saves about {money(self.typical_saving)} per course, on {self.courses} course"
+            f"{'s' if self.courses != 1 else ''})."
+        )
+
+
+def _member_priced(offer: Any, course: Any) -> bool:
+    """Whether ``offer`` is a membership of the course's provider that unlocks its member price."""
+    same_provider = course.provider == offer.provider
+    return offer.kind == "membership" and same_provider and course.member_price is not None
+
+
+def _savings(offer: Any, courses: Iterable[Any]) -> list[Decimal]:
+    """What ``offer`` saves on each course it covers, against the course's list price (USD)."""
+    savings = []
+    for course in courses:
+        if course.price is None or course.currency != offer.currency:
+            continue
+        if offer.offer_id in course.included_in:
+            savings.append(course.price)
+        elif _member_priced(offer, course):
+            savings.append(course.price - course.member_price)
+    return [saving for saving in savings if saving > 0]
+
+
+def break_even() -> list[BreakEven]:
+    """Every offer in the catalog with its median saving per course and the courses it takes to pay off."""
+    import math
+    from statistics import median
+
+    snap = snapshot()
+    result = []
+    for offer in snap.offers:
+        savings = _savings(offer, snap.courses)
+        typical = Decimal(str(median(savings))) if savings else None
+        needed = math.ceil(offer.price / typical) if typical else None
+        result.append(
+            BreakEven(offer.provider, offer.name, offer.kind, offer.price, len(savings), typical, needed)
+        )
+    return result
+
+
+@cached
+def _price_history(path: str, stamp: int, provider: str, course_id: str) -> pd.DataFrame:
+    from catalog.queries import price_history
+
+    history = price_history(path, provider, course_id)
+    return pd.DataFrame(
+        {
+            "seen": pd.to_datetime(history["seen_at"], utc=True),
+            "price": [as_float(v) for v in history["price"]],
+            "member price": [as_float(v) for v in history["member_price"]],
+        }
+    )
+
+
+def course_price_history(key: tuple[str, str]) -> pd.DataFrame:
+    """Every price observed for the course ``key`` (USD), oldest first."""
+    return _price_history(*published_catalog(), *key)

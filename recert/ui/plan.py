@@ -1,0 +1,210 @@
+"""The Plan page's inputs and outputs around ``recommender.planner.api.plan``: limits, the plan over the
+whole catalog, coverage per area, downloads and advice when no plan is possible. Money in USD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from recert.ui.catalog import cached_snapshot, catalog_facets, course_query
+from recert.ui.frame import published_catalog
+from recert.ui.people import credit_summary, hours, money
+from recert.ui.profile import profile_raw, transcript_text
+
+PAID_AS = {"list": "list price", "member": "member price", "included": "included in an offer", "free": "free"}
+
+
+def how_paid(course: Any, offer_names: Mapping[tuple[str, str], str]) -> str:
+    """How a planned course is paid: "list price", "member price (AAMA Membership)", "included in …"."""
+    words = PAID_AS.get(course.paid_as, course.paid_as)
+    if course.via_offer is None:
+        return words
+    name = offer_names.get(tuple(course.via_offer), course.via_offer[1])
+    return f"included in {name}" if course.paid_as == "included" else f"{words} ({name})"
+
+
+@dataclass(frozen=True)
+class PlanLimits:
+    """The Plan page's limits: ``budget`` USD and ``max_hours`` contact hours (None = no limit)."""
+
+    budget: Decimal | None = None
+    max_hours: Decimal | None = None
+    formats: tuple[str, ...] = ()
+    avoid_providers: tuple[str, ...] = ()
+    allow_inferred: bool = False
+    alternatives: int = 2
+
+
+def profile_limits(profile: Any) -> PlanLimits:
+    """The limits the profile file states, as the Plan page's starting values."""
+    limits = profile.limits
+    return PlanLimits(
+        budget=limits.budget,
+        max_hours=limits.max_hours,
+        formats=tuple(limits.formats),
+        avoid_providers=tuple(limits.avoid_providers),
+        allow_inferred=bool(profile.allow_inferred_areas),
+    )
+
+
+@dataclass(frozen=True)
+class Choices:
+    formats: list[str]
+    providers: list[str]
+
+
+def catalog_choices() -> Choices:
+    """The formats and providers the catalog has (for the plan limits)."""
+    facets = catalog_facets(course_query())
+    return Choices(sorted(facets.get("format", {})), sorted(facets.get("provider", {})))
+
+
+def profile_summary(profile: Any) -> str:
+    """ "CMA (AAMA), cycle ends 2028-06-30" for each held credential (plain text)."""
+    parts = []
+    for held in profile.credentials:
+        end = f", cycle ends {held.cycle_end.isoformat()}" if held.cycle_end else ""
+        parts.append(f"{held.rules.name}{end}")
+    return "; ".join(parts) or "no credentials yet"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _interest_scores(path: str, stamp: int, interests: str) -> dict[tuple[str, str], float]:
+    from recommender.ml.ranking import InterestRanker
+
+    return InterestRanker(list(cached_snapshot(path, stamp).courses)).scores(interests)
+
+
+def make_plan(profile: Any, limits: PlanLimits) -> Any:
+    """The planner's ``PlanResult`` for ``profile`` under the page's ``limits``, over the whole catalog.
+
+    Same inputs as `recert plan`: the catalog snapshot, its inferred areas and the interest scores.
+    """
+    from dataclasses import replace
+
+    from recommender.planner.api import plan
+    from recommender.rules.profile import Limits
+
+    profile = replace(
+        profile,
+        limits=Limits(limits.budget, limits.max_hours, limits.formats, limits.avoid_providers),
+        allow_inferred_areas=limits.allow_inferred,
+    )
+    path, stamp = published_catalog()
+    snap = cached_snapshot(path, stamp)
+    scores = _interest_scores(path, stamp, profile.interests) if profile.interests else {}
+    return plan(
+        list(snap.courses),
+        list(snap.offers),
+        profile,
+        interest_scores=scores,
+        inferred_areas={key: guess.area for key, guess in snap.inferred_areas.items()},
+        alternatives=limits.alternatives,
+    )
+
+
+def coverage_frame(result: Any, profile: Any) -> pd.DataFrame:
+    """Per credential and area: credit counted before and from the plan, and the minimum required."""
+    from recommender.rules.engine import count
+
+    held = {h.id: h for h in profile.credentials}
+    rows = []
+    for totals in result.credentials:
+        credential = held.get(totals.credential_id)
+        if credential is None:
+            continue
+        rule = credential.rules.counting
+        before = count(rule, credential.standing).areas
+        for area, counted in totals.counted_areas.items():
+            earlier = min(before.get(area, Decimal(0)), counted)
+            required = rule.area_minimums.get(area, rule.total_required if not rule.has_areas else 0)
+            for source, value in (("earned already", earlier), ("this plan", counted - earlier)):
+                rows.append(
+                    {
+                        "credential": totals.name,
+                        "area": area,
+                        "source": source,
+                        "counted": float(value),
+                        "required": float(required),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def split_explanations(result: Any) -> tuple[list[str], list[str]]:
+    """(what each subscription or membership saves, every other explanation)."""
+    savings = [line for line in result.explanations if " saves $" in line]
+    return savings, [line for line in result.explanations if line not in savings]
+
+
+def plan_json(result: Any) -> str:
+    """The plan exactly as `recert plan --format json` prints it."""
+    import json
+
+    from recert.commands.plan import result_json
+
+    return json.dumps(result_json(result), indent=2)
+
+
+def plan_csv(result: Any) -> str:
+    """One row per course and offer: what to buy, what it costs (USD) and what it gives."""
+    rows = [
+        {
+            "type": "course",
+            "provider": course.provider,
+            "id": course.course_id,
+            "title": course.title,
+            "price_paid": course.price_paid,
+            "paid_as": course.paid_as,
+            "hours": course.hours,
+            "credits": credit_summary(course.credits),
+            "url": course.url,
+        }
+        for course in result.courses
+    ] + [
+        {
+            "type": offer.kind,
+            "provider": offer.provider,
+            "id": offer.offer_id,
+            "title": offer.name,
+            "price_paid": offer.price,
+            "paid_as": "list",
+        }
+        for offer in result.offers
+    ]
+    return pd.DataFrame(rows).to_csv(index=False)
+
+
+def what_would_help(result: Any, limits: PlanLimits) -> list[str]:
+    """Plain advice for an impossible plan: the change to the limits (or catalog) that would allow one."""
+    advice = []
+    for reason in result.reasons:
+        if reason.requirement == "budget":
+            advice.append(f"Raise your budget to at least {money(reason.needed)}.")
+        elif reason.requirement == "max_hours":
+            advice.append(f"Allow at least {hours(reason.needed)} of study.")
+    if advice:
+        return advice
+    if limits.formats:
+        advice.append("Accept more course formats (you allow only " + ", ".join(limits.formats) + ").")
+    if limits.avoid_providers:
+        advice.append("Stop avoiding " + ", ".join(limits.avoid_providers) + ".")
+    if not limits.allow_inferred:
+        advice.append("Count courses by their inferred content area (if your certifying body accepts it).")
+    if limits.budget is not None or limits.max_hours is not None:
+        advice.append("Raise the budget or the hours limit.")
+    advice.append("Add providers to the catalog with `recert crawl`: it may not hold enough courses.")
+    return advice
+
+
+def plan_signature(limits: PlanLimits) -> str:
+    """Identifies what a plan was made for (profile, transcript, limits), to spot a stale plan."""
+    import json
+
+    return json.dumps([profile_raw(), transcript_text(), repr(limits)], sort_keys=True, default=str)
