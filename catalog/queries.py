@@ -173,21 +173,14 @@ def search(path: Path, query: CourseQuery) -> pd.DataFrame:
     if query.limit is not None:
         params["limit"] = query.limit
         page = " LIMIT $limit OFFSET $offset"
-    # Find the page on narrow rows first, then fetch the wide columns for those rows only.
-    key_columns = ", ".join(f"{expr} AS k{i}" for i, (expr, _) in enumerate(keys))
-    order = ", ".join(f"k{i} {direction}" for i, (_, direction) in enumerate(keys))
+    order = ", ".join(f"{expr} {direction}" for expr, direction in keys)
     sql = f"""
-    WITH page AS (
-        SELECT c.provider, c.course_id, {_CREDITS} AS credits, {_COST} AS cost_per_credit, {key_columns}
-        {_BASE} {where} ORDER BY {order} {page}
-    )
     SELECT c.provider, c.course_id, c.title, c.url, c.description, c.format, c.kind, c.hours, c.price,
         c.member_price, c.currency, c.included_in, c.source, c.available_from, c.available_until,
-        c.first_seen, c.last_seen, c.last_changed, $body AS body, page.credits, page.cost_per_credit,
-        c.areas, c.bodies, c.record
-    FROM page JOIN course AS c USING (provider, course_id)
-    ORDER BY {order}
-    """  # noqa: S608 (fragments hold identifiers; values are parameters)
+        c.first_seen, c.last_seen, c.last_changed, $body AS body, {_CREDITS} AS credits,
+        {_COST} AS cost_per_credit, c.areas, c.bodies, c.record
+    {_BASE} {where} ORDER BY {order} {page}
+    """
     with read_connection(path) as con:
         return con.sql(sql, params=params).to_arrow_table().to_pandas()
 
