@@ -22,7 +22,10 @@ PAGES = {
     "compare": "Compare cost per credit",
     "about": "About the data",
 }
-WIDGETS = ("button", "selectbox", "multiselect", "text_input", "number_input", "checkbox", "slider")
+WIDGETS = (
+    "button", "selectbox", "multiselect", "text_input", "number_input", "checkbox", "slider", "date_input",
+    "file_uploader",
+)  # fmt: skip
 EXAMPLE = ROOT / "data" / "examples" / "profile.json"
 
 
@@ -59,7 +62,9 @@ def test_every_page_renders_without_error(open_page: OpenPage, page: str) -> Non
 
 def test_every_widget_has_a_key_and_a_label(open_page: OpenPage) -> None:
     for page in PAGES:
-        at = open_page(page)
+        at = with_example_profile(page) if page in ("my_credentials", "plan") else open_page(page)
+        if page == "plan":
+            at.button(key="plan_make").click().run()
         for kind in WIDGETS:
             for widget in getattr(at, kind):
                 assert widget.key, f"{page}: a {kind} has no key"
