@@ -275,6 +275,14 @@ def test_bad_csv_rows_report_their_line(tmp_path: Path, catalog_path: Path) -> N
     ]
 
 
+def test_the_example_import_files_load(catalog_path: Path) -> None:
+    examples = Path(__file__).resolve().parents[2] / "data" / "examples"
+    result = load_files(catalog_path, [examples / "courses.jsonl", examples / "courses.csv"])
+    assert (result.courses.inserted, result.offers.inserted) == (5, 1)
+    kinds = {c.course_id: c.kind for c in snapshot(catalog_path).courses}
+    assert kinds["BIO-110"] == "college_credit" and kinds["bls"] == "cpr_card"
+
+
 def test_load_records_publishes_validated_records_and_records_the_run(catalog_path: Path) -> None:
     records = [parse_record(APPROVED), parse_record(offer())]
     result = load_records(catalog_path, records, run_kind="crawl", provider="acme", note="2 pages")
