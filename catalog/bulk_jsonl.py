@@ -106,7 +106,7 @@ def _plain_structure(text: str) -> bool:
 # Python's str.split()/strip() treat as whitespace.
 _ID = r"[A-Za-z0-9_.:/\-]{1,200}"
 _WORDS = r"[^\p{Z}\p{Cc}]+( [^\p{Z}\p{Cc}]+)*"  # single-spaced, no edge spaces
-_TRIMMED = r"(?s)[^\p{Z}\p{Cc}](.*[^\p{Z}\p{Cc}])?"  # no edge whitespace
+_EDGE = r"[^\p{Z}\p{Cc}]"  # a first or last character that Python's strip() would keep
 _URL = r"https?://[^/?#\[\]@\\\p{Z}\p{Cc}]+([/?#][^\p{Z}\p{Cc}]*)?"
 _DAY = r"\d{4}-\d{2}-\d{2}"
 _STAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}|\.\d{6})?(Z|[+-]\d{2}:\d{2})"
@@ -137,6 +137,14 @@ def _text_ok(expr: str, pattern: str, max_len: int) -> str:
     return f"({expr} IS NULL OR (strlen({expr}) <= {max_len} AND regexp_full_match({expr}, '{pattern}')))"
 
 
+def _trimmed(expr: str) -> str:
+    """Non-empty, without whitespace at either end (checks only the two edge characters)."""
+    return (
+        f"(length({expr}) > 0 AND regexp_full_match(left({expr}, 1), '{_EDGE}')"
+        f" AND regexp_full_match(right({expr}, 1), '{_EDGE}'))"
+    )
+
+
 def _day_ok(expr: str) -> str:
     return (
         f"({expr} IS NULL OR (regexp_full_match({expr}, '{_DAY}') AND try_cast({expr} AS DATE) IS NOT NULL))"
@@ -162,7 +170,7 @@ _PLAIN_COURSE = " AND ".join(
         f"regexp_full_match(course_id, '{_ID}')",
         f"title IS NOT NULL AND {_text_ok('title', _WORDS, 500)}",
         f"url IS NOT NULL AND {_text_ok('url', _URL, 2000)}",
-        _text_ok("description", _TRIMMED, 20_000),
+        "(description IS NULL OR (strlen(description) <= 20000 AND " + _trimmed("description") + "))",
         f"list_contains({_quoted(FORMATS)}, format)",
         _amount("hours", positive=True),
         f"(price IS NULL OR {_amount('price', positive=False)})",
@@ -181,7 +189,7 @@ _PLAIN_COURSE = " AND ".join(
         f"(content_areas IS NULL OR abs(list_sum(map_values(content_areas)) - hours) <= {_SUM_SLACK})",
         "(included_in IS NULL OR len(list_distinct(included_in)) = len(included_in))",
         f"(included_in IS NULL OR list_bool_and(list_transform(included_in,"
-        f" lambda x: coalesce(regexp_full_match(x, '{_TRIMMED}'), false))))",
+        f" lambda x: coalesce({_trimmed('x')}, false))))",
         f"(approvals IS NULL OR len(approvals) = 0 OR (list_bool_and(list_transform(approvals,"
         f" lambda a: coalesce({_APPROVAL_OK}, false)))"
         " AND len(list_distinct(list_transform(approvals, lambda a: a.body))) = len(approvals)))",

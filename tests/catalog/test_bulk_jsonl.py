@@ -61,6 +61,7 @@ UNUSUAL: list[dict[str, Any] | str] = [
     course("u22", access_months=12.0),
     course("u23", provider="acmé"),
     course("u24", hours=1e13),
+    course("u25", description="ends with a no-break space\u00a0", included_in=["x\u2003"]),
     offer(),
     "[1, 2]",
 ]
