@@ -188,11 +188,11 @@ def show_downloads(result: PlanResult) -> None:
     )
 
 
-def show_infeasible(result: PlanResult, limits: ui.PlanLimits) -> None:
+def show_infeasible(result: PlanResult, profile: Profile, limits: ui.PlanLimits) -> None:
     st.error("No plan can meet your requirements with these limits.", icon=":material/error:")
     st.subheader("Why not")
     st.text("\n".join(f"• {reason.message}" for reason in result.reasons) or "• The solver found none.")
-    advice = ui.what_would_help(result, limits)
+    advice = ui.what_would_help(result, profile, limits)
     if advice:
         st.subheader("What would make it possible")
         st.text("\n".join(f"• {line}" for line in advice))
@@ -200,7 +200,7 @@ def show_infeasible(result: PlanResult, limits: ui.PlanLimits) -> None:
 
 def show_result(result: PlanResult, profile: Profile, limits: ui.PlanLimits) -> None:
     if result.status == "infeasible":
-        show_infeasible(result, limits)
+        show_infeasible(result, profile, limits)
         return
     if result.status == "time_limit":
         st.warning("The search hit its time limit: this plan is good but may not be the cheapest.")
