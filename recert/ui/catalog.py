@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from recert.ui.frame import cached, link_column, published_catalog
-from recert.ui.people import amount, as_float, for_people, format_label, titled_link, when
+from recert.ui.people import amount, as_float, for_people, format_label, money, titled_link, when
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -141,12 +141,31 @@ def catalog_count(query: Any) -> int:
     return _count(*published_catalog(), query)
 
 
+Key = tuple[str, str]
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _duplicates(path: str, stamp: int) -> dict[tuple[str, str], int]:
+def _duplicate_groups(path: str, stamp: int) -> list[list[Key]]:
+    """Groups of listings of the same course (scikit-learn is imported on first use)."""
     from recommender.ml.duplicates import duplicate_groups
 
-    groups = duplicate_groups(cached_snapshot(path, stamp).courses)
-    return {key: number for number, group in enumerate(groups, start=1) for key in group}
+    return duplicate_groups(cached_snapshot(path, stamp).courses)
+
+
+def _price_order(course: Any) -> tuple[bool, Decimal]:
+    return (course.price is None, course.price or Decimal(0))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _elsewhere(path: str, stamp: int) -> dict[Key, str]:
+    """Each duplicated course → where else it is sold and for how much: "relias $45.00, ace $9.95"."""
+    courses = {course.key: course for course in cached_snapshot(path, stamp).courses}
+    result = {}
+    for group in _duplicate_groups(path, stamp):
+        for key in group:
+            others = sorted((courses[k] for k in group if k != key), key=_price_order)
+            result[key] = ", ".join(f"{c.provider} {money(c.price)}" for c in others)
+    return result
 
 
 def _approvals_text(record: str) -> str:
@@ -170,7 +189,7 @@ def _table(path: str, stamp: int, query: Any) -> pd.DataFrame:
 
     found = search(path, query)
     inferred = cached_snapshot(path, stamp).inferred_areas
-    groups = _duplicates(path, stamp)
+    elsewhere = _elsewhere(path, stamp)
     rows = []
     for course in found.itertuples(index=False):
         key = (course.provider, course.course_id)
@@ -186,7 +205,8 @@ def _table(path: str, stamp: int, query: Any) -> pd.DataFrame:
                 "Member price": as_float(course.member_price),
                 "Format": format_label(course.format),
                 "Credits": _approvals_text(course.record),
-                "Same course as": f"group {groups[key]}" if key in groups else "",
+                "Also sold by": elsewhere.get(key, ""),
+                "course_id": course.course_id,
             }
         )
     return pd.DataFrame(rows)
@@ -231,28 +251,24 @@ def catalog_columns(body: str) -> dict[str, Any]:
         "Member price": number("Member price", width=110),
         "Credits": st.column_config.TextColumn("Credits by body"),
         "Area": st.column_config.TextColumn("Area", help="“inferred” = guessed by Recert, not stated"),
+        "Also sold by": st.column_config.TextColumn("Also sold by", help="The same course, listed elsewhere"),
+        "course_id": None,
     }
 
 
 def duplicate_groups_table(query: Any) -> pd.DataFrame:
-    """Courses of the shown rows that several providers sell, grouped, cheapest first."""
+    """The shown courses that are listed more than once, each group with every listing, cheapest first."""
     path, stamp = published_catalog()
-    groups = _duplicates(path, stamp)
     shown = _table(path, stamp, query)
-    wanted = {int(g.split()[1]) for g in shown["Same course as"] if g} if len(shown) else set()
-    if not wanted:
-        return pd.DataFrame()
+    keys = set(zip(shown["Provider"], shown["course_id"], strict=True)) if len(shown) else set()
+    courses = {course.key: course for course in cached_snapshot(path, stamp).courses}
     rows = [
-        {
-            "Group": number,
-            "Title": course.title,
-            "Provider": course.provider,
-            "Price": as_float(course.price),
-        }
-        for course in cached_snapshot(path, stamp).courses
-        if (number := groups.get(course.key)) in wanted
+        {"Group": number, "Title": course.title, "Provider": course.provider, "Price": as_float(course.price)}
+        for number, group in enumerate(_duplicate_groups(path, stamp), start=1)
+        if keys.intersection(group)
+        for course in sorted((courses[key] for key in group), key=_price_order)
     ]
-    return pd.DataFrame(rows).sort_values(["Group", "Price"], na_position="last")
+    return pd.DataFrame(rows)
 
 
 @cached

@@ -293,3 +293,18 @@ def test_inferred_areas_are_marked_in_the_catalog(private_catalog: Path, monkeyp
     table = at.dataframe[0].value
     row = table[table["Title"].str.startswith(ui.safe_url(unstated.url) or "?")]
     assert row["Area"].tolist() == ["clinical (inferred 87%)"]
+
+
+def test_duplicates_say_where_else_the_course_is_sold(open_page: OpenPage, catalog: Path) -> None:
+    from recommender.ml.duplicates import duplicate_groups
+
+    courses = {course.key: course for course in snapshot(catalog).courses}
+    group = next(g for g in duplicate_groups(list(courses.values())) if len(g) == 2 and g[0][0] != g[1][0])
+    first, second = (courses[key] for key in group)
+    at = open_page("catalog")
+    at.multiselect(key="catalog_providers").select(first.provider).run()
+    table = at.dataframe[0].value
+    row = table[table["course_id"] == first.course_id]
+    assert row["Also sold by"].tolist() == [f"{second.provider} {ui.money(second.price)}"]
+    groups = at.dataframe[1].value
+    assert {first.title, second.title} <= set(groups["Title"])
