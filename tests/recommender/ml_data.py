@@ -6,6 +6,7 @@ import csv
 import os
 import subprocess
 import sys
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -78,13 +79,19 @@ def catalog_courses() -> list[Course]:
     return [*labelled_courses(), *unlabelled]
 
 
+# Bytecode for the subprocesses goes to a private cache: where PYTHONDONTWRITEBYTECODE is set and the
+# shared virtualenv holds no .pyc files, every `recert` run would otherwise recompile scikit-learn (~7 s).
+PYCACHE = Path(tempfile.gettempdir()) / "recert-test-pycache"
+
+
 def recert(*args: str | Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """The installed `recert` command, run as a real subprocess (wide console for tables)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return subprocess.run(
         [str(RECERT), *map(str, args)],
         input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "COLUMNS": "200"},
+        env={**env, "COLUMNS": "200", "PYTHONPYCACHEPREFIX": str(PYCACHE)},
     )

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from catalog.load import load_records
+from recert.commands.ml import _read_inputs
+from recert.console import CliError
 from recommender.ml.store import ensure_model, model_path
 from tests.recommender.ml_data import LABELS, catalog_courses, recert
 
@@ -37,40 +39,49 @@ def test_train_retrains_and_stores_inferred_areas(catalog, tmp_path):
     assert model_path(private).is_file()
 
 
-def test_categorize_plain_lines_from_stdin_as_json(catalog):
-    titles = "Venipuncture Refresher\n\nMedical Billing and Coding Update\nAnnual Company Picnic\n"
-    answers = _json(recert("categorize", "-", "--catalog", catalog, "--format", "json", stdin=titles))
-    assert [a["title"] for a in answers] == [
-        "Venipuncture Refresher",
-        "Medical Billing and Coding Update",
-        "Annual Company Picnic",
-    ]
-    assert [a["area"] for a in answers] == ["clinical", "administrative", None]
+def test_categorize_json_lines_from_stdin_as_json(catalog):
+    lines = (
+        '{"title": "Venipuncture Refresher"}\n\n'
+        '{"title": "Module 3", "description": "HIPAA privacy and breach rules"}\n'
+        '{"title": "Annual Company Picnic", "hours": 2}\n'
+    )
+    answers = _json(recert("categorize", "-", "--catalog", catalog, "--format", "json", stdin=lines))
+    assert [a["title"] for a in answers] == ["Venipuncture Refresher", "Module 3", "Annual Company Picnic"]
+    assert [a["area"] for a in answers] == ["clinical", "general", None]
     assert all(set(a) == {"title", "area", "probability"} and 0 <= a["probability"] <= 1 for a in answers)
 
 
-def test_categorize_csv_and_jsonl_files_with_descriptions(catalog, tmp_path):
+def test_categorize_csv_file_as_a_table_that_says_unsure_and_inferred(catalog, tmp_path):
     sheet = tmp_path / "training.csv"
     sheet.write_text(
-        'Title,Description,Hours\nModule 3,"Order of draw, venipuncture and specimen labeling",1\n',
+        "Title,Description,Hours\n"
+        'Module 4,"Order of draw, venipuncture and specimen labeling",1\n'
+        "Annual Company Picnic,,2\n",
         encoding="utf-8",
     )
-    lines = tmp_path / "training.jsonl"
-    lines.write_text(
-        '{"title": "Module 3", "description": "HIPAA privacy and breach rules"}\n', encoding="utf-8"
-    )
-    (from_csv,) = _json(recert("categorize", sheet, "--catalog", catalog, "--format", "json"))
-    (from_jsonl,) = _json(recert("categorize", lines, "--catalog", catalog, "--format", "json"))
-    assert from_csv["area"] == "clinical"
-    assert from_jsonl["area"] == "general"
-
-
-def test_categorize_table_says_unsure_and_inferred(catalog):
-    result = recert("categorize", "--catalog", catalog, stdin="Hand Hygiene Basics\nAnnual Company Picnic\n")
+    result = recert("categorize", sheet, "--catalog", catalog)
     assert result.returncode == 0, result.stderr
-    assert "clinical" in result.stdout
-    assert "unsure" in result.stdout
+    module_4, picnic = (line for line in result.stdout.splitlines() if "Module 4" in line or "Picnic" in line)
+    assert "clinical" in module_4 and "unsure" not in module_4
+    assert "unsure" in picnic
     assert "not an AAMA approval" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Wound Care\n\n  Coding   Update \n", "<stdin>", [("Wound Care", None), ("Coding Update", None)]),
+        ("title,description\nWound Care,Dressings\n", "<stdin>", [("Wound Care", "Dressings")]),
+        ("Title;x\nWound Care\n", "in.csv", None),
+        ('{"title": "Wound Care", "description": " "}\n', "<stdin>", [("Wound Care", None)]),
+    ],
+)
+def test_input_format_is_told_by_extension_or_first_line(text, name, expected):
+    if expected is None:
+        with pytest.raises(CliError, match="needs a title column"):
+            _read_inputs(text, name)
+    else:
+        assert _read_inputs(text, name) == expected
 
 
 @pytest.mark.parametrize(
