@@ -20,7 +20,7 @@ from recommender.planner.build import build_model
 from recommender.planner.evaluate import selection_cost
 from recommender.planner.explain import explain
 from recommender.planner.infeasible import explain_infeasible
-from recommender.planner.model import Alternative, Exclusion, PlanInput, PlanResult
+from recommender.planner.model import Alternative, Exclusion, PlanInput, PlanResult, Selection
 from recommender.planner.optimize import DEFAULT_TIME_LIMIT, optimize
 from recommender.planner.prune import Presolve
 from recommender.planner.result import assemble, empty_result
@@ -39,6 +39,9 @@ def exclusion_notes(excluded: tuple[Exclusion, ...]) -> tuple[str, ...]:
     return tuple(notes)
 
 
+TIE_BREAK_WORDS = {"hours_interest": "fewer hours, better interest match", "rank": "course id"}
+
+
 def with_ranks(inp: PlanInput) -> PlanInput:
     """``inp`` with every course's ``rank`` (its place by provider and course id) set, if any is not."""
     if all(course.rank is not None for course in inp.courses):
@@ -49,14 +52,12 @@ def with_ranks(inp: PlanInput) -> PlanInput:
     return replace(inp, courses=courses)
 
 
-def upper_bound(small: PlanInput, time_limit: float) -> float:
-    """The cost (cents) of the cheapest plan over ``small`` (a core of the input) — a bound on the
-    optimum — or infinity when it holds no plan."""
+def upper_bound(small: PlanInput, time_limit: float) -> tuple[float, Selection | None]:
+    """The cheapest plan over ``small`` (a core of the input) and its cost (cents) — a bound on the
+    optimum — or (infinity, None) when it holds no plan."""
     solved = optimize(small, time_limit=time_limit, objectives=("cost",))
-    if solved.selection is None:
-        return math.inf
-    cost = selection_cost(small, solved.selection)
-    return math.inf if cost is None else float(cost)
+    cost = None if solved.selection is None else selection_cost(small, solved.selection)
+    return (math.inf, None) if cost is None else (float(cost), solved.selection)
 
 
 def solve_input(
@@ -78,10 +79,17 @@ def solve_input(
     ranked = with_ranks(inp)
     presolve = Presolve(ranked)
     kept = presolve.prune()
-    upper = upper_bound(presolve.subset(presolve.core(kept)), time_limit)
+    upper, core_plan = upper_bound(presolve.subset(presolve.core(kept)), time_limit)
     main = presolve.subset(presolve.by_cost(kept, upper) if math.isfinite(upper) else kept)
+    if core_plan is not None and not core_plan.courses <= {course.key for course in main.courses}:
+        core_plan = None  # the core's plan is cheapest but not necessarily first in the tie-breaks
     clock.lap("presolve")
-    solved = optimize(main, time_limit=deadline - time.monotonic(), cost_upper=upper)
+    solved = optimize(
+        main,
+        time_limit=deadline - time.monotonic(),
+        incumbent=core_plan,
+        cost_upper=upper,
+    )
     clock.lap("solve")
     notes = exclusion_notes(inp.excluded)
     if solved.selection is None:
@@ -105,6 +113,12 @@ def solve_input(
     explanations = explain(main, solved.selection, runner) if with_explanations else ()
     if solved.status != "optimal":
         notes = (*notes, f"the time limit of {time_limit:g} s was reached: this plan may not be the cheapest")
+    elif solved.unproven:
+        words = ", ".join(TIE_BREAK_WORDS.get(name, name) for name in solved.unproven)
+        notes = (
+            *notes,
+            f"the cost is optimal, but the tie-break ({words}) was not proven within {time_limit:g} s",
+        )
     clock.lap("explain")
     return replace(result, alternatives=extra, explanations=explanations, notes=notes)
 

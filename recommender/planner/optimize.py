@@ -25,14 +25,17 @@ DEFAULT_TIME_LIMIT = 30.0  # seconds for the whole optimisation
 DEFAULT_OBJECTIVES = ("cost", "hours_interest", "rank")
 MARGIN = 0.01  # first reduced-cost fixing keeps plans up to 5 % above the LP bound …
 MIN_MARGIN = 100.0  # … and at least this many units ($1.00 for cost) above it
+MARGIN_NEAR = 0.002  # with an incumbent, LP bounds are close: guess 0.2 % above the bound first
+TOLERANCE = 1e-6
 
 Prepare = Callable[[Solver, MilpModel, PlanInput], None]  # adds cuts or fixes columns on a solver
 
 
 @dataclass(frozen=True)
 class Solved:
-    status: str  # optimal | infeasible | time_limit
+    status: str  # optimal | infeasible | time_limit (of the first objective)
     selection: Selection | None
+    unproven: tuple[str, ...] = ()  # later objectives (tie-breaks) not proven optimal in time
 
 
 def selection_from(model: MilpModel, inp: PlanInput, values: npt.NDArray[np.float64]) -> Selection:
@@ -92,6 +95,7 @@ def optimize(
     time_limit: float = DEFAULT_TIME_LIMIT,
     objectives: tuple[str, ...] = DEFAULT_OBJECTIVES,
     prepare: Prepare | None = None,
+    incumbent: Selection | None = None,
     cost_upper: float = math.inf,
 ) -> Solved:
     """Solve ``objectives`` lexicographically (default: cost, hours+interest, course rank).
@@ -103,10 +107,15 @@ def optimize(
     exact at once); for the first stage a margin above the bound, checked afterwards: an optimum within
     the limit is the optimum of the whole model (every plan that good was kept, ties included),
     otherwise the plan found is an upper bound and one more round with it as the limit is exact.
-    ``cost_upper``: the cost (cents) of a plan known to meet the requirements, if any.
+    When a stage's LP bound already reaches the incumbent's value, the incumbent is optimal for it and
+    the stage only narrows the courses. ``incumbent``: a plan over ``inp`` known to meet the
+    requirements, if any (e.g. the cheapest plan of a core); ``cost_upper``: the cost (cents) of one.
     """
     deadline = time.monotonic() + time_limit
-    state = _Stage(inp, model or build_model(inp), [], cost_upper=cost_upper)
+    state = _Stage(inp, model or build_model(inp), [], best=incumbent, cost_upper=cost_upper)
+    if incumbent is not None:
+        state.cost_upper = min(cost_upper, float(selection_cost(inp, incumbent) or math.inf))
+    unproven: tuple[str, ...] = ()
     for stage, name in enumerate(objectives):
         outcome = _solve_stage(state, name, prepare, deadline)
         if outcome == INFEASIBLE and state.best is None:
@@ -114,12 +123,14 @@ def optimize(
         if outcome != OPTIMAL:
             if stage == 0:
                 state.status = TIME_LIMIT
+            else:
+                unproven = objectives[stage:]
             break
         if stage < len(objectives) - 1 and state.best is not None:
             state.held.append((name, _stage_value(state.model, state.inp, state.best, name)))
     if state.best is None:
         return Solved(TIME_LIMIT, None)
-    return Solved(state.status, state.best)
+    return Solved(state.status, state.best, unproven)
 
 
 def _relaxed_bounds(state: _Stage, name: str, prepare: Prepare | None, deadline: float) -> Parts:
@@ -159,15 +170,21 @@ def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: fl
     if not bounds:
         return INFEASIBLE
     lowest = min(bound.lower for bound in bounds)
+    margin = MARGIN if state.best is None else MARGIN_NEAR
     limit = math.inf
     if math.isfinite(lowest):
-        limit = math.floor(lowest + max(MIN_MARGIN, MARGIN * abs(lowest)))
+        limit = math.floor(lowest + max(MIN_MARGIN, margin * abs(lowest)))
     if name == "cost" and math.isfinite(parts.cost_limit):
         limit = min(limit, math.floor(parts.cost_limit + 0.5))
     incumbent = math.inf
     if state.best is not None:  # the incumbent's value is always a valid limit
         incumbent = _stage_value(state.model, state.inp, state.best, name)
         limit = min(limit, math.floor(incumbent + 0.5))
+        if lowest > incumbent - 1 + TOLERANCE:  # whole units: no plan is better than the incumbent
+            small = restrict(state.inp, state.model, bounds, limit)
+            if state.best.courses <= {course.key for course in small.courses}:
+                state.inp, state.model = small, build_model(small)
+                return OPTIMAL
     while True:
         small = restrict(state.inp, state.model, bounds, limit) if math.isfinite(limit) else state.inp
         narrowed = _Stage(small, state.model if small is state.inp else build_model(small), state.held)

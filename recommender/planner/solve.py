@@ -129,21 +129,22 @@ class Solver:
         self.objective = objective
 
     def add_row(self, row: Row) -> None:
-        self.rows.append(row)
-        cols = sorted(row.coefs)
-        starts, index, value = self.matrix
+        self.add_rows([row])
+
+    def add_rows(self, rows: list[Row]) -> None:
+        if not rows:
+            return
+        self.rows.extend(rows)
+        starts, index, value = rowwise(rows)
+        old_starts, old_index, old_value = self.matrix
         self.matrix = (
-            np.append(starts, starts[-1] + len(cols)).astype(np.int32),
-            np.concatenate([index, np.array(cols, dtype=np.int32)]),
-            np.concatenate([value, np.array([row.coefs[c] for c in cols], dtype=np.float64)]),
+            np.concatenate([old_starts, starts[1:] + old_starts[-1]]).astype(np.int32),
+            np.concatenate([old_index, index]),
+            np.concatenate([old_value, value]),
         )
-        self.highs.addRow(
-            row.lower,
-            row.upper,
-            len(cols),
-            np.array(cols, dtype=np.int32),
-            np.array([row.coefs[c] for c in cols], dtype=np.float64),
-        )
+        lower = np.array([row.lower for row in rows], dtype=np.float64)
+        upper = np.array([row.upper for row in rows], dtype=np.float64)
+        self.highs.addRows(len(rows), lower, upper, len(index), starts[:-1], index, value)
 
     def fix_columns(self, columns: list[int], value: float) -> None:
         self.set_bounds(columns, value, value)
