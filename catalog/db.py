@@ -63,6 +63,16 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
+def pending(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Versions of migrations not yet applied to the catalog behind ``con`` (any number may be missing:
+    the ML helper's 050 can be there before a later catalog migration)."""
+    try:
+        applied = {int(v) for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
+    except duckdb.CatalogException:
+        applied = set()
+    return [version for version, _ in migrations() if version not in applied]
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply the migrations not yet recorded in ``schema_version``, each in its own transaction, then
     recreate the views. Idempotent; returns the versions applied now."""
@@ -129,7 +139,7 @@ def _reader(catalog: Path) -> duckdb.DuckDBPyConnection:
             _forget(key)
         alias = _alias(key, stamp)
         root = _connect_read_only(alias)
-        if schema_version(root) < latest_version():
+        if pending(root):
             root.close()
             alias.unlink(missing_ok=True)
             upgrade = True

@@ -270,6 +270,8 @@ def _publish(
     con.execute("BEGIN TRANSACTION")
     courses, course_prices = _upsert(con, _COURSES, run_id, started)
     _replace_children(con)
+    if courses.inserted or courses.updated:
+        con.execute(_RANK_TITLES)
     offers, offer_prices = _upsert(con, _OFFERS, run_id, started)
     result = LoadResult(run_id, courses, offers, course_prices + offer_prices)
     _insert_run(
@@ -354,6 +356,9 @@ SELECT
     ) AS VARCHAR) AS content_hash,
     coalesce(l.scraped_at, CAST($started AS TIMESTAMPTZ)) AS seen_at,
     list_sort(coalesce(an.areas, [])) AS areas,
+    CAST(list_contains(an.areas, 'administrative') IS TRUE AS UTINYINT)
+        + 2 * CAST(list_contains(an.areas, 'clinical') IS TRUE AS UTINYINT)
+        + 4 * CAST(list_contains(an.areas, 'general') IS TRUE AS UTINYINT) AS area_mask,
     list_sort(coalesce(ap.bodies, [])) AS bodies,
     coalesce(ap.credits, MAP {}) AS credits
 FROM stage_course_in AS l
@@ -385,9 +390,22 @@ _COURSE_COLUMNS = (
     "record",
     "content_hash",
     "areas",
+    "area_mask",
     "bodies",
     "credits",
 )
+
+
+_RANK_TITLES = """
+UPDATE course SET title_rank = ranked.title_rank
+FROM (
+    SELECT provider, course_id,
+        CAST(row_number() OVER (ORDER BY lower(title), provider, course_id) AS INTEGER) AS title_rank
+    FROM course
+) AS ranked
+WHERE course.provider = ranked.provider AND course.course_id = ranked.course_id
+    AND course.title_rank IS DISTINCT FROM ranked.title_rank
+"""
 
 
 def _replace_children(con: duckdb.DuckDBPyConnection) -> None:

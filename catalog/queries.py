@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from catalog.db import read_connection, schema_version
-from catalog.records import Course, Offer, parse_record
+from catalog.records import AREAS, Course, Offer, parse_record
 
 if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas() only when a DataFrame is built
     import pandas as pd
@@ -125,10 +125,12 @@ def _where(query: CourseQuery) -> tuple[str, dict[str, Any]]:
         if values:
             clauses.append(f"list_contains(${column}s, c.{column})")
             params[f"{column}s"] = list(values)
-    for column, values in (("areas", query.areas), ("bodies", query.bodies)):  # lists kept by the loader
-        if values:
-            clauses.append(f"list_has_any(c.{column}, ${column})")
-            params[column] = list(values)
+    if query.areas:  # area_mask: one bit per content area, kept by the loader
+        params["area_mask"] = sum(1 << AREAS.index(area) for area in set(query.areas) if area in AREAS)
+        clauses.append("(c.area_mask & $area_mask) <> 0")
+    if query.bodies:
+        params["bodies"] = list(query.bodies)
+        clauses.append("list_has_any(c.bodies, $bodies)")
     if query.min_price is not None:
         params["min_price"] = query.min_price
         clauses.append("c.currency = 'USD' AND c.price >= $min_price")
@@ -157,9 +159,11 @@ def _order_keys(query: CourseQuery) -> list[tuple[str, str]]:
         "cost_per_credit": [(f"{_COST} IS NULL", "ASC"), ("c.currency <> 'USD'", "ASC"), (_COST, direction)],
         "price": [("c.price IS NULL", "ASC"), ("c.currency <> 'USD'", "ASC"), ("c.price", direction)],
         "credits": [(f"{_CREDITS} IS NULL", "ASC"), (_CREDITS, direction), ("c.hours", direction)],
-        "title": [("lower(c.title)", direction)],
+        "title": [("c.title_rank", direction)],
     }[query.sort]
-    return [*primary, ("lower(c.title)", "ASC"), ("c.provider", "ASC"), ("c.course_id", "ASC")]
+    # title_rank: position in (lower(title), provider, course_id) order, kept by the loader; an integer
+    # tie-breaker is much cheaper than comparing strings when many courses share a price.
+    return [*primary, ("c.title_rank", "ASC")]
 
 
 def search(path: Path, query: CourseQuery) -> pd.DataFrame:
