@@ -127,3 +127,15 @@ def test_bad_profile_exits_2(tmp_path: Path) -> None:
     done = _run("--profile", profile, "--catalog-file", _catalog(tmp_path))
     assert done.returncode == 2
     assert "credentials[0].id" in done.stderr
+
+
+def test_plan_from_the_catalog_matches_the_file(tmp_path: Path) -> None:
+    from catalog.load import load_files
+
+    catalog = tmp_path / "catalog.duckdb"
+    load_files(catalog, [_catalog(tmp_path)])
+    done = _run("--profile", _feasible_profile(tmp_path), "--catalog", catalog, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["total_cost"] == 60
+    assert {c["course_id"] for c in data["courses"]} == {"adm-1", "cli-2", "cli-3"}
