@@ -111,10 +111,19 @@ def test_unsure_predictions_stay_unlabelled(model):
     assert model.knows_words_of("Fishing for Billing Errors")
 
 
-def test_threshold_decides_between_an_answer_and_none(examples):
+def test_threshold_decides_between_an_answer_and_none(model):
     title = ["Pediatric Vital Signs Review"]
-    sure = AreaClassifier.train(examples, threshold=0.0).predict(title)[0]
-    never = AreaClassifier.train(examples, threshold=1.01).predict(title)[0]
+
+    def with_threshold(threshold: float) -> AreaClassifier:
+        return AreaClassifier(
+            model.pipeline,
+            data_fingerprint=model.data_fingerprint,
+            n_examples=model.n_examples,
+            threshold=threshold,
+        )
+
+    sure = with_threshold(0.0).predict(title)[0]
+    never = with_threshold(1.01).predict(title)[0]
     assert sure.area == sure.best_area
     assert never.area is None and never.best_area == sure.best_area
 

@@ -117,7 +117,7 @@ def test_evaluate_prints_json_with_confusion_matrix(catalog):
 
 
 def test_evaluate_table_on_the_catalog(catalog):
-    result = recert("ml", "evaluate", "--catalog", catalog, "--folds", "3")
+    result = recert("ml", "evaluate", "--catalog", catalog, "--folds", "2")
     assert result.returncode == 0, result.stderr
     assert "Macro-F1" in result.stdout and "Confusion matrix" in result.stdout
 
