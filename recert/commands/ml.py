@@ -185,9 +185,12 @@ def _print_evaluation(source: str, result: Evaluation) -> None:
 
 
 def _read_inputs(text: str, name: str) -> list[tuple[str, str | None]]:
-    """(title, description) per input: CSV with a title column, JSON Lines objects, or plain lines."""
+    """(title, description) per input: CSV with a title column, JSON Lines objects (or one JSON array
+    of objects), or plain lines."""
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
+    if first.lstrip().startswith("["):
+        return _read_json_array(text, name)
     if name.endswith((".jsonl", ".json")) or first.lstrip().startswith("{"):
         return _read_jsonl(lines, name)
     if name.endswith(".csv") or "title" in [cell.strip().lower() for cell in next(csv.reader([first]), [])]:
@@ -208,6 +211,16 @@ def _read_jsonl(lines: list[str], name: str) -> list[tuple[str, str | None]]:
             fail(f"{name}:{number}: record: must be a JSON object", EXIT_BAD_INPUT)
         inputs.append(_title_and_description(obj, name, number))
     return inputs
+
+
+def _read_json_array(text: str, name: str) -> list[tuple[str, str | None]]:
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{name}:{exc.lineno}: record: not valid JSON ({exc.msg})", EXIT_BAD_INPUT)
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        fail(f"{name}:1: record: must be a JSON array of objects", EXIT_BAD_INPUT)
+    return [_title_and_description(item, name, number) for number, item in enumerate(items, start=1)]
 
 
 def _read_csv(text: str, name: str) -> list[tuple[str, str | None]]:

@@ -74,6 +74,14 @@ def test_categorize_csv_file_as_a_table_that_says_unsure_and_inferred(catalog, t
         ("title,description\nWound Care,Dressings\n", "<stdin>", [("Wound Care", "Dressings")]),
         ("Title;x\nWound Care\n", "in.csv", None),
         ('{"title": "Wound Care", "description": " "}\n', "<stdin>", [("Wound Care", None)]),
+        (
+            '[{"title": "Wound Care"},\n {"title": "ECG", "description": "Leads"}]',
+            "in.json",
+            [
+                ("Wound Care", None),
+                ("ECG", "Leads"),
+            ],
+        ),
     ],
 )
 def test_input_format_is_told_by_extension_or_first_line(text, name, expected):
