@@ -51,6 +51,8 @@ def test_kill_9_during_a_big_load_leaves_the_old_catalog_readable(tmp_path: Path
             assert loader.poll() is None, "the load finished before it could be killed"
             assert time.monotonic() < deadline
             time.sleep(0.01)
+        time.sleep(0.3)  # well into validating and staging 50,000 records
+        assert loader.poll() is None, "the load finished before it could be killed"
         os.kill(loader.pid, signal.SIGKILL)
     finally:
         loader.wait(30)
