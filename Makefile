@@ -8,6 +8,8 @@ CATALOG ?= data/catalog.duckdb
 PORT ?= 8501
 export UV_PYTHON_DOWNLOADS := never
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+# Some machines set this; without bytecode caches every `recert` subprocess in the tests recompiles its imports.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup app sample test test-fast lint format bench chromium clean
 

@@ -76,6 +76,20 @@ def sample_command(
             fail("; ".join(f"{s.provider} {s.status}: {s.reason}" for s in failed))
         os.replace(building, target)
     _report(target, summaries)
+    _infer_areas(target)
+
+
+def _infer_areas(target: Path) -> None:
+    """Train the content-area model on the new catalog and store its sure guesses for unlabelled courses
+    (table inferred_area, kept apart from provider-stated areas), so plans that allow them can use them."""
+    from recommender.ml.store import infer_areas
+
+    with err_console.status("Inferring content areas for courses whose provider states none"):
+        summary = infer_areas(target)
+    console.print(
+        f"Content areas inferred for {summary.inferred} courses ({summary.unsure} left unsure; "
+        f"model {summary.model_version}); they are marked as inferred wherever they are shown."
+    )
 
 
 def build_sample(catalog: Path, mirrors: Path, *, progress: bool = True) -> list[Any]:
