@@ -76,52 +76,30 @@ BROWSER_PAGES = {
 }
 
 
-def _server(catalog: Path) -> tuple[subprocess.Popen[bytes], str]:
-    from tests.app.conftest import _free_port, _wait_healthy
-
-    port = _free_port()
-    env = {**os.environ, "RECERT_CATALOG": str(catalog), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    _wait_healthy(url, server)
-    return server, url
-
-
 def _browser(catalog: Path) -> list[tuple[str, float, float]]:
     """Seconds from a click in the sidebar until the page's last element is visible: the first visit to
     each page, and the median of later visits. The "open the app" row is the first page load of all
     (frontend, session and a cold server)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.app.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.app.conftest import CHROMIUM, CHROMIUM_ARGS, running_app
 
-    server, url = _server(catalog)
     times: dict[str, list[float]] = {title: [] for title in BROWSER_PAGES}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-            tab.set_default_timeout(120_000)
-            start = time.perf_counter()
-            tab.goto(url)
-            tab.get_by_text(BROWSER_PAGES["Catalog"]).first.wait_for(state="visible")
-            opened = time.perf_counter() - start
-            for _ in range(REPEATS + 1):
-                for title, last in [*list(BROWSER_PAGES.items())[1:], *list(BROWSER_PAGES.items())[:1]]:
-                    start = time.perf_counter()
-                    tab.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
-                    tab.get_by_text(last).first.wait_for(state="visible")
-                    times[title].append(time.perf_counter() - start)
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with running_app(catalog) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.set_default_timeout(120_000)
+        start = time.perf_counter()
+        tab.goto(url)
+        tab.get_by_text(BROWSER_PAGES["Catalog"]).first.wait_for(state="visible")
+        opened = time.perf_counter() - start
+        for _ in range(REPEATS + 1):
+            for title, last in [*list(BROWSER_PAGES.items())[1:], *list(BROWSER_PAGES.items())[:1]]:
+                start = time.perf_counter()
+                tab.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+                tab.get_by_text(last).first.wait_for(state="visible")
+                times[title].append(time.perf_counter() - start)
+        browser.close()
     rows = [(ONE_OFF, opened, opened)]
     rows += [(title, spent[0], statistics.median(spent[1:])) for title, spent in times.items()]
     return rows

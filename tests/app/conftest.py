@@ -11,7 +11,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -101,13 +103,12 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60
     raise TimeoutError(f"streamlit at {url} not healthy after {timeout} s")
 
 
-@pytest.fixture(scope="session")
-def app_url(sample_catalog: Path) -> Iterator[str]:
-    """`streamlit run app.py` on 127.0.0.1 and a free port, serving the sample catalog."""
+@contextmanager
+def running_app(catalog: Path, log: IO[bytes] | int = subprocess.DEVNULL) -> Iterator[str]:
+    """`streamlit run app.py` on 127.0.0.1 and a free port over ``catalog``; yields its URL once healthy
+    (also used by bench/bench_app.py)."""
     port = _free_port()
-    env = {**os.environ, "RECERT_CATALOG": str(sample_catalog)}
-    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
-    log = (sample_catalog.parent / "streamlit.log").open("wb")
+    env = {**os.environ, "RECERT_CATALOG": str(catalog), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
@@ -123,7 +124,13 @@ def app_url(sample_catalog: Path) -> Iterator[str]:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_catalog: Path) -> Iterator[str]:
+    """The app serving the session's sample catalog (server log next to the catalog)."""
+    with (sample_catalog.parent / "streamlit.log").open("wb") as log, running_app(sample_catalog, log) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
