@@ -72,6 +72,7 @@ class MilpModel:
     cost: npt.NDArray[np.float64]  # cents
     hours: npt.NDArray[np.float64]  # hundredths of an hour
     interest: npt.NDArray[np.float64]  # 0..1000 per course column
+    match: npt.NDArray[np.float64]  # 1000 − interest: 0..1000 per course column, higher = better match
     rank: npt.NDArray[np.float64]  # course order by (provider, course_id)
     rows: list[Row]
     take: dict[int, int] = field(default_factory=dict)  # course index → column
@@ -88,10 +89,12 @@ class MilpModel:
 
     def objective(self, name: str) -> npt.NDArray[np.float64]:
         """An objective by name: ``cost`` (cents), ``hours`` (hundredths), ``interest`` (0..1000 per
-        course, lower = better match), ``hours_interest`` (hours × 1001 + interest: hours first, an
-        interest difference never outweighs a hundredth of an hour) or ``rank`` (course-id order)."""
+        course, lower = better match), ``hours_interest`` (hours × 1001 − 1000 × interest match per
+        course: hours first — an interest difference never outweighs a hundredth of an hour — and still
+        positive for every course, so no course is ever added for its interest alone) or ``rank``
+        (course-id order)."""
         if name == "hours_interest":
-            return self.hours * INTEREST_SCALE + self.interest
+            return self.hours * INTEREST_SCALE - self.match
         objective: npt.NDArray[np.float64] = getattr(self, name)
         return objective
 
@@ -140,7 +143,7 @@ def build_model(inp: PlanInput) -> MilpModel:
     for position, i in enumerate(order):
         course = inp.courses[i]
         hours[take[i]] = round(float(course.hours) * 100)
-        interest[take[i]] = round(1000 * (1.0 - course.interest))
+        interest[take[i]] = 1000 - round(1000 * course.interest)
         rank[take[i]] = position if course.rank is None else course.rank
     return MilpModel(
         col_names=cols.names,
@@ -150,6 +153,7 @@ def build_model(inp: PlanInput) -> MilpModel:
         cost=np.array(cols.cost),
         hours=hours,
         interest=interest,
+        match=np.where(np.isin(np.arange(n), list(take.values())), 1000 - interest, 0.0),
         rank=rank,
         rows=rows,
         take=take,

@@ -132,7 +132,7 @@ def _columns(inp: PlanInput) -> _Columns:
             [NO_PRICE if c.member_price_cents is None else c.member_price_cents for c in courses], dtype=float
         ),
         hours=np.array([round(float(c.hours) * 100) for c in courses], dtype=float),
-        interest=np.array([round(1000 * (1.0 - c.interest)) for c in courses], dtype=float),
+        interest=np.array([1000 - round(1000 * c.interest) for c in courses], dtype=float),
         rank=np.array(ranks, dtype=float),
     )
 
@@ -171,7 +171,7 @@ def _orders(cols: _Columns, variants: bool) -> list[tuple[npt.NDArray[np.float64
     """Per payment mode (list, member, free or included), the keys of the objective order: cost →
     hours+interest → id; with ``variants`` also fewest hours (hours → cost → interest → id) and best
     interest (interest → cost → hours → id)."""
-    both = cols.hours * 1001 + cols.interest
+    both = cols.hours * 1001 - (1000 - cols.interest)  # the model's hours_interest per course
     orders = [(cols.price, both), (cols.member, both), (both,)]
     if variants:
         orders += [
