@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from catalog.records import Course
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -59,3 +63,20 @@ SAMPLE_NOTICE = (
 def sample_notice(stderr: bool = True) -> None:
     """Print the visible sample-data notice (to stderr so JSON/CSV on stdout stays clean)."""
     (err_console if stderr else console).print(f"[bold yellow]⚠ {SAMPLE_NOTICE}[/]")
+
+
+def find_course(courses: Iterable[Course], course_id: str, provider: str | None) -> Course:
+    """The one course with this id (and provider, when given); a one-line error (exit 2) otherwise."""
+    matches = [
+        c for c in courses if c.course_id == course_id and (provider is None or c.provider == provider)
+    ]
+    if not matches:
+        where = f" from provider {provider}" if provider else ""
+        fail(f"no course {course_id!r}{where} in the catalog", EXIT_BAD_INPUT)
+    if len(matches) > 1:
+        providers = ", ".join(sorted(c.provider for c in matches))
+        fail(
+            f"course {course_id!r} is offered by several providers ({providers}); add --provider",
+            EXIT_BAD_INPUT,
+        )
+    return matches[0]

@@ -35,11 +35,11 @@ from recert.console import (
     console,
     err_console,
     fail,
+    find_course,
     sample_notice,
 )
 
 if TYPE_CHECKING:
-    from catalog.records import Course
     from recommender.ml.evaluation import Evaluation
 
 
@@ -296,22 +296,6 @@ def categorize(
     )
 
 
-def _find_course(courses: tuple[Course, ...], course_id: str, provider: str | None) -> Course:
-    matches = [
-        c for c in courses if c.course_id == course_id and (provider is None or c.provider == provider)
-    ]
-    if not matches:
-        where = f" from provider {provider}" if provider else ""
-        fail(f"no course {course_id!r}{where} in the catalog", EXIT_BAD_INPUT)
-    if len(matches) > 1:
-        providers = ", ".join(sorted(c.provider for c in matches))
-        fail(
-            f"course id {course_id!r} is listed by several providers ({providers}); add --provider",
-            EXIT_BAD_INPUT,
-        )
-    return matches[0]
-
-
 def similar(
     course_id: Annotated[str, typer.Argument(help="The course id, as listed in the catalog.")],
     provider: Annotated[str | None, typer.Option(help="The provider, when several list this id.")] = None,
@@ -331,7 +315,7 @@ def similar(
         snap = snapshot(path)
     except CatalogMissing as exc:
         fail(str(exc))
-    target = _find_course(snap.courses, course_id, provider)
+    target = find_course(snap.courses, course_id, provider)
     from recommender.ml.duplicates import DUPLICATE_THRESHOLD, pair_score
     from recommender.ml.labels import stated_area
     from recommender.ml.ranking import InterestRanker

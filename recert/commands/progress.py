@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -21,7 +20,15 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 
 from catalog.records import Course, RecordError, iter_jsonl, parse_record
-from recert.console import EXIT_BAD_INPUT, CatalogOption, catalog_path, console, fail, sample_notice
+from recert.console import (
+    EXIT_BAD_INPUT,
+    CatalogOption,
+    catalog_path,
+    console,
+    fail,
+    find_course,
+    sample_notice,
+)
 from recommender.rules.engine import format_units
 from recommender.rules.profile import Profile, ProfileError, load_profile
 from recommender.rules.progress import CredentialProgress, number, progress, progress_json
@@ -256,22 +263,6 @@ def _courses_from_catalog(path: Path) -> tuple[list[Course], dict[tuple[str, str
     return list(shot.courses), inferred
 
 
-def _find(courses: Sequence[Course], course_id: str, provider: str | None) -> Course:
-    matches = [
-        c for c in courses if c.course_id == course_id and (provider is None or c.provider == provider)
-    ]
-    if not matches:
-        where = f" from provider {provider}" if provider else ""
-        fail(f"no course {course_id!r}{where} in the catalog", EXIT_BAD_INPUT)
-    if len(matches) > 1:
-        providers = ", ".join(sorted(c.provider for c in matches))
-        fail(
-            f"course {course_id!r} is offered by several providers ({providers}); add --provider",
-            EXIT_BAD_INPUT,
-        )
-    return matches[0]
-
-
 def check_command(
     course_id: Annotated[str, typer.Argument(help="The course's id in the catalog.")],
     profile: ProfileOption,
@@ -292,7 +283,7 @@ def check_command(
         courses, inferred = _courses_from_file(catalog_file)
     else:
         courses, inferred = _courses_from_catalog(catalog_path(catalog))
-    course = _find(courses, course_id, provider)
+    course = find_course(courses, course_id, provider)
     verdicts = [
         judge(
             course,
