@@ -176,7 +176,7 @@ def _read_file(name: str, batch: Batch, default_source: str) -> list[str]:
     except OSError as exc:
         return [f"{name}:0: file: cannot be read ({exc.strerror or exc})"]
     if suffix in CSV_SUFFIXES:
-        rows = _csv_rows(name, data)
+        rows = _csv_rows(data)
         return _stage_rows(name, rows, batch, default_source, parse=parse_csv_row)
     return _read_jsonl(name, data, batch, default_source)
 
@@ -203,7 +203,8 @@ def _json_rows(lines: list[bytes], numbers: list[int]) -> RawRows:
             yield number, obj, problem
 
 
-def _csv_rows(name: str, data: bytes) -> RawRows:
+def _csv_rows(data: bytes) -> RawRows:
+    """(line the row starts on, row, problem) per CSV data row."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
