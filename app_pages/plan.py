@@ -139,13 +139,18 @@ def coverage_chart(result: PlanResult, profile: Profile) -> None:
 
 
 def show_alternatives(result: PlanResult) -> None:
-    """The other plans side by side, three to a row, each with what it changes."""
+    """The other plans side by side, three to a row, each with what it changes; alternatives that are
+    this very plan (e.g. it is also the fewest-hours plan) are named in one line instead."""
+    same, different = ui.split_alternatives(result)
     if not result.alternatives:
         return
     st.subheader("Alternatives")
-    for start in range(0, len(result.alternatives), 3):
-        row = result.alternatives[start : start + 3]
-        for column, alternative in zip(st.columns(3), row, strict=False):
+    if same:
+        labels = [ui.alternative_label(alternative.name) for alternative in same]
+        names = ", ".join(label[:1].lower() + label[1:] for label in labels)
+        st.caption(f"This plan is also the {ui.md_escape(names)} plan.")
+    for start in range(0, len(different), 3):
+        for column, alternative in zip(st.columns(3), different[start : start + 3], strict=False):
             box = column.container(border=True)
             delta = alternative.total_cost - result.total_cost
             box.metric(

@@ -81,6 +81,7 @@ from recert.ui.plan import (
     plan_signature,
     profile_limits,
     profile_summary,
+    split_alternatives,
     split_explanations,
     what_would_help,
 )
@@ -186,6 +187,7 @@ __all__ = [
     "safe_url",
     "sample_notice",
     "snapshot",
+    "split_alternatives",
     "split_explanations",
     "store_profile",
     "titled_link",

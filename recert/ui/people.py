@@ -14,6 +14,8 @@ from urllib.parse import quote_plus, urlsplit
 
 import pandas as pd
 
+from catalog.records import KNOWN_BODIES
+
 Number = Decimal | int | float
 
 CENT = Decimal("0.01")
@@ -114,8 +116,10 @@ def format_label(fmt: str) -> str:
 
 
 def alternative_label(name: str) -> str:
-    """An alternative plan's name for people: "runner_up_1" → "Runner up 1"."""
-    return name.replace("_", " ").capitalize()
+    """An alternative plan's name for people: "runner_up_1" → "Runner up 1", "all_aama" → "All AAMA"."""
+    words = [word.upper() if word.upper() in KNOWN_BODIES else word for word in name.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def credit_summary(credits: Any, names: Mapping[str, str] | None = None) -> str:

@@ -136,6 +136,17 @@ def coverage_frame(result: Any, profile: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def split_alternatives(result: Any) -> tuple[list[Any], list[Any]]:
+    """(alternatives that are the very same plan, the different ones), in the planner's order."""
+    courses = {(c.provider, c.course_id) for c in result.courses}
+    offers = {(o.provider, o.offer_id) for o in result.offers}
+    same, different = [], []
+    for alternative in result.alternatives:
+        identical = set(alternative.courses) == courses and set(alternative.offers) == offers
+        (same if identical else different).append(alternative)
+    return same, different
+
+
 def split_explanations(result: Any) -> tuple[list[str], list[str]]:
     """(what each subscription or membership saves, every other explanation)."""
     savings = [line for line in result.explanations if " saves $" in line]

@@ -42,17 +42,26 @@ def go_to(page: Page, title: str) -> None:
 
 
 def settled(page: Page) -> None:
-    """Wait until Streamlit has finished running the script (its status widget is gone)."""
+    """Wait until Streamlit has finished running the script and every chart has drawn."""
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
-    page.wait_for_timeout(400)  # let charts and grids finish drawing
+    charts = page.get_by_test_id("stVegaLiteChart")
+    for index in range(charts.count()):
+        expect(charts.nth(index).locator("canvas, svg").first).to_be_visible()
+    page.wait_for_timeout(500)  # let grids finish drawing
+
+
+def content_height(page: Page) -> int:
+    return int(page.evaluate("Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"))
 
 
 def shot(page: Page, artifacts: Path, name: str) -> None:
     """A screenshot of the whole page: Streamlit scrolls inside its main block, so the viewport is
-    stretched to the content's height first."""
-    settled(page)
-    height = page.evaluate("Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))")
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], int(height))})
+    stretched to the content's height first (twice: charts may grow once they have room)."""
+    for _ in range(2):
+        settled(page)
+        page.set_viewport_size(
+            {"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], content_height(page))}
+        )
     settled(page)
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
     page.set_viewport_size(VIEWPORT)

@@ -283,6 +283,8 @@ def test_inferred_areas_are_marked_in_the_catalog(private_catalog: Path, monkeyp
 
     unstated = next(c for c in snapshot(private_catalog).courses if not c.content_areas and not c.approvals)
     with writing(private_catalog) as con:
+        key = [unstated.provider, unstated.course_id]
+        con.execute("DELETE FROM inferred_area WHERE provider = ? AND course_id = ?", key)
         con.execute(
             "INSERT INTO inferred_area VALUES (?, ?, ?, ?, ?, ?)",
             [unstated.provider, unstated.course_id, "clinical", 0.87, "test", datetime.now(UTC)],

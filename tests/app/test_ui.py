@@ -70,3 +70,21 @@ def test_safe_url_rejects_non_http(url: object) -> None:
 def test_titled_link_carries_the_title_in_a_fragment() -> None:
     link = ui.titled_link("https://ce.example.org/c/1#top", "Coding & Billing 101")
     assert link == "https://ce.example.org/c/1#recert-title=Coding+%26+Billing+101"
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [("runner_up_1", "Runner up 1"), ("fewest_hours", "Fewest hours"), ("all_aama", "All AAMA")],
+)
+def test_alternative_labels_are_for_people(name: str, label: str) -> None:
+    assert ui.alternative_label(name) == label
+
+
+def test_for_people_shows_money_and_hours_but_keeps_numbers() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"Price": [12.5, None], "Hours": [1.5, 2.0]})
+    styled = ui.for_people(frame, dollars=("Price",), contact_hours=("Hours",))
+    html = styled.to_html()
+    assert "$12.50" in html and "1.5 h" in html and "—" in html
+    assert styled.data["Price"].iloc[0] == 12.5
