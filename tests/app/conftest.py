@@ -133,9 +133,10 @@ def app_url(sample_catalog: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Headless Debian Chromium through plain playwright.sync_api (no browser download, no loop left)."""
+    """Headless Debian Chromium through plain playwright.sync_api (no browser download). Module scope: the
+    sync API's event loop ends with the browser tests, so later tests may call asyncio.run()."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
