@@ -23,7 +23,7 @@ from recommender.planner.solve import INFEASIBLE, OPTIMAL, TIME_LIMIT, Outcome, 
 
 DEFAULT_TIME_LIMIT = 30.0  # seconds for the whole optimisation
 DEFAULT_OBJECTIVES = ("cost", "hours_interest", "rank")
-MARGIN = 0.01  # first reduced-cost fixing keeps plans up to 5 % above the LP bound …
+MARGIN = 0.01  # first reduced-cost fixing keeps plans up to 1 % above the LP bound …
 MIN_MARGIN = 100.0  # … and at least this many units ($1.00 for cost) above it
 MARGIN_NEAR = 0.002  # with an incumbent, LP bounds are close: guess 0.2 % above the bound first
 TOLERANCE = 1e-6
@@ -103,10 +103,11 @@ def optimize(
     Each stage first bounds its objective by LP relaxations (with the earlier objectives held at their
     optimum; when cost is involved, one LP per part of the plans — no offer bought, each offer bought),
     keeps by reduced-cost fixing (fixing.py) only the courses a plan within a limit can use, and solves
-    the MILP on that small model. The limit is the incumbent's value when there is one (so the stage is
-    exact at once); for the first stage a margin above the bound, checked afterwards: an optimum within
-    the limit is the optimum of the whole model (every plan that good was kept, ties included),
-    otherwise the plan found is an upper bound and one more round with it as the limit is exact.
+    the MILP on that small model. The limit is a margin above the bound (1 %, or 0.2 % once there is an
+    incumbent), never above the incumbent's value, checked afterwards: an optimum within the limit is
+    the optimum of the whole model (every plan that good was kept, ties included); if the small model
+    has none, the margin widens; if its optimum is above the limit, that plan is an upper bound and one
+    more round with it as the limit is exact.
     When a stage's LP bound already reaches the incumbent's value, the incumbent is optimal for it and
     the stage only narrows the courses. ``incumbent``: a plan over ``inp`` known to meet the
     requirements, if any (e.g. the cheapest plan of a core); ``cost_upper``: the cost (cents) of one.
