@@ -180,7 +180,7 @@ def _areas_text(areas: Any, key: tuple[str, str], inferred: Any) -> str:
     if stated:
         return ", ".join(stated)
     guess = inferred.get(key)
-    return f"{guess.area} (inferred {guess.probability:.0%})" if guess is not None else "—"
+    return f"inferred: {guess.area} ({guess.probability:.0%} sure)" if guess is not None else "—"
 
 
 @cached

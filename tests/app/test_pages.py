@@ -294,7 +294,7 @@ def test_inferred_areas_are_marked_in_the_catalog(private_catalog: Path, monkeyp
     at.text_input(key="catalog_text").input(unstated.title).run()
     table = at.dataframe[0].value
     row = table[table["Title"].str.startswith(ui.safe_url(unstated.url) or "?")]
-    assert row["Area"].tolist() == ["clinical (inferred 87%)"]
+    assert row["Area"].tolist() == ["inferred: clinical (87% sure)"]
 
 
 def test_duplicates_say_where_else_the_course_is_sold(open_page: OpenPage, catalog: Path) -> None:
