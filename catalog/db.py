@@ -210,6 +210,9 @@ def writing(
             shutil.copyfile(catalog, copy)
         con = duckdb.connect(str(copy))
         try:
+            # A commit bigger than this checkpoints straight into the (private) file instead of writing
+            # the WAL first and the file again at the final CHECKPOINT.
+            con.execute("SET checkpoint_threshold = '1MB'")
             migrate(con)
             yield con
             con.execute("CHECKPOINT")

@@ -22,6 +22,7 @@ import duckdb
 
 from catalog import bulk_jsonl
 from catalog.db import writing
+from catalog.flat import flat_columns, flat_select
 from catalog.records import Record, RecordError, iter_jsonl, parse_csv_row, parse_record
 from catalog.staging import Batch
 
@@ -324,7 +325,7 @@ def _insert_run(
     return run_id
 
 
-_STAGE_COURSES = """
+_STAGE_COURSES = f"""
 CREATE OR REPLACE TEMP TABLE s_course AS
 WITH approvals AS (  -- order-free digests: bodies and areas are unique within a course
     SELECT
@@ -361,14 +362,15 @@ SELECT
         + 2 * CAST(list_contains(an.areas, 'clinical') IS TRUE AS UTINYINT)
         + 4 * CAST(list_contains(an.areas, 'general') IS TRUE AS UTINYINT) AS area_mask,
     list_sort(coalesce(ap.bodies, [])) AS bodies,
-    coalesce(ap.credits, MAP {}) AS credits
+    coalesce(ap.credits, MAP {{}}) AS credits,
+    {flat_select("CAST(l.price AS DECIMAL(18, 4))", "ap.credits")}
 FROM stage_course_in AS l
 LEFT JOIN approvals AS ap USING (seq)
 LEFT JOIN area_names AS an USING (seq)
 LEFT JOIN categories AS ca USING (seq)
 LEFT JOIN areas AS ar USING (seq)
 WHERE l.seq IN (SELECT max(seq) FROM stage_course_in GROUP BY provider, course_id)
-"""
+"""  # noqa: S608 (constant SQL: the flat body columns)
 
 
 _COURSE_COLUMNS = (
@@ -394,6 +396,7 @@ _COURSE_COLUMNS = (
     "area_mask",
     "bodies",
     "credits",
+    *flat_columns(),
 )
 
 

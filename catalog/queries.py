@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from catalog.db import read_connection, schema_version
+from catalog.flat import cost_column, cost_expression, credits_column
 from catalog.records import AREAS, Course, Offer, parse_record
 
 if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas() only when a DataFrame is built
@@ -108,8 +109,19 @@ Path = str | os.PathLike[str]
 # --- Filtering ---------------------------------------------------------------------------------------
 
 _BASE = "FROM course AS c"
-_CREDITS = "c.credits[$body]"  # credits the chosen body grants; NULL when it did not approve the course
-_COST = f"CAST(round(c.price / {_CREDITS}, 4) AS DECIMAL(18, 4))"
+
+
+def _credits(body: str, parameter: str = "body") -> str:
+    """Credits ``body`` grants (NULL when it did not approve the course): a flat column when there is
+    one (catalog/flat.py), else a lookup in the ``credits`` map with ``$parameter`` holding the body."""
+    column = credits_column(body)
+    return f"c.{column}" if column else f"c.credits[${parameter}]"
+
+
+def _cost(body: str) -> str:
+    """List price ÷ the body's credits (currency per credit, 4 decimal places)."""
+    column = cost_column(body)
+    return f"c.{column}" if column else cost_expression("c.price", _credits(body))
 
 
 def _where(query: CourseQuery) -> tuple[str, dict[str, Any]]:
@@ -141,8 +153,10 @@ def _where(query: CourseQuery) -> tuple[str, dict[str, Any]]:
         clauses.append("c.price = 0")
     if query.min_credits is not None:
         params["min_credits"] = query.min_credits
-        params["credits_body"] = query.credits_body or query.body
-        clauses.append("c.credits[$credits_body] >= $min_credits")
+        credits_body = query.credits_body or query.body
+        if credits_column(credits_body) is None:
+            params["credits_body"] = credits_body
+        clauses.append(f"{_credits(credits_body, 'credits_body')} >= $min_credits")
     for number, word in enumerate((query.text or "").lower().split()):
         params[f"word{number}"] = word
         clauses.append(
@@ -155,10 +169,11 @@ def _where(query: CourseQuery) -> tuple[str, dict[str, Any]]:
 def _order_keys(query: CourseQuery) -> list[tuple[str, str]]:
     """(expression, direction) pairs; a missing sort value sorts last in either direction."""
     direction = "DESC" if query.descending else "ASC"
+    cost, credits = _cost(query.body), _credits(query.body)
     primary = {
-        "cost_per_credit": [(f"{_COST} IS NULL", "ASC"), ("c.currency <> 'USD'", "ASC"), (_COST, direction)],
+        "cost_per_credit": [(f"{cost} IS NULL", "ASC"), ("c.currency <> 'USD'", "ASC"), (cost, direction)],
         "price": [("c.price IS NULL", "ASC"), ("c.currency <> 'USD'", "ASC"), ("c.price", direction)],
-        "credits": [(f"{_CREDITS} IS NULL", "ASC"), (_CREDITS, direction), ("c.hours", direction)],
+        "credits": [(f"{credits} IS NULL", "ASC"), (credits, direction), ("c.hours", direction)],
         "title": [("c.title_rank", direction)],
     }[query.sort]
     # title_rank: position in (lower(title), provider, course_id) order, kept by the loader; an integer
@@ -181,8 +196,8 @@ def search(path: Path, query: CourseQuery) -> pd.DataFrame:
     sql = f"""
     SELECT c.provider, c.course_id, c.title, c.url, c.description, c.format, c.kind, c.hours, c.price,
         c.member_price, c.currency, c.included_in, c.source, c.available_from, c.available_until,
-        c.first_seen, c.last_seen, c.last_changed, $body AS body, {_CREDITS} AS credits,
-        {_COST} AS cost_per_credit, c.areas, c.bodies, c.record
+        c.first_seen, c.last_seen, c.last_changed, $body AS body, {_credits(query.body)} AS credits,
+        {_cost(query.body)} AS cost_per_credit, c.areas, c.bodies, c.record
     {_BASE} {where} ORDER BY {order} {page}
     """
     with read_connection(path) as con:

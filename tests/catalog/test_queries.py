@@ -144,3 +144,37 @@ def test_snapshot_includes_inferred_areas(tmp_path: Path) -> None:
     assert [o.offer_id for o in snap.offers] == ["all-access"]
     assert snap.inferred_areas == {("acme", "x"): InferredArea("clinical", 0.9, "m1")}
     assert is_sample(path)
+
+
+def test_bodies_without_flat_columns_sort_and_filter_like_flat_ones(tmp_path: Path) -> None:
+    """ARMA has no flat column (catalog/flat.py), so its page comes from the credits map; it must
+    match the AAMA page built from the flat columns when the two bodies grant the same credits."""
+    twin = [
+        course(c["course_id"], provider=c.get("provider", "acme"), price=c.get("price", 10),
+               currency=c.get("currency", "USD"),
+               approvals=[*c.get("approvals", []), *({**a, "body": "ARMA"} for a in c.get("approvals", [])
+                                                    if a["body"] == "AAMA")])
+        for c in COURSES
+    ]  # fmt: skip
+    path = tmp_path / "catalog.duckdb"
+    load_files(path, [write_jsonl(tmp_path / "in.jsonl", twin)])
+    for sort in ("cost_per_credit", "credits"):
+        flat = search(path, CourseQuery(sort=sort, min_credits=Decimal(1)))
+        mapped = search(path, CourseQuery(sort=sort, body="ARMA", min_credits=Decimal(1)))
+        assert mapped["course_id"].tolist() == flat["course_id"].tolist()
+        assert mapped["cost_per_credit"].tolist() == flat["cost_per_credit"].tolist()
+        assert mapped["credits"].tolist() == flat["credits"].tolist()
+
+
+def test_an_older_catalog_gets_its_flat_body_columns_filled(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.duckdb"
+    load_files(path, [write_jsonl(tmp_path / "in.jsonl", COURSES)])
+    before = search(path, CourseQuery())
+    with writing(path) as con:  # back to the schema before migration 007
+        for body in ("aama", "amt", "nha", "ncct", "amca"):
+            con.execute(f"ALTER TABLE course DROP COLUMN credits_{body}")
+            con.execute(f"ALTER TABLE course DROP COLUMN cost_per_{body}")
+        con.execute("DELETE FROM schema_version WHERE version = 7")
+    after = search(path, CourseQuery())
+    assert after["course_id"].tolist() == before["course_id"].tolist() == ids(path)
+    assert after["cost_per_credit"].tolist() == before["cost_per_credit"].tolist()
