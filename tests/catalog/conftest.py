@@ -73,3 +73,12 @@ def run_recert(
 @pytest.fixture
 def catalog_path(tmp_path: Path) -> Path:
     return tmp_path / "catalog.duckdb"
+
+
+def undo_flat_body_columns(con: Any) -> None:
+    """Put a catalog back to the schema before migration 007 (the flat per-body columns)."""
+    from catalog.flat import flat_columns
+
+    for column in flat_columns():
+        con.execute(f"ALTER TABLE course DROP COLUMN {column}")
+    con.execute("DELETE FROM schema_version WHERE version = 7")

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from catalog.db import read_connection
+from catalog.db import read_connection, writing
 from catalog.load import LoadError, load_files, load_records, record_run
 from catalog.queries import last_good_run, price_history, snapshot
 from catalog.records import parse_record
-from tests.catalog.conftest import course, offer, write_jsonl
+from tests.catalog.conftest import course, offer, undo_flat_body_columns, write_jsonl
 
 APPROVED = course(
     "c1",
@@ -316,3 +316,20 @@ def test_record_run_stores_a_run_without_records(catalog_path: Path) -> None:
     assert _rows(catalog_path, "SELECT run_id, status, errors FROM run") == [(run_id, "suspect", 40)]
     assert last_good_run(catalog_path, "acme") is None
     assert _rows(catalog_path, "SELECT count(*) FROM course") == [(0,)]
+
+
+def test_loads_keep_working_when_the_ml_inferred_area_table_has_rows(
+    catalog_path: Path, tmp_path: Path
+) -> None:
+    """050 (the ML helper's inferred_area) can be applied before a later catalog migration (007)."""
+    load_files(catalog_path, [write_jsonl(tmp_path / "a.jsonl", [course("c1"), course("c2")])])
+    with writing(catalog_path) as con:
+        con.execute("INSERT INTO inferred_area VALUES ('acme', 'c1', 'clinical', 0.9, 'm1', now())")
+        undo_flat_body_columns(con)  # as if 007 came after 050
+    result = load_files(catalog_path, [write_jsonl(tmp_path / "b.jsonl", [course("c1", price=12)])])
+    assert (result.courses.updated, result.price_changes) == (1, 1)
+    with read_connection(catalog_path) as con:
+        assert con.execute("SELECT course_id FROM inferred_area").fetchall() == [("c1",)]
+        assert con.execute("SELECT count(*) FROM schema_version WHERE version IN (7, 50)").fetchall() == [
+            (2,)
+        ]

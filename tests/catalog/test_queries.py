@@ -10,7 +10,7 @@ import pytest
 from catalog.db import writing
 from catalog.load import load_files
 from catalog.queries import CourseQuery, InferredArea, count, facets, is_sample, search, snapshot, stats
-from tests.catalog.conftest import course, offer, write_jsonl
+from tests.catalog.conftest import course, offer, undo_flat_body_columns, write_jsonl
 
 
 def _aama(credits: float, area: str) -> list[dict[str, object]]:
@@ -170,11 +170,8 @@ def test_an_older_catalog_gets_its_flat_body_columns_filled(tmp_path: Path) -> N
     path = tmp_path / "catalog.duckdb"
     load_files(path, [write_jsonl(tmp_path / "in.jsonl", COURSES)])
     before = search(path, CourseQuery())
-    with writing(path) as con:  # back to the schema before migration 007
-        for body in ("aama", "amt", "nha", "ncct", "amca"):
-            con.execute(f"ALTER TABLE course DROP COLUMN credits_{body}")
-            con.execute(f"ALTER TABLE course DROP COLUMN cost_per_{body}")
-        con.execute("DELETE FROM schema_version WHERE version = 7")
+    with writing(path) as con:
+        undo_flat_body_columns(con)
     after = search(path, CourseQuery())
     assert after["course_id"].tolist() == before["course_id"].tolist() == ids(path)
     assert after["cost_per_credit"].tolist() == before["cost_per_credit"].tolist()
