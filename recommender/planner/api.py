@@ -39,7 +39,7 @@ def exclusion_notes(excluded: tuple[Exclusion, ...]) -> tuple[str, ...]:
     return tuple(notes)
 
 
-TIE_BREAK_WORDS = {"hours_interest": "fewer hours, better interest match", "rank": "course id"}
+TIE_BREAK_WORDS = {"hours": "fewer hours", "match": "better interest match", "rank": "course id"}
 
 
 def with_ranks(inp: PlanInput) -> PlanInput:

@@ -22,6 +22,7 @@ Money is in cents, hours in hundredths of an hour, credit in the credential's un
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,7 +33,6 @@ from recommender.planner.model import CourseOption, CredentialNeed, OfferKey, Pl
 
 INF = math.inf
 ZERO = Decimal(0)
-INTEREST_SCALE = 1001  # hundredths of an hour weigh more than any interest difference of one course
 
 
 @dataclass
@@ -45,6 +45,8 @@ class Row:
     upper: float = INF
 
 
+PriceClass = tuple[int | None, int | None, int]  # list price, member price (cents), how many courses
+PayColumns = dict[int, list[tuple[int | None, int | None]]]  # course → per price class: list, member column
 Matrix = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.float64]]
 
 
@@ -72,13 +74,13 @@ class MilpModel:
     cost: npt.NDArray[np.float64]  # cents
     hours: npt.NDArray[np.float64]  # hundredths of an hour
     interest: npt.NDArray[np.float64]  # 0..1000 per course column
-    match: npt.NDArray[np.float64]  # 1000 − interest: 0..1000 per course column, higher = better match
     rank: npt.NDArray[np.float64]  # course order by (provider, course_id)
     rows: list[Row]
     take: dict[int, int] = field(default_factory=dict)  # course index → column
     buy: dict[OfferKey, int] = field(default_factory=dict)
     pay_list: dict[int, int] = field(default_factory=dict)  # course index → column
     pay_member: dict[int, int] = field(default_factory=dict)
+    pay_classes: PayColumns = field(default_factory=dict)  # course → per price class (list, member) columns
     _matrix: Matrix | None = None
 
     def matrix(self) -> Matrix:
@@ -88,13 +90,18 @@ class MilpModel:
         return self._matrix
 
     def objective(self, name: str) -> npt.NDArray[np.float64]:
-        """An objective by name: ``cost`` (cents), ``hours`` (hundredths), ``interest`` (0..1000 per
-        course, lower = better match), ``hours_interest`` (hours × 1001 − 1000 × interest match per
-        course: hours first — an interest difference never outweighs a hundredth of an hour — and still
-        positive for every course, so no course is ever added for its interest alone) or ``rank``
-        (course-id order)."""
-        if name == "hours_interest":
-            return self.hours * INTEREST_SCALE - self.match
+        """An objective by name: ``cost`` (cents), ``hours`` (hundredths), ``interest`` (1000 −
+        round(1000 × score) per course: lower = better match, every course adds ≥ 0 — the best-interest
+        variant), ``match`` (−round(1000 × score) per course: the main order's interest tie-break, the
+        most interest in all, with no preference for fewer courses when there are no scores) or
+        ``rank`` (course-id order). Hours and interest are separate lexicographic stages: one weighted
+        sum is lexicographic only if the hours weight exceeds the interest of every course a plan can
+        hold, which makes coefficients too large to solve exactly."""
+        if name == "match":
+            match = np.zeros(len(self.col_names))
+            columns = list(self.take.values())
+            match[columns] = self.interest[columns] - 1000
+            return match
         objective: npt.NDArray[np.float64] = getattr(self, name)
         return objective
 
@@ -121,19 +128,28 @@ def _label(course: CourseOption) -> str:
     return f"{course.provider}/{course.course_id}"
 
 
-def build_model(inp: PlanInput) -> MilpModel:
-    """The MILP for ``inp`` (courses already filtered and pruned)."""
+def build_model(inp: PlanInput, classes: Sequence[Sequence[PriceClass]] | None = None) -> MilpModel:
+    """The MILP for ``inp`` (courses already filtered and pruned).
+
+    ``classes``: per course, the courses it stands for (aggregate.py) as price classes (list price,
+    member price, how many); its columns are then counts from 0 to that many, each class paid by its
+    own columns, and an offer that includes it or unlocks member prices covers every one. Default: the
+    course alone (binary columns)."""
     cols = _Columns()
     rows: list[Row] = []
-    take = {i: cols.add(f"take[{_label(c)}]") for i, c in enumerate(inp.courses)}
+    if classes is None:
+        classes = [((c.price_cents, c.member_price_cents, 1),) for c in inp.courses]
+    by_course = list(classes)
+    many = [sum(count for _, _, count in group) for group in by_course]
+    take = {i: cols.add(f"take[{_label(c)}]", upper=many[i]) for i, c in enumerate(inp.courses)}
     buy: dict[OfferKey, int] = {}
     for offer in inp.offers:
         held = 1.0 if offer.held else 0.0
         cost = 0.0 if offer.held else float(offer.price_cents)
         buy[offer.key] = cols.add(f"buy[{offer.provider}/{offer.offer_id}]", lower=held, cost=cost)
-    pay_list, pay_member = _payment_rows(inp, cols, rows, take, buy)
+    pay_columns = _payment_rows(inp, cols, rows, take, buy, by_course)
     for need in inp.needs:
-        _credential_rows(inp, need, cols, rows, take)
+        _credential_rows(inp, need, cols, rows, take, many)
     _limit_rows(inp, cols, rows, take)
     n = len(cols.names)
     hours = np.zeros(n)
@@ -153,55 +169,73 @@ def build_model(inp: PlanInput) -> MilpModel:
         cost=np.array(cols.cost),
         hours=hours,
         interest=interest,
-        match=np.where(np.isin(np.arange(n), list(take.values())), 1000 - interest, 0.0),
         rank=rank,
         rows=rows,
         take=take,
         buy=buy,
-        pay_list=pay_list,
-        pay_member=pay_member,
+        pay_list={i: paid[0][0] for i, paid in pay_columns.items() if paid[0][0] is not None},
+        pay_member={i: paid[0][1] for i, paid in pay_columns.items() if paid[0][1] is not None},
+        pay_classes=pay_columns,
     )
 
 
 def _payment_rows(
-    inp: PlanInput, cols: _Columns, rows: list[Row], take: dict[int, int], buy: dict[OfferKey, int]
-) -> tuple[dict[int, int], dict[int, int]]:
-    """Rows ``pay[c]`` and ``member_price[c]``; returns the pay_list and pay_member columns by course."""
-    pay_list: dict[int, int] = {}
-    pay_member: dict[int, int] = {}
+    inp: PlanInput,
+    cols: _Columns,
+    rows: list[Row],
+    take: dict[int, int],
+    buy: dict[OfferKey, int],
+    classes: list[Sequence[PriceClass]],
+) -> PayColumns:
+    """Rows ``pay[c]`` and ``member_price[c]`` (and ``pay_once[c#n]`` for a price class of several
+    courses that can be paid either way); returns the pay_list and pay_member columns per course and
+    price class."""
+    pay_columns: PayColumns = {}
     for i, course in enumerate(inp.courses):
-        if course.price_cents == 0:
+        if all(price == 0 for price, _, _ in classes[i]):
             continue  # free: taking it needs no payment
         label = _label(course)
         pay = {take[i]: 1.0}
-        if course.price_cents is not None:
-            pay_list[i] = cols.add(f"pay_list[{label}]", cost=course.price_cents)
-            pay[pay_list[i]] = -1.0
+        m = float(sum(count for _, _, count in classes[i]))
         member_offers = [buy[o] for o in course.member_offers if o in buy]
-        member = course.member_price_cents
-        if (
-            member is not None
-            and member_offers
-            and (course.price_cents is None or member < course.price_cents)
-        ):
-            pay_member[i] = cols.add(f"pay_member[{label}]", cost=member)
-            pay[pay_member[i]] = -1.0
-            coefs = {pay_member[i]: 1.0} | {col: -1.0 for col in member_offers}
+        member_coefs: dict[int, float] = {}
+        pay_columns[i] = []
+        for number, (price, member, count) in enumerate(classes[i]):
+            suffix = "" if len(classes[i]) == 1 else f"#{number}"
+            by_list = by_member = None
+            if price is not None:
+                by_list = cols.add(f"pay_list[{label}{suffix}]", cost=price, upper=count)
+                pay[by_list] = -1.0
+            if member is not None and member_offers and (price is None or member < price):
+                by_member = cols.add(f"pay_member[{label}{suffix}]", cost=member, upper=count)
+                pay[by_member] = -1.0
+                member_coefs[by_member] = 1.0
+            if by_list is not None and by_member is not None and m > 1:
+                rows.append(Row(f"pay_once[{label}{suffix}]", {by_list: 1.0, by_member: 1.0}, upper=count))
+            pay_columns[i].append((by_list, by_member))
+        if member_coefs:
+            coefs = member_coefs | {col: -m for col in member_offers}
             rows.append(Row(f"member_price[{label}]", coefs, upper=0.0))
         for offer in course.included_in:
             if offer in buy:
-                pay[buy[offer]] = -1.0
+                pay[buy[offer]] = -m
         rows.append(Row(f"pay[{label}]", pay, upper=0.0))
-    return pay_list, pay_member
+    return pay_columns
 
 
 def _credential_rows(
-    inp: PlanInput, need: CredentialNeed, cols: _Columns, rows: list[Row], take: dict[int, int]
+    inp: PlanInput,
+    need: CredentialNeed,
+    cols: _Columns,
+    rows: list[Row],
+    take: dict[int, int],
+    many: list[int],
 ) -> None:
     cid = need.credential_id
     cap = INF if need.other_cap is None else float(need.other_cap)
     approved: dict[str, dict[int, float]] = {k: {} for k in need.areas}
     other: dict[str, dict[int, float]] = {k: {} for k in need.areas}
+    copies_of: dict[int, int] = {}  # credit column → copies it counts up to
     outside: dict[str, int] = {}
     card_columns: dict[int, float] = {}
     for i, course in enumerate(inp.courses):
@@ -210,15 +244,17 @@ def _credential_rows(
             continue
         column = take[i]
         if credit.cpr_card and need.cpr_cards_left is not None:
-            column = cols.add(f"{cid}:card_counts[{_label(course)}]")
+            column = cols.add(f"{cid}:card_counts[{_label(course)}]", upper=many[i])
             card_columns[column] = 1.0
             rows.append(Row(f"{cid}:card_taken[{_label(course)}]", {column: 1.0, take[i]: -1.0}, upper=0.0))
+        copies_of[column] = many[i]
         for area, amount in credit.approved.items():
             approved.setdefault(area, {})[column] = float(amount)
         for area, amount in credit.other.items():
             other.setdefault(area, {})[column] = float(amount)
     for k in need.areas:  # bounded by the outside credit there is (a finite bound keeps LP bounds exact)
-        available = float(need.earned_other.get(k, ZERO)) + sum(other[k].values())
+        available = float(need.earned_other.get(k, ZERO))
+        available += sum(v * copies_of[col] for col, v in other[k].items())
         outside[k] = cols.add(f"{cid}:outside[{k}]", upper=min(cap, available), integer=False)
     if card_columns:
         rows.append(Row(f"{cid}:cpr_card_limit", card_columns, upper=float(need.cpr_cards_left or 0)))

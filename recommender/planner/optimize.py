@@ -1,4 +1,4 @@
-"""Lexicographic optimisation: least cost (cents), then fewer hours and better interest match, then
+"""Lexicographic optimisation: least cost (cents), then fewer hours, then better interest match, then
 course id — each later stage solved with the earlier objectives held at their optimum, so a tie-break
 can never trade against a cent. The stages run on a model cut down by exact reduced-cost fixing.
 Zero-cost courses the plan does not need are dropped greedily after every solve (instead of a
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from recommender.planner.aggregate import aggregate
 from recommender.planner.build import MilpModel, Row, build_model
 from recommender.planner.evaluate import selection_cost, selection_meets
 from recommender.planner.fixing import Part, Parts, restrict, scenario_bounds
@@ -22,7 +23,7 @@ from recommender.planner.model import PlanInput, Selection
 from recommender.planner.solve import INFEASIBLE, OPTIMAL, TIME_LIMIT, Outcome, Solver
 
 DEFAULT_TIME_LIMIT = 30.0  # seconds for the whole optimisation
-DEFAULT_OBJECTIVES = ("cost", "hours_interest", "rank")
+DEFAULT_OBJECTIVES = ("cost", "hours", "match", "rank")
 MARGIN = 0.01  # first reduced-cost fixing keeps plans up to 1 % above the LP bound …
 MIN_MARGIN = 100.0  # … and at least this many units ($1.00 for cost) above it
 MARGIN_NEAR = 0.002  # with an incumbent, LP bounds are close: guess 0.2 % above the bound first
@@ -98,16 +99,17 @@ def optimize(
     incumbent: Selection | None = None,
     cost_upper: float = math.inf,
 ) -> Solved:
-    """Solve ``objectives`` lexicographically (default: cost, hours+interest, course rank).
+    """Solve ``objectives`` lexicographically (default: cost, hours, interest, course rank).
 
     Each stage first bounds its objective by LP relaxations (with the earlier objectives held at their
     optimum; when cost is involved, one LP per part of the plans — no offer bought, each offer bought),
     keeps by reduced-cost fixing (fixing.py) only the courses a plan within a limit can use, and solves
-    the MILP on that small model. The limit is a margin above the bound (1 %, or 0.2 % once there is an
-    incumbent), never above the incumbent's value, checked afterwards: an optimum within the limit is
-    the optimum of the whole model (every plan that good was kept, ties included); if the small model
-    has none, the margin widens; if its optimum is above the limit, that plan is an upper bound and one
-    more round with it as the limit is exact.
+    the MILP on that small model, with interchangeable courses merged into counted columns (aggregate.py)
+    for every objective but the course-id rank (and when no ``prepare`` adds per-course cuts). The limit
+    is a margin above the bound (1 %, or 0.2 % once there is an incumbent), never above the incumbent's
+    value, checked afterwards: an optimum within the limit is the optimum of the whole model (every plan
+    that good was kept, ties included); if the small model has none, the margin widens; if its optimum is
+    above the limit, that plan is an upper bound and one more round with it as the limit is exact.
     When a stage's LP bound already reaches the incumbent's value, the incumbent is optimal for it and
     the stage only narrows the courses. ``incumbent``: a plan over ``inp`` known to meet the
     requirements, if any (e.g. the cheapest plan of a core); ``cost_upper``: the cost (cents) of one.
@@ -189,8 +191,14 @@ def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: fl
     while True:
         small = restrict(state.inp, state.model, bounds, limit) if math.isfinite(limit) else state.inp
         narrowed = _Stage(small, state.model if small is state.inp else build_model(small), state.held)
-        solver = _solver(narrowed, prepare)
-        solver.set_objective(narrowed.model.objective(name))
+        merged = aggregate(small) if prepare is None and name != "rank" else None
+        solved = (
+            narrowed
+            if merged is None
+            else _Stage(merged.inp, build_model(merged.inp, merged.classes), state.held)
+        )
+        solver = _solver(solved, prepare)
+        solver.set_objective(solved.model.objective(name))
         outcome: Outcome = solver.solve(deadline - time.monotonic())
         if outcome.values is None:
             if outcome.status == INFEASIBLE and len(small.courses) < len(state.inp.courses):
@@ -198,7 +206,12 @@ def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: fl
                 limit = math.floor(wider) if math.isfinite(wider) else math.inf
                 continue
             return outcome.status
-        candidate = clean(small, selection_from(narrowed.model, small, outcome.values))
+        found = (
+            selection_from(narrowed.model, small, outcome.values)
+            if merged is None
+            else merged.selection(solved.model, outcome.values)
+        )
+        candidate = clean(small, found)
         value = _stage_value(narrowed.model, small, candidate, name)
         if value > limit + 0.5 and outcome.status == OPTIMAL:
             limit = math.floor(value + 0.5)  # a plan this good exists: keeping all up to it is exact

@@ -169,10 +169,13 @@ def _sum_before(values: npt.NDArray[np.float64], place: npt.NDArray[np.int64]) -
 
 def _orders(cols: _Columns, variants: bool) -> list[tuple[npt.NDArray[np.float64], ...]]:
     """Per payment mode (list, member, free or included), the keys of the objective order: cost →
-    hours+interest → id; with ``variants`` also fewest hours (hours → cost → interest → id) and best
+    hours → interest → id; with ``variants`` also fewest hours (hours → cost → interest → id) and best
     interest (interest → cost → hours → id)."""
-    both = cols.hours * 1001 - (1000 - cols.interest)  # the model's hours_interest per course
-    orders = [(cols.price, both), (cols.member, both), (both,)]
+    orders = [
+        (cols.price, cols.hours, cols.interest),
+        (cols.member, cols.hours, cols.interest),
+        (cols.hours, cols.interest),
+    ]
     if variants:
         orders += [
             (cols.hours, cols.price, cols.interest),

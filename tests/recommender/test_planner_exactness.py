@@ -1,5 +1,5 @@
 """Presolve and reduced-cost fixing lose nothing: on medium synthetic catalogs (where they do cut the
-model down) the full pipeline reaches the same lexicographic optimum — cost, hours/interest, course-id
+model down) the full pipeline reaches the same lexicographic optimum — cost, hours, interest, course-id
 rank — as one plain lexicographic solve of the whole, unpruned model."""
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import pytest
 from bench.bench_planner import synthetic_records
 from catalog.records import Course, Offer, parse_record
 from recommender.planner.adapter import build_input
+from recommender.planner.aggregate import aggregate
 from recommender.planner.api import solve_input, with_ranks
 from recommender.planner.build import MilpModel, Row, build_model
+from recommender.planner.evaluate import selection_cost, selection_meets
 from recommender.planner.model import PlanInput, Selection
 from recommender.planner.optimize import DEFAULT_OBJECTIVES
 from recommender.planner.solve import Solver
@@ -71,7 +73,43 @@ def test_pipeline_optimum_equals_plain_solve(seed: int) -> None:
     )
     values = [
         round(float(result.total_cost) * 100),
-        round(_value(model, inp, found, "hours_interest")),
+        round(_value(model, inp, found, "hours")),
+        round(_value(model, inp, found, "match")),
         round(_value(model, inp, found, "rank")),
     ]
     assert values == plain_lexicographic(inp, model)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_merged_interchangeable_courses_keep_every_optimum(seed: int) -> None:
+    """The counted model of aggregate.py (one column per group of interchangeable courses, paid per
+    price class) has the same cost and hours optima as the binary model, and its plan — each count
+    turned back into courses — has that cost and those hours."""
+    rnd = random.Random(seed)
+    courses, offers = _records(300, seed + 10)
+    memberships = [o.offer_id for o in offers if o.kind == "membership" and rnd.random() < 0.5]
+    profile = parse_profile({"credentials": [{"id": "cma_aama", "cycle_end": "2028-06-30"}],
+                             "memberships": memberships})  # fmt: skip
+    inp = with_ranks(build_input(courses, offers, profile, today=TODAY))
+    merged = aggregate(inp)
+    assert merged is not None and len(merged.inp.courses) < len(inp.courses) / 2
+    assert any(len(group) > 1 for group in merged.classes)  # price classes within a group
+    counted = build_model(merged.inp, merged.classes)
+    binary = build_model(inp)
+    wanted, solver = Solver(binary), Solver(counted)
+    for number, name in enumerate(("cost", "hours")):  # hours with the cost held at its optimum
+        wanted.set_objective(binary.objective(name))
+        solver.set_objective(counted.objective(name))
+        outcome, expected = solver.solve(60), wanted.solve(60)
+        assert outcome.values is not None and outcome.objective is not None and expected.objective is not None
+        assert round(outcome.objective) == round(expected.objective)
+        found = merged.selection(counted, outcome.values)
+        assert selection_meets(inp, [c for c in inp.courses if c.key in found.courses])
+        if name == "cost":
+            assert selection_cost(inp, found) == round(expected.objective)
+        else:
+            assert round(_value(binary, inp, found, "hours")) == round(expected.objective)
+        for on, model in ((wanted, binary), (solver, counted)):
+            held = model.objective(name)
+            coefs = {int(j): float(held[j]) for j in held.nonzero()[0]}
+            on.add_row(Row(f"held[{number}]", coefs, upper=round(expected.objective) + 0.5))

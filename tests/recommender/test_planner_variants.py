@@ -96,6 +96,27 @@ def test_cost_ties_go_to_fewer_hours_then_course_id() -> None:
     assert [c.course_id for c in result.courses] == ["x-same"]
 
 
+def test_fewer_hours_beat_any_amount_of_interest() -> None:
+    # Same cost ($20). b1 + b2 take 8.01 h and match the interest fully; z-fewer takes 8.00 h and matches
+    # nothing. Hours come first: z-fewer. (A weighted sum hours × 1001 − 1000 × interest per course
+    # would pick b1 + b2: 801 × 1001 − 2 × 1000 = 799,801 < 800 × 1001 = 800,800.)
+    courses = [
+        _course("b1", "general", 4, 4, 10),
+        _course("b2", "general", 4, 4.01, 10),
+        _course("z-fewer", "general", 8, 8, 20),
+    ]
+    interest = {("acme", "b1"): 1.0, ("acme", "b2"): 1.0}
+    result = plan(courses, [], PROFILE, interest_scores=interest, today=TODAY)
+    assert [c.course_id for c in result.courses] == ["z-fewer"]
+    assert result.total_hours == Decimal(8)
+
+
+def test_equal_hours_go_to_the_better_interest_match() -> None:
+    courses = [_course("a-plain", "general", 8, 8, 20), _course("b-liked", "general", 8, 8, 20)]
+    result = plan(courses, [], PROFILE, interest_scores={("acme", "b-liked"): 0.7}, today=TODAY)
+    assert [c.course_id for c in result.courses] == ["b-liked"]
+
+
 def test_explanations_name_the_gap_the_price_per_point_and_the_offer_savings() -> None:
     courses = [
         _course("cli-1", "clinical", 5, 5, 30, included_in=["acme-sub"]),
