@@ -85,6 +85,7 @@ def test_crawl_structured_dry_run(serve_mirror, tmp_path: Path) -> None:  # type
 )
 def test_argument_checks_in_process(args: list[str], message: str) -> None:
     app = typer.Typer()
+    app.callback()(lambda: None)  # a group, as in recert/cli.py
     crawl_commands.register(app)
     with pytest.raises(CliError, match=re.escape(message)) as raised:
         app(args, standalone_mode=False)
