@@ -113,3 +113,36 @@ def test_merged_interchangeable_courses_keep_every_optimum(seed: int) -> None:
             held = model.objective(name)
             coefs = {int(j): float(held[j]) for j in held.nonzero()[0]}
             on.add_row(Row(f"held[{number}]", coefs, upper=round(expected.objective) + 0.5))
+
+
+def _acme(course_id: str, price: int, member_price: int) -> Course:
+    record = parse_record({
+        "provider": "acme", "course_id": course_id, "title": course_id, "format": "online", "hours": 4,
+        "url": f"https://acme.example/{course_id}", "content_areas": {"general": 4}, "source": "import",
+        "price": price, "member_price": member_price,
+        "approvals": [{"body": "AAMA", "credits": 4, "categories": {"general": 4}}],
+    })  # fmt: skip
+    assert isinstance(record, Course)
+    return record
+
+
+def test_a_merged_price_class_pays_each_course_once() -> None:
+    """Two interchangeable courses with different prices, both needed: the counted model pays the $10
+    course at its $1 member price and the $50 one at its $40 member price ($41), never the cheap course
+    twice (once at list price, once as a member)."""
+    club = parse_record({"type": "offer", "provider": "acme", "offer_id": "club", "name": "Club",
+                         "kind": "membership", "price": 30, "source": "import"})  # fmt: skip
+    assert isinstance(club, Offer)
+    earned = {"administrative": {"approved": 12}, "clinical": {"approved": 10}, "general": {"approved": 30}}
+    profile = parse_profile({"credentials": [{"id": "cma_aama", "cycle_end": "2028-06-30", "earned": earned}],
+                             "memberships": ["club"]})  # fmt: skip
+    inp = with_ranks(build_input([_acme("a", 10, 1), _acme("b", 50, 40)], [club], profile, today=TODAY))
+    merged = aggregate(inp)
+    assert merged is not None and len(merged.inp.courses) == 1
+    model = build_model(merged.inp, merged.classes)
+    solver = Solver(model)
+    solver.set_objective(model.objective("cost"))
+    outcome = solver.solve(10)
+    assert outcome.values is not None and outcome.objective is not None
+    assert round(outcome.objective) == 4100
+    assert merged.selection(model, outcome.values).courses == {("acme", "a"), ("acme", "b")}
