@@ -31,7 +31,7 @@ from recert.console import (
 
 if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a plan is made, not for --help
     from catalog.records import Course, Offer
-    from recommender.planner.model import PlanResult
+    from recommender.planner.model import PlanInput, PlanResult
     from recommender.rules.profile import Profile
 
 
@@ -189,6 +189,19 @@ def _courses(
     return read.courses, read.offers, dict(read.inferred_areas), sample
 
 
+def _catalog_input(catalog: Path | None, held: Profile) -> tuple[PlanInput, bool]:
+    """The planner input read by columns from the catalog, and whether it is the bundled sample."""
+    from catalog.db import CatalogMissing
+    from catalog.queries import is_sample
+    from recommender.planner.columnar import catalog_input
+
+    path = catalog_path(catalog)
+    try:
+        return catalog_input(path, held), is_sample(path)
+    except CatalogMissing as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
+
+
 def _interest_scores(profile: Profile, courses: list[Course]) -> dict[tuple[str, str], float]:
     if not profile.interests or not courses:
         return {}
@@ -227,9 +240,14 @@ def plan_command(
     if not held.credentials:
         fail(f"profile {profile}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
     with console.status("Planning…") if output == OutputFormat.table else _Quiet():
-        courses, offers, inferred, sample = _courses(catalog, catalog_file)
-        scores = _interest_scores(held, courses)
-        inp = build_input(courses, offers, held, interest_scores=scores, inferred_areas=inferred)
+        if catalog_file is None and not held.interests and not what_if_flag:
+            courses: list[Course] = []  # the plan needs no full records: read by columns
+            offers: list[Offer] = []
+            inp, sample = _catalog_input(catalog, held)
+        else:
+            courses, offers, inferred, sample = _courses(catalog, catalog_file)
+            scores = _interest_scores(held, courses)
+            inp = build_input(courses, offers, held, interest_scores=scores, inferred_areas=inferred)
         result = solve_input(inp, alternatives=alternatives, time_limit=time_limit)
         if what_if_flag and result.status != "infeasible":
             result = what_if(result, held, courses, offers, time_limit=time_limit)

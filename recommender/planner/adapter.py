@@ -360,14 +360,19 @@ def build_input(
         if option is not None:
             options.append(option)
     needs = tuple(credential_need(held, rules.get(held.id)) for held in profile.credentials)
-    limits = profile.limits
     return PlanInput(
         needs=needs,
         courses=tuple(options),
         offers=tuple(builder.offers.values()),
-        limits=Limits(
-            budget_cents=None if limits.budget is None else cents(limits.budget),
-            max_hours=limits.max_hours,
-        ),
+        limits=limits_of(profile),
         excluded=tuple(builder.excluded),
+    )
+
+
+def limits_of(profile: Profile) -> Limits:
+    """The profile's limits that stay in the model: budget in cents, total contact hours."""
+    limits = profile.limits
+    return Limits(
+        budget_cents=None if limits.budget is None else cents(limits.budget),
+        max_hours=limits.max_hours,
     )

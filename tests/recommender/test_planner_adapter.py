@@ -8,11 +8,20 @@ import json
 import random
 from pathlib import Path
 
+import duckdb
+import pytest
+
+from bench.bench_planner import profile as bench_profile
 from bench.bench_planner import synthetic_records
 from catalog.load import load_files
 from catalog.queries import snapshot
+from catalog.records import dumps
+from recommender.planner import columnar
 from recommender.planner.adapter import build_input, read_catalog
+from recommender.planner.api import solve_input
+from recommender.planner.columnar import catalog_input, columnar_input
 from recommender.rules.engine import contribution
+from recommender.rules.profile import Profile
 from tests.recommender.test_planner_random import TODAY, make_instance
 
 ODD_RECORDS: list[dict[str, object]] = [
@@ -64,3 +73,50 @@ def test_ranks_follow_course_ids() -> None:
     inp = build_input(inst.courses, inst.offers, inst.profile, today=TODAY)
     assert [c.rank for c in inp.courses] == list(range(len(inp.courses)))
     assert [c.key for c in inp.courses] == sorted(c.key for c in inp.courses)
+
+
+def _catalog(folder: Path, lines: list[str]) -> Path:
+    """A DuckDB catalog in ``folder`` loaded from these JSONL lines."""
+    folder.mkdir(exist_ok=True)
+    source = folder / "in.jsonl"
+    source.write_text("".join(line + "\n" for line in lines))
+    catalog = folder / "catalog.duckdb"
+    load_files(catalog, [source])
+    return catalog
+
+
+def _both_paths(catalog: Path, held: Profile) -> None:
+    """The columnar input equals the record-by-record one, and so do their plans."""
+    read = read_catalog(catalog)
+    slow = build_input(read.courses, read.offers, held, today=TODAY)
+    fast = columnar_input(catalog, held, {}, {}, TODAY)
+    assert fast == slow
+    assert catalog_input(catalog, held, today=TODAY) == slow
+    one, other = solve_input(slow), solve_input(fast)
+    assert (one.status, one.total_cost) == (other.status, other.total_cost)
+    assert [(c.provider, c.course_id, c.hours) for c in one.courses] == [
+        (c.provider, c.course_id, c.hours) for c in other.courses
+    ]
+
+
+def test_columnar_input_equals_record_path_on_odd_and_synthetic(tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path, [json.dumps(r) for r in ODD_RECORDS + synthetic_records(400, seed=11)])
+    _both_paths(catalog, bench_profile())
+
+
+def test_columnar_input_equals_record_path_on_random_instances(tmp_path: Path) -> None:
+    for seed in range(0, 220, 22):
+        inst = make_instance(seed)
+        catalog = _catalog(tmp_path / str(seed), [dumps(r) for r in [*inst.offers, *inst.courses]])
+        _both_paths(catalog, inst.profile)
+
+
+def test_catalog_input_falls_back_to_the_record_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog = _catalog(tmp_path, [json.dumps(r) for r in synthetic_records(30, seed=2)])
+    held = bench_profile()
+    expected = columnar_input(catalog, held, {}, {}, TODAY)
+    # a catalog whose schema the columnar query does not know (a renamed column)
+    monkeypatch.setattr(columnar, "COURSE_SQL", columnar.COURSE_SQL.replace("provider,", "vendor,", 1))
+    with pytest.raises(duckdb.Error):
+        columnar_input(catalog, held, {}, {}, TODAY)
+    assert catalog_input(catalog, held, today=TODAY) == expected

@@ -1,0 +1,180 @@
+"""The planner's input read column by column from the catalog, without a ``Course`` per record.
+
+``read_catalog`` + ``build_input`` parse every stored record JSON into a ``Course`` (~40 µs a record).
+Here DuckDB extracts only the fields the input needs from each record JSON (keys, title, url, format,
+hours, prices, currency, kind, dates, included_in, and the credit inputs: content areas, approvals,
+college credits) as text, and the credit per held credential is computed once per distinct
+*credit shape* — the exact text of (kind, hours, content areas, approvals, college credits) plus the
+inferred area — by the same rules engine on a ``Course`` built for that shape only. Equal text gives
+equal parsed values, so the memo is exact. Everything else (filters, offers, cents, ranks) is the
+``_Builder`` of ``adapter.py``, so both paths give the same ``PlanInput`` (tested).
+
+Units as in ``adapter.py``: money in whole cents, hours in contact hours, credit in each credential's unit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, cast
+
+from catalog.records import Course, Offer, parse_record
+from recommender.planner.adapter import (
+    CURRENCY,
+    _Builder,
+    _inferred_rows,
+    build_input,
+    credential_need,
+    limits_of,
+    read_catalog,
+    stored_course,
+)
+from recommender.planner.model import CourseCredit, CourseKey, CourseOption, PlanInput
+from recommender.rules.engine import CredentialRules
+from recommender.rules.profile import Profile
+
+# Fields of each course's stored record JSON, as text (NULL when absent), in _Row's order after the key.
+COURSE_SQL = """
+SELECT provider, course_id,
+       record->>'title', record->>'url', record->>'format', record->>'hours', record->>'price',
+       record->>'member_price', record->>'currency', record->>'kind', record->'included_in',
+       record->>'available_from', record->>'available_until', record->'content_areas',
+       record->'approvals', record->'extras'->'college_credits'
+FROM course
+"""
+
+
+class _Row:
+    """One course as the input builder reads it (the attributes of ``Course`` it uses), from text."""
+
+    __slots__ = (
+        "approvals",
+        "available_from",
+        "available_until",
+        "college",
+        "content_areas",
+        "course_id",
+        "currency",
+        "format",
+        "hours",
+        "hours_text",
+        "included_in",
+        "key",
+        "kind",
+        "member_price",
+        "price",
+        "provider",
+        "title",
+        "url",
+    )
+
+    def __init__(self, row: tuple[Any, ...]):
+        (self.provider, self.course_id, self.title, self.url, self.format, self.hours_text, price,
+         member, currency, kind, included, starts, until, self.content_areas, self.approvals,
+         self.college) = row  # fmt: skip
+        self.key: CourseKey = (self.provider, self.course_id)
+        self.hours = Decimal(self.hours_text)
+        self.price = None if price is None else Decimal(price)
+        self.member_price = None if member is None else Decimal(member)
+        self.currency = CURRENCY if currency is None else currency
+        self.kind = "course" if kind is None else kind
+        self.included_in = tuple(json.loads(included)) if included not in (None, "[]") else ()
+        self.available_from = None if starts is None else date.fromisoformat(starts)
+        self.available_until = None if until is None else date.fromisoformat(until)
+
+    def shape(self) -> tuple[object, ...]:
+        """The exact text of everything ``rules.engine.contribution`` reads."""
+        return (self.kind, self.hours_text, self.content_areas, self.approvals, self.college)
+
+    def course(self) -> Course:
+        """A ``Course`` with this row's credit inputs (enough for ``contribution``)."""
+        load = json.JSONDecoder(parse_float=Decimal).decode
+        obj: dict[str, Any] = {
+            "provider": self.provider, "course_id": self.course_id, "title": self.title, "url": self.url,
+            "format": self.format, "hours": self.hours, "source": "import", "kind": self.kind,
+            "content_areas": {} if self.content_areas is None else load(self.content_areas),
+            "approvals": [] if self.approvals is None else load(self.approvals),
+            "extras": {} if self.college is None else {"college_credits": load(self.college)},
+        }  # fmt: skip
+        return stored_course(obj)
+
+
+class _RowBuilder(_Builder):
+    """``_Builder`` whose credit memo is keyed by a row's credit shape (text), not a parsed ``Course``."""
+
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        self.shape_memo: dict[tuple[object, ...], tuple[CourseCredit | None, ...]] = {}
+
+    def _credit_per_credential(self, course: Course) -> tuple[CourseCredit | None, ...]:
+        row = cast(_Row, course)
+        key = (row.shape(), self.inferred.get(row.key))
+        known = self.shape_memo.get(key)
+        if known is None:
+            known = self.shape_memo[key] = super()._credit_per_credential(row.course())
+        return known
+
+
+def columnar_input(
+    path: Path,
+    profile: Profile,
+    rules: Mapping[str, CredentialRules],
+    interest_scores: Mapping[tuple[str, str], float],
+    today: date,
+) -> PlanInput:
+    """The planner's input for ``profile`` from the published catalog at ``path``, read by columns
+    (raises ``catalog.db.CatalogMissing``); equal to ``build_input`` over ``read_catalog(path)``."""
+    from catalog.db import read_connection
+
+    with read_connection(path) as con:
+        rows = con.execute(COURSE_SQL).fetchall()
+        offer_rows = con.execute("SELECT record FROM offer ORDER BY provider, offer_id").fetchall()
+        inferred_rows = _inferred_rows(con)
+    load = json.JSONDecoder(parse_float=Decimal).decode
+    offers = [record for (text,) in offer_rows if isinstance(record := parse_record(load(text)), Offer)]
+    inferred = {(p, c): str(area) for p, c, area in inferred_rows}
+    builder = _RowBuilder(offers, profile, rules, interest_scores, inferred, today)
+    options: list[CourseOption] = []
+    for row in sorted(rows, key=lambda r: (r[0], r[1])):
+        option = builder.course(cast(Course, _Row(row)), rank=len(options))
+        if option is not None:
+            options.append(option)
+    return PlanInput(
+        needs=tuple(credential_need(held, rules.get(held.id)) for held in profile.credentials),
+        courses=tuple(options),
+        offers=tuple(builder.offers.values()),
+        limits=limits_of(profile),
+        excluded=tuple(builder.excluded),
+    )
+
+
+def catalog_input(
+    path: Path,
+    profile: Profile,
+    *,
+    rules: Mapping[str, CredentialRules] | None = None,
+    interest_scores: Mapping[tuple[str, str], float] | None = None,
+    today: date | None = None,
+) -> PlanInput:
+    """``columnar_input``, or — if the catalog's records are not in the form it expects (an unusual
+    schema or record) — the record-by-record path, ``build_input`` over ``read_catalog``."""
+    from catalog.db import CatalogMissing
+
+    try:
+        return columnar_input(path, profile, rules or {}, interest_scores or {}, today or date.today())
+    except CatalogMissing:
+        raise
+    except Exception:  # any surprise in the fast path: the exact record-by-record path decides
+        read = read_catalog(path)
+        return build_input(
+            read.courses,
+            read.offers,
+            profile,
+            rules=rules,
+            interest_scores=interest_scores,
+            inferred_areas=read.inferred_areas,
+            today=today,
+        )
