@@ -36,13 +36,12 @@ from recommender.planner.model import CourseCredit, CourseKey, CourseOption, Pla
 from recommender.rules.engine import CredentialRules
 from recommender.rules.profile import Profile
 
-# Fields of each course's stored record JSON, as text (NULL when absent), in _Row's order after the key.
+# Per course: the plain string and date columns the catalog keeps beside the record (written from it),
+# and the record JSON's own text for numbers (exact, as stored) and for the credit inputs.
 COURSE_SQL = """
-SELECT provider, course_id,
-       record->>'title', record->>'url', record->>'format', record->>'hours', record->>'price',
-       record->>'member_price', record->>'currency', record->>'kind', record->'included_in',
-       record->>'available_from', record->>'available_until', record->'content_areas',
-       record->'approvals', record->'extras'->'college_credits'
+SELECT provider, course_id, title, url, format, record->>'hours', record->>'price',
+       record->>'member_price', currency, kind, record->'included_in', available_from, available_until,
+       record->'content_areas', record->'approvals', record->'extras'->'college_credits'
 FROM course
 """
 
@@ -82,19 +81,20 @@ class _Row:
         self.currency = CURRENCY if currency is None else currency
         self.kind = "course" if kind is None else kind
         self.included_in = tuple(json.loads(included)) if included not in (None, "[]") else ()
-        self.available_from = None if starts is None else date.fromisoformat(starts)
-        self.available_until = None if until is None else date.fromisoformat(until)
+        self.available_from: date | None = starts
+        self.available_until: date | None = until
 
     def shape(self) -> tuple[object, ...]:
         """The exact text of everything ``rules.engine.contribution`` reads."""
         return (self.kind, self.hours_text, self.content_areas, self.approvals, self.college)
 
     def course(self) -> Course:
-        """A ``Course`` with this row's credit inputs (enough for ``contribution``)."""
+        """A ``Course`` with this row's credit inputs and start date (enough for ``_Builder._credits``)."""
         load = json.JSONDecoder(parse_float=Decimal).decode
         obj: dict[str, Any] = {
             "provider": self.provider, "course_id": self.course_id, "title": self.title, "url": self.url,
             "format": self.format, "hours": self.hours, "source": "import", "kind": self.kind,
+            "available_from": None if self.available_from is None else self.available_from.isoformat(),
             "content_areas": {} if self.content_areas is None else load(self.content_areas),
             "approvals": [] if self.approvals is None else load(self.approvals),
             "extras": {} if self.college is None else {"college_credits": load(self.college)},
@@ -103,18 +103,19 @@ class _Row:
 
 
 class _RowBuilder(_Builder):
-    """``_Builder`` whose credit memo is keyed by a row's credit shape (text), not a parsed ``Course``."""
+    """``_Builder`` whose credit memo is keyed by a row's credit shape (text) and start date, not a
+    parsed ``Course``: the rules engine runs on a ``Course`` built once per key."""
 
     def __init__(self, *args: Any):
         super().__init__(*args)
-        self.shape_memo: dict[tuple[object, ...], tuple[CourseCredit | None, ...]] = {}
+        self.shape_memo: dict[tuple[object, ...], tuple[CourseCredit, ...]] = {}
 
-    def _credit_per_credential(self, course: Course) -> tuple[CourseCredit | None, ...]:
+    def _credits(self, course: Course) -> tuple[CourseCredit, ...]:
         row = cast(_Row, course)
-        key = (row.shape(), self.inferred.get(row.key))
+        key = (row.shape(), self.inferred.get(row.key), row.available_from)
         known = self.shape_memo.get(key)
         if known is None:
-            known = self.shape_memo[key] = super()._credit_per_credential(row.course())
+            known = self.shape_memo[key] = super()._credits(row.course())
         return known
 
 
