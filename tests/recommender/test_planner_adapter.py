@@ -102,7 +102,7 @@ def _both_paths(catalog: Path, held: Profile) -> None:
 def test_columnar_input_equals_record_path_on_odd_and_synthetic(tmp_path: Path) -> None:
     synthetic = synthetic_records(400, seed=11)
     starts = "2029-01-01"  # after the profile's cycle: same credit shape, no credit
-    late = [{**r, "course_id": f"late{i}", "available_from": starts} for i, r in enumerate(synthetic[:9])]
+    late = [{**r, "course_id": f"late{i}", "available_from": starts} for i, r in enumerate(synthetic[20:29])]
     catalog = _catalog(tmp_path, [json.dumps(r) for r in ODD_RECORDS + synthetic + late])
     _both_paths(catalog, bench_profile())
 
