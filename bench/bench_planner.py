@@ -19,8 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from catalog.load import load_files
-from catalog.records import Course, Offer
-from recommender.planner.adapter import build_input, read_catalog, read_records
+from catalog.records import Course, Offer, read_jsonl_file
+from recommender.planner.adapter import build_input, read_catalog
 from recommender.planner.api import solve_input
 from recommender.planner.columnar import catalog_input
 from recommender.planner.greedy import greedy
@@ -117,11 +117,11 @@ def from_records(path: Path, held: Profile) -> Run:
 
 
 def from_jsonl(path: Path, held: Profile) -> Run:
-    """The same from a course-record JSONL file (``read_records``: every record validated)."""
+    """The same from a course-record JSONL file (``read_jsonl_file``: every record validated)."""
     phases: dict[str, float] = {}
     cpu = time.process_time()
     start = time.perf_counter()
-    courses, offers = read_records(path)
+    courses, offers = read_jsonl_file(path)
     phases["read"] = time.perf_counter() - start
     return _solve(courses, offers, held, phases, cpu)
 
@@ -156,7 +156,7 @@ def main() -> None:
             jsonl.write_text("\n".join(json.dumps(r) for r in synthetic_records(size)) + "\n")
             catalog = Path(tmp) / f"catalog_{size}.duckdb"
             load_files(catalog, [jsonl])
-            courses, offers = read_records(jsonl)
+            courses, offers = read_jsonl_file(jsonl)
             baseline = greedy(build_input(courses, offers, held))
             sources = (("catalog", from_catalog), ("records", from_records), ("jsonl", from_jsonl))
             for source, run in sources:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -547,3 +548,42 @@ def iter_jsonl(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | Non
             yield number, None, "record: must be a JSON object"
             continue
         yield number, obj, None
+
+
+class RecordFileError(ValueError):
+    """A course-record file has bad lines; ``errors`` are ``file:line: field: problem``."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("; ".join(errors[:5]) + (f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""))
+
+
+def read_jsonl_file(path: Path, *, default_source: str = "import") -> tuple[list[Course], list[Offer]]:
+    """Courses and offers of a JSON Lines course-record file (for planning over a user's own list).
+
+    Raises RecordFileError listing every bad line as ``file:line: field: problem``; nothing is returned
+    from a file with any bad line.
+    """
+    courses: list[Course] = []
+    offers: list[Offer] = []
+    errors: list[str] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordFileError([f"{path}: cannot read: {exc}"]) from exc
+    for number, obj, error in iter_jsonl(lines):
+        if error is not None or obj is None:
+            errors.append(f"{path}:{number}: {error}")
+            continue
+        try:
+            record = parse_record(obj, default_source=default_source)
+        except RecordError as exc:
+            errors.extend(f"{path}:{number}: {problem}" for problem in exc.problems)
+            continue
+        if isinstance(record, Course):
+            courses.append(record)
+        else:
+            offers.append(record)
+    if errors:
+        raise RecordFileError(errors)
+    return courses, offers

@@ -169,12 +169,13 @@ def _courses(
     catalog: Path | None, catalog_file: Path | None
 ) -> tuple[list[Course], list[Offer], dict[Any, str], bool]:
     """Courses, offers, inferred areas and whether the data is the bundled sample."""
-    from recommender.planner.adapter import CatalogFileError, read_catalog, read_records
+    from catalog.records import RecordFileError, read_jsonl_file
+    from recommender.planner.adapter import read_catalog
 
     if catalog_file is not None:
         try:
-            courses, offers = read_records(catalog_file)
-        except CatalogFileError as exc:
+            courses, offers = read_jsonl_file(catalog_file)
+        except RecordFileError as exc:
             fail(f"{catalog_file}: {exc}", EXIT_BAD_INPUT)
         return courses, offers, {}, False
     from catalog.db import CatalogMissing

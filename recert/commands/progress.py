@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 
-from catalog.records import Course, RecordError, iter_jsonl, parse_record
+from catalog.records import Course, RecordFileError, read_jsonl_file
 from recert.console import (
     EXIT_BAD_INPUT,
     CatalogOption,
@@ -223,26 +223,11 @@ def _transcript_json(report: TranscriptReport) -> list[dict[str, Any]]:
 
 def _courses_from_file(path: Path) -> tuple[list[Course], dict[tuple[str, str], str]]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {path}: {exc}", EXIT_BAD_INPUT)
-    courses: list[Course] = []
-    errors: list[str] = []
-    for line, raw, error in iter_jsonl(lines):
-        if error is not None or raw is None:
-            errors.append(f"{path}:{line}: {error}")
-            continue
-        try:
-            record = parse_record(raw, default_source="import")
-        except RecordError as exc:
-            errors.extend(f"{path}:{line}: {problem}" for problem in exc.problems)
-            continue
-        if isinstance(record, Course):
-            courses.append(record)
-    if errors:
-        for message in errors:
+        courses, _offers = read_jsonl_file(path)
+    except RecordFileError as exc:
+        for message in exc.errors:
             sys.stderr.write(message + "\n")
-        fail(f"{len(errors)} problem(s) in {path}", EXIT_BAD_INPUT)
+        fail(f"{len(exc.errors)} problem(s) in {path}", EXIT_BAD_INPUT)
     return courses, {}
 
 

@@ -1,9 +1,9 @@
 """Builds the planner's plain inputs from course records and a profile (the only place that knows both).
 
 Sources: ``catalog.queries.snapshot(path)`` (courses, offers, inferred areas) or a course-record JSONL
-file (``read_records``). Filtering happens here, each left-out course with its reason in words: already
-taken, unwanted format or provider, not sold in US dollars, not available before the cycle ends, sold
-only through an offer that isn't in the list, or giving nothing to any held credential.
+file (``catalog.records.read_jsonl_file``). Filtering happens here, each left-out course with its reason
+in words: already taken, unwanted format or provider, not sold in US dollars, not available before the
+cycle ends, sold only through an offer that isn't in the list, or giving nothing to any held credential.
 Money becomes whole cents; hours stay contact hours; credit is in each credential's unit.
 """
 
@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from catalog.records import Approval, Course, Offer, RecordError, iter_jsonl, parse_record
+from catalog.records import Approval, Course, Offer, parse_record
 from recommender.planner.model import (
     CourseCredit,
     CourseKey,
@@ -34,41 +34,6 @@ from recommender.rules.profile import HeldCredential, Profile
 
 CURRENCY = "USD"
 CENT = Decimal("0.01")
-
-
-class CatalogFileError(ValueError):
-    """A course-record file has bad lines; ``errors`` are ``file:line: field: problem``."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__("; ".join(errors[:5]) + (f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""))
-
-
-def read_records(path: Path) -> tuple[list[Course], list[Offer]]:
-    """Courses and offers of a JSONL course-record file; raises CatalogFileError listing every bad line."""
-    courses: list[Course] = []
-    offers: list[Offer] = []
-    errors: list[str] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogFileError([f"{path}: cannot read: {exc}"]) from exc
-    for number, obj, error in iter_jsonl(lines):
-        if error is not None or obj is None:
-            errors.append(f"{path.name}:{number}: {error}")
-            continue
-        try:
-            record = parse_record(obj, default_source="import")
-        except RecordError as exc:
-            errors.extend(f"{path.name}:{number}: {problem}" for problem in exc.problems)
-            continue
-        if isinstance(record, Course):
-            courses.append(record)
-        else:
-            offers.append(record)
-    if errors:
-        raise CatalogFileError(errors)
-    return courses, offers
 
 
 def _number(value: Any) -> Decimal:
