@@ -176,7 +176,9 @@ def _courses(
         try:
             courses, offers = read_jsonl_file(catalog_file)
         except RecordFileError as exc:
-            fail(f"{catalog_file}: {exc}", EXIT_BAD_INPUT)
+            for message in exc.errors:
+                err_console.print(escape(message), soft_wrap=True)
+            fail(f"{len(exc.errors)} problem(s) in {catalog_file}; nothing was planned", EXIT_BAD_INPUT)
         return courses, offers, {}, False
     from catalog.db import CatalogMissing
     from catalog.queries import is_sample
