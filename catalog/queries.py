@@ -21,7 +21,7 @@ import duckdb
 
 from catalog.db import read_connection, schema_version
 from catalog.flat import cost_column, cost_expression, credits_column
-from catalog.records import AREAS, Course, Offer, parse_record
+from catalog.records import AREAS, Course, Offer, course_from_stored, parse_record
 
 if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas() only when a DataFrame is built
     import pandas as pd
@@ -254,17 +254,18 @@ def snapshot(path: Path) -> CatalogSnapshot:
     with read_connection(path) as con:
         course_rows = con.execute("SELECT record FROM course ORDER BY provider, course_id").fetchall()
         offer_rows = con.execute("SELECT record FROM offer ORDER BY provider, offer_id").fetchall()
-        inferred = _inferred_areas(con)
-    courses = tuple(parse_record(_load_json(text)) for (text,) in course_rows)
+        inferred = inferred_areas(con)
+    courses = tuple(course_from_stored(_load_json(text)) for (text,) in course_rows)
     offers = tuple(parse_record(_load_json(text)) for (text,) in offer_rows)
     return CatalogSnapshot(
-        courses=tuple(c for c in courses if isinstance(c, Course)),
+        courses=courses,
         offers=tuple(o for o in offers if isinstance(o, Offer)),
         inferred_areas=inferred,
     )
 
 
-def _inferred_areas(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], InferredArea]:
+def inferred_areas(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], InferredArea]:
+    """The ML model's areas for courses whose provider states none (empty before the model has run)."""
     ((exists,),) = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'inferred_area'"
     ).fetchall()

@@ -9,15 +9,13 @@ Money becomes whole cents; hours stay contact hours; credit is in each credentia
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
 
-from catalog.records import Approval, Course, Offer, parse_record
+from catalog.records import Course, Offer
 from recommender.planner.model import (
     CourseCredit,
     CourseKey,
@@ -36,55 +34,6 @@ CURRENCY = "USD"
 CENT = Decimal("0.01")
 
 
-def _number(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def _day(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
-def stored_course(obj: Mapping[str, Any]) -> Course:
-    """A course from the catalog's stored record JSON (parsed with Decimal numbers), without
-    re-validating: the catalog stores only records that ``parse_record`` accepted, in the normalised
-    form ``to_dict`` writes, so building the dataclass directly gives the same record ~20× faster."""
-    price = obj.get("price")
-    member = obj.get("member_price")
-    stamp = obj.get("scraped_at")
-    return Course(
-        provider=obj["provider"],
-        course_id=obj["course_id"],
-        title=obj["title"],
-        url=obj["url"],
-        format=obj["format"],
-        hours=_number(obj["hours"]),
-        source=obj["source"],
-        price=None if price is None else _number(price),
-        member_price=None if member is None else _number(member),
-        currency=obj.get("currency", CURRENCY),
-        description=obj.get("description"),
-        content_areas={area: _number(v) for area, v in obj.get("content_areas", {}).items()},
-        approvals=tuple(
-            Approval(
-                a["body"],
-                _number(a["credits"]),
-                {area: _number(v) for area, v in a.get("categories", {}).items()},
-                a.get("approval_id"),
-                _day(a.get("expires")),
-            )
-            for a in obj.get("approvals", ())
-        ),
-        included_in=tuple(obj.get("included_in", ())),
-        kind=obj.get("kind", "course"),
-        available_from=_day(obj.get("available_from")),
-        available_until=_day(obj.get("available_until")),
-        location=obj.get("location"),
-        access_months=obj.get("access_months"),
-        scraped_at=None if stamp is None else datetime.fromisoformat(stamp),
-        extras=obj.get("extras", {}),
-    )
-
-
 @dataclass(frozen=True)
 class CatalogCourses:
     """What the planner reads from the catalog: courses, offers, areas inferred by the ML model."""
@@ -95,34 +44,13 @@ class CatalogCourses:
 
 
 def read_catalog(path: Path) -> CatalogCourses:
-    """Courses and offers of the published catalog at ``path`` (raises ``catalog.db.CatalogMissing``).
+    """Courses, offers and inferred areas of the published catalog at ``path`` (raises
+    ``catalog.db.CatalogMissing``), through ``catalog.queries.snapshot``."""
+    from catalog.queries import snapshot
 
-    Courses come from the stored record JSON through ``stored_course``; offers (a handful) and the
-    inferred areas through ``catalog.queries.snapshot``'s own parsing.
-    """
-    from catalog.db import read_connection
-
-    with read_connection(path) as con:
-        course_rows = con.execute("SELECT record FROM course ORDER BY provider, course_id").fetchall()
-        offer_rows = con.execute("SELECT record FROM offer ORDER BY provider, offer_id").fetchall()
-        inferred_rows = _inferred_rows(con)
-    load = json.JSONDecoder(parse_float=Decimal).decode
-    courses = [stored_course(load(text)) for (text,) in course_rows]
-    offers = [record for (text,) in offer_rows if isinstance(record := parse_record(load(text)), Offer)]
-    return CatalogCourses(courses, offers, {(p, c): str(area) for p, c, area in inferred_rows})
-
-
-def _inferred_rows(con: Any) -> list[tuple[str, str, str]]:
-    """(provider, course_id, area) rows of the ML helper's ``inferred_area`` table, if it exists."""
-    ((exists,),) = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'inferred_area'"
-    ).fetchall()
-    if not exists:
-        return []
-    rows: list[tuple[str, str, str]] = con.execute(
-        "SELECT provider, course_id, area FROM inferred_area"
-    ).fetchall()
-    return rows
+    snap = snapshot(path)
+    inferred = {key: found.area for key, found in snap.inferred_areas.items()}
+    return CatalogCourses(list(snap.courses), list(snap.offers), inferred)
 
 
 def cents(amount: Decimal) -> int:

@@ -21,16 +21,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from catalog.records import Course, Offer, parse_record
+from catalog.records import Course, Offer, course_from_stored, parse_record
 from recommender.planner.adapter import (
     CURRENCY,
     _Builder,
-    _inferred_rows,
     build_input,
     credential_need,
     limits_of,
     read_catalog,
-    stored_course,
 )
 from recommender.planner.model import CourseCredit, CourseKey, CourseOption, PlanInput
 from recommender.rules.engine import CredentialRules
@@ -99,7 +97,7 @@ class _Row:
             "approvals": [] if self.approvals is None else load(self.approvals),
             "extras": {} if self.college is None else {"college_credits": load(self.college)},
         }  # fmt: skip
-        return stored_course(obj)
+        return course_from_stored(obj)
 
 
 class _RowBuilder(_Builder):
@@ -129,14 +127,14 @@ def columnar_input(
     """The planner's input for ``profile`` from the published catalog at ``path``, read by columns
     (raises ``catalog.db.CatalogMissing``); equal to ``build_input`` over ``read_catalog(path)``."""
     from catalog.db import read_connection
+    from catalog.queries import inferred_areas
 
     with read_connection(path) as con:
         rows = con.execute(COURSE_SQL).fetchall()
         offer_rows = con.execute("SELECT record FROM offer ORDER BY provider, offer_id").fetchall()
-        inferred_rows = _inferred_rows(con)
+        inferred = {key: found.area for key, found in inferred_areas(con).items()}
     load = json.JSONDecoder(parse_float=Decimal).decode
     offers = [record for (text,) in offer_rows if isinstance(record := parse_record(load(text)), Offer)]
-    inferred = {(p, c): str(area) for p, c, area in inferred_rows}
     builder = _RowBuilder(offers, profile, rules, interest_scores, inferred, today)
     options: list[CourseOption] = []
     for row in sorted(rows, key=lambda r: (r[0], r[1])):
