@@ -46,12 +46,16 @@ class Problem:
         return f"{self.field}: {self.reason}"
 
 
-class RecordError(ValueError):
-    """A record failed validation; ``problems`` lists every field at fault."""
+class ProblemsError(ValueError):
+    """Input failed validation; ``problems`` lists every field at fault, each with its reason."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
+
+
+class RecordError(ProblemsError):
+    """A course record failed validation."""
 
 
 @dataclass(frozen=True)

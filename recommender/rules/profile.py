@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from catalog.records import FORMATS, Problem, to_decimal
+from catalog.records import FORMATS, Problem, ProblemsError, to_decimal
 from recommender.rules.engine import CredentialRules, RulesError, list_credentials, load_rule
 from recommender.rules.model import ANY_AREA, ZERO, Standing
 
@@ -33,12 +33,8 @@ if TYPE_CHECKING:
     from recommender.rules.transcript import TranscriptReport
 
 
-class ProfileError(ValueError):
+class ProfileError(ProblemsError):
     """The profile is wrong; ``problems`` names every field at fault and what is wrong with it."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True)
