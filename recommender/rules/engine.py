@@ -452,18 +452,8 @@ def _approved(
         return Contribution(
             rule.credential_id, True, approved=dict(categories), reasons=(f"{words} ({split})",)
         )
-    areas, inferred, why = _areas_of(course, inferred_area, allow_inferred)
-    if not areas:
-        return Contribution(rule.credential_id, False, reasons=(f"{words}, but {why}",), why_not=NO_AREA)
-    total_hours = sum(areas.values(), ZERO)
-    split_credits = {area: credits * hours / total_hours for area, hours in areas.items()}
-    return Contribution(
-        rule.credential_id,
-        True,
-        approved=split_credits,
-        uses_inferred_area=inferred,
-        reasons=(f"{words}, split by the course's content areas{why}",),
-    )
+    how = ", split by the course's content areas"
+    return _split_by_time(course, rule, credits, words, how, inferred_area, allow_inferred, approved=True)
 
 
 def _areas_of(
@@ -546,17 +536,35 @@ def _college(
     )
     if not rule.has_areas:
         return Contribution(rule.credential_id, True, other={ANY_AREA: units}, reasons=(words,))
+    how = " as outside credit, split by time per area"
+    return _split_by_time(course, rule, units, words, how, inferred_area, allow_inferred, approved=False)
+
+
+def _split_by_time(
+    course: Course,
+    rule: CountingRule,
+    units: Decimal,
+    words: str,
+    how: str,
+    inferred_area: str | None,
+    allow_inferred: bool,
+    *,
+    approved: bool,
+) -> Contribution:
+    """``units`` spread over the course's content areas in proportion to the hours in each (approved or
+    outside credit); no areas → it does not count."""
     areas, inferred, why = _areas_of(course, inferred_area, allow_inferred)
     if not areas:
         return Contribution(rule.credential_id, False, reasons=(f"{words}, but {why}",), why_not=NO_AREA)
     total_hours = sum(areas.values(), ZERO)
-    other = {area: units * hours / total_hours for area, hours in areas.items()}
+    split = {area: units * hours / total_hours for area, hours in areas.items()}
     return Contribution(
         rule.credential_id,
         True,
-        other=other,
+        approved=split if approved else {},
+        other={} if approved else split,
         uses_inferred_area=inferred,
-        reasons=(f"{words} as outside credit, split by time per area{why}",),
+        reasons=(f"{words}{how}{why}",),
     )
 
 
