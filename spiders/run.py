@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rich.progress import Progress, TaskID
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from scrapy import Spider, signals
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
@@ -130,6 +131,18 @@ def crawl(
 
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="crawl") as pool:
         return pool.submit(asyncio.run, run_all()).result()
+
+
+def crawl_progress(console: Console) -> Progress:
+    """The progress display ``crawl`` expects: one line per provider with pages, items and problems."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} pages · {task.fields[items]} items · {task.fields[problems]} problems"),
+        TimeElapsedColumn(),
+        console=console,
+    )
 
 
 class _Counter:

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.logging import RichHandler
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from recert.console import EXIT_BAD_INPUT, CatalogOption, catalog_path, console, err_console, fail
 
@@ -31,18 +30,6 @@ def _log_through_rich(level: str) -> None:
     if not any(isinstance(h, RichHandler) for h in root.handlers):
         root.addHandler(handler)
     root.setLevel(level.upper() if level.upper() in logging.getLevelNamesMapping() else logging.WARNING)
-
-
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed} pages · {task.fields[items]} items · {task.fields[problems]} problems"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=False,
-    )
 
 
 def _summary_line(summary: Any) -> str:
@@ -84,7 +71,7 @@ def crawl_command(
     A crawl that yields no items, or under half of the provider's last good run, is suspect: nothing is
     published and the previous listings stay. Exit 1 when any spider fails or is suspect.
     """
-    from spiders.run import crawl, spider_names
+    from spiders.run import crawl, crawl_progress, spider_names
 
     known = spider_names()
     names = list(providers or [n for n in known if n != STRUCTURED])
@@ -105,7 +92,7 @@ def crawl_command(
     path = catalog_path(catalog)
     overrides = _settings(setting or [])
     _log_through_rich(str(overrides.get("LOG_LEVEL", "WARNING")))
-    with _progress() as progress:
+    with crawl_progress(err_console) as progress:
         summaries = crawl(
             names, catalog_path=None if dry_run else path, base_url=base_url, dry_run=dry_run,
             progress=progress, settings=overrides, spider_kwargs=spider_kwargs,

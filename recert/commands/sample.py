@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from recert.console import (
     EXIT_BAD_INPUT,
@@ -94,12 +93,12 @@ def _infer_areas(target: Path) -> None:
 
 def build_sample(catalog: Path, mirrors: Path, *, progress: bool = True) -> list[Any]:
     """Serve every mirror on 127.0.0.1 and crawl it into ``catalog``; one CrawlSummary per provider."""
-    from spiders.run import crawl
+    from spiders.run import crawl, crawl_progress
 
     with ExitStack() as stack:
         names = (*SPIDER_MIRRORS, *STRUCTURED_MIRRORS)
         urls = {name: stack.enter_context(_served(mirrors / name)) for name in names}
-        bar = stack.enter_context(_progress()) if progress else None
+        bar = stack.enter_context(crawl_progress(err_console)) if progress else None
         common: dict[str, Any] = {"catalog_path": catalog, "source": "sample", "settings": LOOPBACK_SETTINGS}
         summaries = crawl(
             SPIDER_MIRRORS, base_url={n: urls[n] for n in SPIDER_MIRRORS}, progress=bar, **common
@@ -116,17 +115,6 @@ def _served(directory: Path) -> Iterator[str]:
 
     with MirrorServer(directory) as server:
         yield server.url
-
-
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed} pages · {task.fields[items]} items"),
-        TimeElapsedColumn(),
-        console=err_console,
-    )
 
 
 def _refuse_real_data(target: Path) -> None:
