@@ -134,14 +134,16 @@ class _Builder:
         self.credit_memo: dict[tuple[object, ...], tuple[CourseCredit | None, ...]] = {}
         self.credit_tuples: dict[tuple[object, ...], tuple[CourseCredit, ...]] = {}
 
-    def _offer_keys(self, course: Course) -> tuple[OfferKey, ...]:
+    def offer_keys(self, provider: str, included_in: Iterable[str]) -> tuple[OfferKey, ...]:
+        """The listed offers a course of ``provider`` is included in (its own provider's offer first)."""
         keys: list[OfferKey] = []
-        for offer_id in course.included_in:
-            own = (course.provider, offer_id)
+        for offer_id in included_in:
+            own = (provider, offer_id)
             keys.extend([own] if own in self.offers else self.by_id.get(offer_id, []))
         return tuple(dict.fromkeys(keys))
 
-    def _why_not(self, course: Course) -> str | None:
+    def why_not(self, course: Course) -> str | None:
+        """Why the profile's filters leave ``course`` out (None: they keep it)."""
         if course.course_id in self.taken or f"{course.provider}/{course.course_id}" in self.taken:
             return "already taken"
         if self.formats and course.format not in self.formats:
@@ -154,9 +156,9 @@ class _Builder:
             return f"no longer available (until {course.available_until})"
         return None
 
-    def _credit_per_credential(self, course: Course) -> tuple[CourseCredit | None, ...]:
-        """What the course gives each held credential (None: nothing), computed once per credit key."""
-        inferred = self.inferred.get(course.key)
+    def credit_per_credential(self, course: Course, inferred: str | None) -> tuple[CourseCredit | None, ...]:
+        """What the course gives each held credential (None: nothing), computed once per credit key;
+        ``inferred``: the ML model's area for it, if any."""
         key = credit_key(course, inferred)
         known = self.credit_memo.get(key)
         if known is not None:
@@ -180,15 +182,22 @@ class _Builder:
         self.credit_memo[key] = tuple(credits)
         return self.credit_memo[key]
 
-    def _credits(self, course: Course) -> tuple[CourseCredit, ...]:
-        """The credit per held credential whose cycle the course starts in; equal credit is one shared
-        tuple, so the presolve can group courses by it cheaply."""
-        starts = course.available_from
-        per_credential = self._credit_per_credential(course)
-        in_cycle = tuple(
+    def in_cycle(self, starts: date | None) -> tuple[bool, ...]:
+        """Per held credential: does a course starting on ``starts`` start before its cycle ends."""
+        return tuple(
             not (starts is not None and held.cycle_end is not None and starts > held.cycle_end)
             for held, _ in self.counting
         )
+
+    def _credits(self, course: Course) -> tuple[CourseCredit, ...]:
+        per_credential = self.credit_per_credential(course, self.inferred.get(course.key))
+        return self.credits_in_cycle(per_credential, self.in_cycle(course.available_from))
+
+    def credits_in_cycle(
+        self, per_credential: tuple[CourseCredit | None, ...], in_cycle: tuple[bool, ...]
+    ) -> tuple[CourseCredit, ...]:
+        """The credit per held credential whose cycle the course starts in; equal credit is one shared
+        tuple, so the presolve can group courses by it cheaply."""
         shared = self.credit_tuples.get((id(per_credential), in_cycle))  # memoised: ids are stable
         if shared is None:
             shared = tuple(
@@ -200,11 +209,11 @@ class _Builder:
         return shared
 
     def course(self, course: Course, rank: int | None = None) -> CourseOption | None:
-        reason = self._why_not(course)
+        reason = self.why_not(course)
         if reason is not None:
             self.excluded.append(Exclusion(course.key, reason))
             return None
-        included = self._offer_keys(course) if course.included_in else ()
+        included = self.offer_keys(course.provider, course.included_in) if course.included_in else ()
         if course.price is None and not included:
             self.excluded.append(Exclusion(course.key, "has no price and no offer in the list includes it"))
             return None

@@ -74,6 +74,15 @@ def solve_input(
     ``runner_up``: name the next-best plan's cost in the explanations (one more solve) even without
     ``alternatives`` (with them, the first runner-up is named anyway). ``phases``, if given, receives
     the seconds spent in presolve (with the core plan's bound), solve and the rest (explain)."""
+    if inp.whole is not None and (alternatives > 0 or runner_up):  # they need every course
+        return solve_input(
+            inp.whole(),
+            alternatives=alternatives,
+            time_limit=time_limit,
+            with_explanations=with_explanations,
+            runner_up=runner_up,
+            phases=phases,
+        )
     clock = _Clock(phases)
     deadline = time.monotonic() + time_limit
     ranked = with_ranks(inp)
@@ -93,6 +102,8 @@ def solve_input(
     clock.lap("solve")
     notes = exclusion_notes(inp.excluded)
     if solved.selection is None:
+        if solved.status == INFEASIBLE and inp.whole is not None:  # the reasons look at every course
+            return solve_input(inp.whole(), time_limit=time_limit, with_explanations=with_explanations)
         if solved.status == INFEASIBLE:
             reasons = explain_infeasible(ranked, presolve.subset(kept))
             return replace(empty_result(inp, INFEASIBLE), reasons=reasons, notes=notes)

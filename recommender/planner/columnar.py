@@ -1,13 +1,23 @@
-"""The planner's input read column by column from the catalog, without a ``Course`` per record.
+"""The planner's input read column by column from the catalog, presolved before any course is built.
 
-``read_catalog`` + ``build_input`` parse every stored record JSON into a ``Course`` (~40 µs a record).
-Here DuckDB extracts only the fields the input needs from each record JSON (keys, title, url, format,
-hours, prices, currency, kind, dates, included_in, and the credit inputs: content areas, approvals,
-college credits) as text, and the credit per held credential is computed once per distinct
-*credit shape* — the exact text of (kind, hours, content areas, approvals, college credits) plus the
-inferred area — by the same rules engine on a ``Course`` built for that shape only. Equal text gives
-equal parsed values, so the memo is exact. Everything else (filters, offers, cents, ranks) is the
-``_Builder`` of ``adapter.py``, so both paths give the same ``PlanInput`` (tested).
+``read_catalog`` + ``build_input`` parse every stored record JSON into a ``Course`` (~40 µs a record) and
+build a ``CourseOption`` for each. Here DuckDB extracts only the fields the input needs from each record
+JSON (hours, prices, included_in and the credit inputs: content areas, approvals, college credits, as
+their exact text) beside the table's plain columns, into Arrow arrays; every column is dictionary-encoded,
+so each distinct text is parsed once: cents per price text, hours per hours text, the credit per held
+credential once per *credit shape* (the text of kind, hours, content areas, approvals, college credits,
+plus the inferred area) by the same rules engine on a ``Course`` built for that shape only (equal text
+gives equal parsed values, so the memo is exact), the offers per (provider, included_in) text.
+
+The filters (taken, formats, avoided providers, non-USD, no longer available, unpriced and in no offer,
+no credit) and the ranks (place among every eligible course by provider and course id) are computed
+over all rows as arrays, each left-out course with ``_Builder``'s reason in words. Then, with
+``presolve``, the presolve's first step (``prune.best_in_groups``: per group of courses with the same
+credit, offers and payment options, the best ``copies_needed`` in each payment mode's order) runs on the
+arrays, and ``CourseOption``s are built only for the courses it keeps — the exact set
+``Presolve(whole).prune()`` keeps from the whole input, with the same ranks (tested), so the plan is the
+same. The input then carries ``whole`` (every eligible course) for runner-ups, variants and infeasible
+reasons. Without ``presolve`` the input equals ``build_input`` over ``read_catalog`` (tested).
 
 Units as in ``adapter.py``: money in whole cents, hours in contact hours, credit in each credential's unit.
 """
@@ -15,106 +25,345 @@ Units as in ``adapter.py``: money in whole cents, hours in contact hours, credit
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+import numpy.typing as npt
 
 from catalog.records import Course, Offer, course_from_stored, parse_record
 from recommender.planner.adapter import (
     CURRENCY,
     _Builder,
     build_input,
+    cents,
     credential_need,
     limits_of,
     read_catalog,
 )
-from recommender.planner.model import CourseCredit, CourseKey, CourseOption, PlanInput
+from recommender.planner.model import CourseCredit, CourseOption, Exclusion, OfferKey, PlanInput
+from recommender.planner.prune import (
+    NO_PRICE,
+    CourseArrays,
+    CreditMemo,
+    best_in_groups,
+    group_key,
+    hundredths,
+    interest_points,
+)
 from recommender.rules.engine import CredentialRules
 from recommender.rules.profile import Profile
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 # Per course: the plain string and date columns the catalog keeps beside the record (written from it),
-# and the record JSON's own text for numbers (exact, as stored) and for the credit inputs.
+# the record JSON's own text for numbers (exact, as stored) and for the credit inputs, and two flags:
+# ``suspect`` (a filter of the profile may leave the course out; ``_Builder.why_not`` decides and words
+# it) and ``late`` (bit i: it starts after held credential i's cycle ends, ``$ends[i + 1]``).
 COURSE_SQL = """
-SELECT provider, course_id, title, url, format, record->>'hours', record->>'price',
-       record->>'member_price', currency, kind, record->'included_in', available_from, available_until,
-       record->'content_areas', record->'approvals', record->'extras'->'college_credits'
+SELECT provider, course_id, title, url, format, currency, kind, available_from, available_until,
+       record->>'hours' AS hours, record->>'price' AS price, record->>'member_price' AS member_price,
+       record->'included_in' AS included_in, record->'content_areas' AS content_areas,
+       record->'approvals' AS approvals, record->'extras'->'college_credits' AS college,
+       CAST(coalesce(
+           coalesce(currency, $usd) <> $usd
+           OR coalesce(available_until < $today, false)
+           OR list_contains(CAST($avoid AS VARCHAR[]), provider)
+           OR (len(CAST($formats AS VARCHAR[])) > 0
+               AND NOT list_contains(CAST($formats AS VARCHAR[]), format))
+           OR list_contains(CAST($taken AS VARCHAR[]), course_id)
+           OR list_contains(CAST($taken AS VARCHAR[]), provider || '/' || course_id), true) AS TINYINT
+       ) AS suspect,
+       CAST(coalesce(list_sum(list_transform(CAST($ends AS DATE[]),
+           lambda cycle_end, i: CAST(coalesce(available_from > cycle_end, false) AS INTEGER) << (i - 1))), 0)
+           AS INTEGER) AS late
 FROM course
 """
+SHAPE = ("kind", "hours", "content_areas", "approvals", "college")  # what the credit depends on
+
+Codes = npt.NDArray[np.int64]
 
 
-class _Row:
-    """One course as the input builder reads it (the attributes of ``Course`` it uses), from text."""
+@dataclass(frozen=True)
+class _Column:
+    """One column as codes into its distinct values (None included): each distinct text is read once."""
 
-    __slots__ = (
-        "approvals",
-        "available_from",
-        "available_until",
-        "college",
-        "content_areas",
-        "course_id",
-        "currency",
-        "format",
-        "hours",
-        "hours_text",
-        "included_in",
-        "key",
-        "kind",
-        "member_price",
-        "price",
-        "provider",
-        "title",
-        "url",
+    codes: Codes
+    values: list[Any]
+
+    def mapped(self, convert: Callable[[Any], Any]) -> list[Any]:
+        """``convert`` of every distinct value, by code."""
+        return [convert(value) for value in self.values]
+
+
+# Arrow arrays go to numpy through their buffers: pyarrow's own conversions import pandas (seconds).
+
+
+def _encoded(column: pa.ChunkedArray) -> _Column:
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column, null_encoding="encode").combine_chunks()
+    return _Column(_integers(encoded.indices), encoded.dictionary.to_pylist())
+
+
+def _integers(array: pa.Array) -> Codes:
+    """A primitive integer Arrow array without nulls as int64."""
+    dtype = np.dtype(f"int{array.type.bit_width}")
+    data = np.frombuffer(
+        array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize
     )
+    return data.astype(np.int64)
 
-    def __init__(self, row: tuple[Any, ...]):
-        (self.provider, self.course_id, self.title, self.url, self.format, self.hours_text, price,
-         member, currency, kind, included, starts, until, self.content_areas, self.approvals,
-         self.college) = row  # fmt: skip
-        self.key: CourseKey = (self.provider, self.course_id)
-        self.hours = Decimal(self.hours_text)
-        self.price = None if price is None else Decimal(price)
-        self.member_price = None if member is None else Decimal(member)
-        self.currency = CURRENCY if currency is None else currency
-        self.kind = "course" if kind is None else kind
-        self.included_in = tuple(json.loads(included)) if included not in (None, "[]") else ()
-        self.available_from: date | None = starts
-        self.available_until: date | None = until
 
-    def shape(self) -> tuple[object, ...]:
-        """The exact text of everything ``rules.engine.contribution`` reads."""
-        return (self.kind, self.hours_text, self.content_areas, self.approvals, self.college)
+def _indices(rows: npt.NDArray[np.int64]) -> pa.Array:
+    import pyarrow as pa
 
-    def course(self) -> Course:
-        """A ``Course`` with this row's credit inputs and start date (enough for ``_Builder._credits``)."""
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(rows), [None, pa.py_buffer(rows)])
+
+
+def _combine(*codes: Codes) -> Codes:
+    """One code per distinct combination of the given codes (0 … number of combinations − 1)."""
+    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    for column in codes:
+        combined = np.unique(combined * (int(column.max(initial=0)) + 1) + column, return_inverse=True)[1]
+    return combined.reshape(-1)
+
+
+def _firsts(codes: Codes) -> npt.NDArray[np.int64]:
+    """For each code, the first row that has it."""
+    values, first = np.unique(codes, return_index=True)
+    out = np.zeros(int(values.max(initial=-1)) + 1, dtype=np.int64)
+    out[values] = first
+    return out
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _cents(text: str | None) -> int | None:
+    return None if text is None else cents(Decimal(text))
+
+
+def _shape_course(texts: Mapping[str, Any], load: Callable[[str], Any]) -> Course:
+    """A ``Course`` with one row's credit inputs (all ``rules.engine.contribution`` reads)."""
+    obj: dict[str, Any] = {
+        "provider": "", "course_id": "", "title": "", "url": "", "format": "", "source": "import",
+        "hours": Decimal(texts["hours"]), "kind": "course" if texts["kind"] is None else texts["kind"],
+        "content_areas": {} if texts["content_areas"] is None else load(texts["content_areas"]),
+        "approvals": [] if texts["approvals"] is None else load(texts["approvals"]),
+        "extras": {} if texts["college"] is None else {"college_credits": load(texts["college"])},
+    }  # fmt: skip
+    return course_from_stored(obj)
+
+
+class _Table:
+    """The course rows in (provider, course_id) order, as Arrow columns and dictionary codes."""
+
+    def __init__(self, table: pa.Table, inferred: Mapping[tuple[str, str], str]):
+        import pyarrow.compute as pc
+
+        order = pc.sort_indices(table, sort_keys=[("provider", "ascending"), ("course_id", "ascending")])
+        self.table = table.take(order)
+        self.size = self.table.num_rows
+        names = (*SHAPE, "price", "member_price", "provider", "included_in")
+        self.columns = {name: _encoded(self.table[name]) for name in names}
+        self.suspect = self.integers("suspect").astype(bool)
+        self.late = self.integers("late")
+        self.inferred = self._inferred(inferred)
+
+    def integers(self, name: str) -> Codes:
+        return _integers(self.table[name].combine_chunks())
+
+    def _inferred(self, inferred: Mapping[tuple[str, str], str]) -> _Column | None:
+        """The ML model's area of each course that names no content area (None elsewhere)."""
+        areas = self.columns["content_areas"]
+        none = [code for code, text in enumerate(areas.values) if text is None or not json.loads(text)]
+        empty = np.flatnonzero(np.isin(areas.codes, none))
+        if not inferred or not len(empty):
+            return None
+        values: list[str | None] = [None]
+        codes = np.zeros(self.size, dtype=np.int64)
+        keys = zip(self.pylist("provider", empty), self.pylist("course_id", empty), strict=True)
+        for row, key in zip(empty.tolist(), keys, strict=True):
+            area = inferred.get(key)
+            if area is not None:
+                if area not in values:
+                    values.append(area)
+                codes[row] = values.index(area)
+        return _Column(codes, values)
+
+    def pylist(self, name: str, rows: npt.NDArray[np.int64]) -> list[Any]:
+        return cast(list[Any], self.table[name].take(_indices(rows)).to_pylist())
+
+
+class _Reader:
+    """Builds the input from a ``_Table`` with ``_Builder``'s filters, offers and credit."""
+
+    def __init__(self, rows: _Table, builder: _Builder, interest: Mapping[tuple[str, str], float]):
+        self.rows = rows
+        self.builder = builder
+        self.interest = interest
+        cols = rows.columns
+        self.price = cols["price"].mapped(_cents)
+        self.member = cols["member_price"].mapped(_cents)
+        self.hours = cols["hours"].mapped(_decimal)
+        self.offers_code, self.offer_keys = self._offer_keys()
+        self.credit_code, self.credits = self._credits()
+        self.reasons = self._reasons()
+
+    def _offer_keys(self) -> tuple[Codes, list[tuple[OfferKey, ...]]]:
+        """Per row a code of the offers that include it, and the offers per code."""
+        provider, included = self.rows.columns["provider"], self.rows.columns["included_in"]
+        code = _combine(provider.codes, included.codes)
+        keys: list[tuple[OfferKey, ...]] = []
+        for row in _firsts(code).tolist():
+            text = included.values[included.codes[row]]
+            ids = json.loads(text) if text is not None else ()
+            keys.append(self.builder.offer_keys(provider.values[provider.codes[row]], ids) if ids else ())
+        return code, keys
+
+    def _credits(self) -> tuple[Codes, list[tuple[CourseCredit, ...]]]:
+        """Per row a code of its credit (per credential whose cycle it starts in), and the credit per code."""
+        cols = self.rows.columns
+        inferred = self.rows.inferred
+        late = self.rows.late  # bit i: starts after held credential i's cycle ends
+        parts = [cols[name].codes for name in SHAPE] + [late]
+        if inferred is not None:
+            parts.append(inferred.codes)
+        code = _combine(*parts)
         load = json.JSONDecoder(parse_float=Decimal).decode
-        obj: dict[str, Any] = {
-            "provider": self.provider, "course_id": self.course_id, "title": self.title, "url": self.url,
-            "format": self.format, "hours": self.hours, "source": "import", "kind": self.kind,
-            "available_from": None if self.available_from is None else self.available_from.isoformat(),
-            "content_areas": {} if self.content_areas is None else load(self.content_areas),
-            "approvals": [] if self.approvals is None else load(self.approvals),
-            "extras": {} if self.college is None else {"college_credits": load(self.college)},
-        }  # fmt: skip
-        return course_from_stored(obj)
+        credits: list[tuple[CourseCredit, ...]] = []
+        for row in _firsts(code).tolist():
+            texts = {name: cols[name].values[cols[name].codes[row]] for name in SHAPE}
+            area = None if inferred is None else inferred.values[inferred.codes[row]]
+            per_credential = self.builder.credit_per_credential(_shape_course(texts, load), area)
+            in_cycle = tuple(not (int(late[row]) >> i) & 1 for i in range(len(self.builder.counting)))
+            credits.append(self.builder.credits_in_cycle(per_credential, in_cycle))
+        return code, credits
+
+    def _reasons(self) -> dict[int, str]:
+        """Why each left-out row is left out, in ``_Builder``'s words."""
+        builder, rows = self.builder, self.rows
+        suspect = rows.suspect  # some filter of the profile may apply (SQL, see _filters)
+        reasons: dict[int, str] = {}
+        index = np.flatnonzero(suspect)
+        names = ("course_id", "provider", "format", "currency", "available_until")
+        values = zip(*(rows.pylist(name, index) for name in names), strict=True)
+        for row, (course_id, provider, form, currency, until) in zip(index.tolist(), values, strict=True):
+            currency = CURRENCY if currency is None else currency
+            course = SimpleNamespace(course_id=course_id, provider=provider, format=form, currency=currency,
+                                     available_until=until)  # fmt: skip
+            reason = builder.why_not(cast(Course, course))
+            if reason is not None:
+                reasons[row] = reason
+        unpriced = np.array([p is None for p in self.price])[self.rows.columns["price"].codes]
+        no_offer = np.array([not keys for keys in self.offer_keys])[self.offers_code]
+        for row in np.flatnonzero(unpriced & no_offer).tolist():
+            reasons.setdefault(row, "has no price and no offer in the list includes it")
+        no_credit = np.array([not credits for credits in self.credits])[self.credit_code]
+        for row in np.flatnonzero(no_credit).tolist():
+            reasons.setdefault(row, "gives no credit to any credential you hold")
+        return reasons
+
+    def excluded(self) -> list[Exclusion]:
+        rows = np.array(sorted(self.reasons), dtype=np.int64)
+        keys = zip(self.rows.pylist("provider", rows), self.rows.pylist("course_id", rows), strict=True)
+        return [Exclusion(key, self.reasons[row]) for row, key in zip(rows.tolist(), keys, strict=True)]
+
+    def member_offers(self, provider: str, member_price: int | None) -> tuple[OfferKey, ...]:
+        return self.builder.memberships.get(provider, ()) if member_price is not None else ()
+
+    def presolved(self, eligible: npt.NDArray[np.bool_], rank: Codes, needs: Any) -> npt.NDArray[np.bool_]:
+        """The eligible rows ``Presolve.prune`` keeps (see ``prune.best_in_groups``)."""
+        memo = CreditMemo(needs)
+        facts = [memo.facts(credits) for credits in self.credits]
+        useful = eligible & np.array([f.useful for f in facts], dtype=bool)[self.credit_code]
+        index = np.flatnonzero(useful)
+        cols = self.rows.columns
+        price_code, member_code = cols["price"].codes[index], cols["member_price"].codes[index]
+        provider_code = cols["provider"].codes[index]
+        combined = _combine(
+            self.credit_code[index], self.offers_code[index], provider_code, price_code, member_code
+        )
+        groups: dict[Hashable, int] = {}
+        group_of: list[int] = []
+        copies: list[int] = []
+        for row in _firsts(combined).tolist():
+            price, member = self.price[price_code[row]], self.member[member_code[row]]
+            fact = facts[self.credit_code[index[row]]]
+            provider = cols["provider"].values[provider_code[row]]
+            key = group_key(fact.signature, self.offer_keys[self.offers_code[index[row]]],
+                            self.member_offers(provider, member), price, member)  # fmt: skip
+            if key not in groups:
+                groups[key] = len(groups)
+                copies.append(fact.copies)
+            group_of.append(groups[key])
+        group = np.array(group_of, dtype=np.int64)[combined]
+        arrays = CourseArrays(
+            group=group,
+            copies=np.array(copies, dtype=np.int64)[group],
+            price=np.array([NO_PRICE if p is None else p for p in self.price], dtype=float)[price_code],
+            member=np.array([NO_PRICE if p is None else p for p in self.member], dtype=float)[member_code],
+            hours=np.array([hundredths(h) for h in self.hours], dtype=float)[cols["hours"].codes[index]],
+            interest=self._interest(index),
+            rank=rank[index].astype(float),
+        )
+        keep = np.zeros(self.rows.size, dtype=bool)
+        keep[index[best_in_groups(arrays)]] = True
+        return keep
+
+    def _interest(self, index: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        if not self.interest:
+            return np.full(len(index), float(interest_points(0.0)))
+        keys = zip(self.rows.pylist("provider", index), self.rows.pylist("course_id", index), strict=True)
+        return np.array([interest_points(float(self.interest.get(key, 0.0))) for key in keys], dtype=float)
+
+    def options(self, index: npt.NDArray[np.int64], rank: Codes) -> list[CourseOption]:
+        """The ``CourseOption`` of each row in ``index``."""
+        cols = self.rows.columns
+        names = ("provider", "course_id", "title", "url", "format")
+        values = zip(*(self.rows.pylist(name, index) for name in names), strict=True)
+        options = []
+        for row, (provider, course_id, title, url, form) in zip(index.tolist(), values, strict=True):
+            member = self.member[cols["member_price"].codes[row]]
+            options.append(
+                CourseOption(
+                    provider=provider,
+                    course_id=course_id,
+                    title=title,
+                    format=form,
+                    hours=self.hours[cols["hours"].codes[row]],
+                    price_cents=self.price[cols["price"].codes[row]],
+                    member_price_cents=member,
+                    credits=self.credits[self.credit_code[row]],
+                    included_in=self.offer_keys[self.offers_code[row]],
+                    member_offers=self.member_offers(provider, member),
+                    interest=float(self.interest.get((provider, course_id), 0.0)),
+                    url=url,
+                    rank=int(rank[row]),
+                )
+            )
+        return options
 
 
-class _RowBuilder(_Builder):
-    """``_Builder`` whose credit memo is keyed by a row's credit shape (text) and start date, not a
-    parsed ``Course``: the rules engine runs on a ``Course`` built once per key."""
-
-    def __init__(self, *args: Any):
-        super().__init__(*args)
-        self.shape_memo: dict[tuple[object, ...], tuple[CourseCredit, ...]] = {}
-
-    def _credits(self, course: Course) -> tuple[CourseCredit, ...]:
-        row = cast(_Row, course)
-        key = (row.shape(), self.inferred.get(row.key), row.available_from)
-        known = self.shape_memo.get(key)
-        if known is None:
-            known = self.shape_memo[key] = super()._credits(row.course())
-        return known
+def _parameters(builder: _Builder) -> dict[str, object]:
+    """The parameters of ``COURSE_SQL`` for the profile ``builder`` filters by."""
+    return {
+        "usd": CURRENCY,
+        "today": builder.today,
+        "avoid": sorted(builder.avoid),
+        "formats": sorted(builder.formats),
+        "taken": sorted(builder.taken),
+        "ends": [held.cycle_end for held, _ in builder.counting],
+    }
 
 
 def columnar_input(
@@ -123,30 +372,41 @@ def columnar_input(
     rules: Mapping[str, CredentialRules],
     interest_scores: Mapping[tuple[str, str], float],
     today: date,
+    *,
+    presolve: bool = False,
 ) -> PlanInput:
     """The planner's input for ``profile`` from the published catalog at ``path``, read by columns
-    (raises ``catalog.db.CatalogMissing``); equal to ``build_input`` over ``read_catalog(path)``."""
+    (raises ``catalog.db.CatalogMissing``): equal to ``build_input`` over ``read_catalog(path)``, or with
+    ``presolve`` only the courses ``Presolve.prune`` keeps of it (and ``whole`` = the input without it)."""
     from catalog.db import read_connection
     from catalog.queries import inferred_areas
 
     with read_connection(path) as con:
-        rows = con.execute(COURSE_SQL).fetchall()
         offer_rows = con.execute("SELECT record FROM offer ORDER BY provider, offer_id").fetchall()
         inferred = {key: found.area for key, found in inferred_areas(con).items()}
-    load = json.JSONDecoder(parse_float=Decimal).decode
-    offers = [record for (text,) in offer_rows if isinstance(record := parse_record(load(text)), Offer)]
-    builder = _RowBuilder(offers, profile, rules, interest_scores, inferred, today)
-    options: list[CourseOption] = []
-    for row in sorted(rows, key=lambda r: (r[0], r[1])):
-        option = builder.course(cast(Course, _Row(row)), rank=len(options))
-        if option is not None:
-            options.append(option)
+        load = json.JSONDecoder(parse_float=Decimal).decode
+        offers = [record for (text,) in offer_rows if isinstance(record := parse_record(load(text)), Offer)]
+        builder = _Builder(offers, profile, rules, interest_scores, inferred, today)
+        table = con.sql(COURSE_SQL, params=_parameters(builder)).to_arrow_table()
+    reader = _Reader(_Table(table, inferred), builder, interest_scores)
+    eligible = np.ones(reader.rows.size, dtype=bool)
+    eligible[list(reader.reasons)] = False
+    rank = np.cumsum(eligible) - 1
+    needs = tuple(credential_need(held, rules.get(held.id)) for held in profile.credentials)
+    chosen = reader.presolved(eligible, rank, needs) if presolve else eligible
+
+    def whole() -> PlanInput:
+        return catalog_input(
+            path, profile, rules=rules, interest_scores=interest_scores, today=today, presolve=False
+        )
+
     return PlanInput(
-        needs=tuple(credential_need(held, rules.get(held.id)) for held in profile.credentials),
-        courses=tuple(options),
+        needs=needs,
+        courses=tuple(reader.options(np.flatnonzero(chosen), rank)),
         offers=tuple(builder.offers.values()),
         limits=limits_of(profile),
-        excluded=tuple(builder.excluded),
+        excluded=(*builder.excluded, *reader.excluded()),
+        whole=whole if presolve else None,
     )
 
 
@@ -157,13 +417,16 @@ def catalog_input(
     rules: Mapping[str, CredentialRules] | None = None,
     interest_scores: Mapping[tuple[str, str], float] | None = None,
     today: date | None = None,
+    presolve: bool = True,
 ) -> PlanInput:
     """``columnar_input``, or — if the catalog's records are not in the form it expects (an unusual
-    schema or record) — the record-by-record path, ``build_input`` over ``read_catalog``."""
+    schema or record) — the record-by-record path, ``build_input`` over ``read_catalog`` (never
+    presolved). ``presolve``: see ``columnar_input`` — what `recert plan` uses."""
     from catalog.db import CatalogMissing
 
+    on = today or date.today()
     try:
-        return columnar_input(path, profile, rules or {}, interest_scores or {}, today or date.today())
+        return columnar_input(path, profile, rules or {}, interest_scores or {}, on, presolve=presolve)
     except CatalogMissing:
         raise
     except Exception:  # any surprise in the fast path: the exact record-by-record path decides
@@ -175,5 +438,5 @@ def catalog_input(
             rules=rules,
             interest_scores=interest_scores,
             inferred_areas=read.inferred_areas,
-            today=today,
+            today=on,
         )

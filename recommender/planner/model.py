@@ -6,7 +6,7 @@ contact hours (``Decimal``); credit is in each credential's own unit (AAMA point
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -129,13 +129,19 @@ class Exclusion:
 
 @dataclass(frozen=True)
 class PlanInput:
-    """Everything the solver sees. Courses and offers are eligible ones only (see ``excluded``)."""
+    """Everything the solver sees. Courses and offers are eligible ones only (see ``excluded``).
+
+    ``whole`` is set when ``courses`` were already presolved for the optimal plan alone (columnar.py:
+    only the courses the presolve keeps, with their ranks among every eligible course): it returns the
+    input with every eligible course, which runner-ups, variants and the reasons of an infeasible plan
+    need."""
 
     needs: tuple[CredentialNeed, ...]
     courses: tuple[CourseOption, ...]
     offers: tuple[OfferOption, ...]
     limits: Limits = field(default_factory=Limits)
     excluded: tuple[Exclusion, ...] = ()
+    whole: Callable[[], PlanInput] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

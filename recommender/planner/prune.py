@@ -28,7 +28,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from recommender.planner.model import CourseOption, CredentialNeed, PlanInput
+from recommender.planner.model import CourseCredit, CourseOption, CredentialNeed, OfferKey, PlanInput
 
 ZERO = Decimal(0)
 NO_PRICE = math.inf
@@ -42,11 +42,11 @@ def largest_gap(need: CredentialNeed) -> Decimal:
     return max(ZERO, *gaps)
 
 
-def copies_needed(course: CourseOption, needs: tuple[CredentialNeed, ...]) -> int:
-    """How many courses like ``course`` a plan nothing can be removed from may hold (at least 1)."""
+def copies_needed(credits: tuple[CourseCredit, ...], needs: tuple[CredentialNeed, ...]) -> int:
+    """How many courses giving ``credits`` a plan nothing can be removed from may hold (at least 1)."""
     by_id = {need.credential_id: need for need in needs}
     copies = 1
-    for credit in course.credits:
+    for credit in credits:
         need = by_id.get(credit.credential_id)
         if need is None:
             continue
@@ -60,18 +60,61 @@ def copies_needed(course: CourseOption, needs: tuple[CredentialNeed, ...]) -> in
     return copies
 
 
-def gives_credit(course: CourseOption) -> bool:
+def gives_credit(credits: tuple[CourseCredit, ...]) -> bool:
     return any(
         any(v > 0 for v in credit.approved.values()) or any(v > 0 for v in credit.other.values())
-        for credit in course.credits
+        for credit in credits
     )
 
 
 @dataclass(frozen=True)
-class _Columns:
-    """The courses that give credit, as arrays: their group, the numbers the orders sort by."""
+class CreditFacts:
+    """What the presolve needs of one credit tuple: a hashable signature, whether it gives anything,
+    and ``copies_needed``."""
 
-    courses: list[CourseOption]
+    signature: tuple[object, ...]
+    useful: bool
+    copies: int
+
+
+class CreditMemo:
+    """``CreditFacts`` computed once per credit tuple (the adapter shares one tuple per distinct credit)."""
+
+    def __init__(self, needs: tuple[CredentialNeed, ...]):
+        self.needs = needs
+        self.known: dict[int, tuple[CreditFacts, tuple[CourseCredit, ...]]] = {}
+
+    def facts(self, credits: tuple[CourseCredit, ...]) -> CreditFacts:
+        known = self.known.get(id(credits))
+        if known is None:
+            signature = tuple(credit.signature() for credit in credits)
+            facts = CreditFacts(signature, gives_credit(credits), copies_needed(credits, self.needs))
+            known = self.known[id(credits)] = (facts, credits)  # the tuple is kept so its id stays unique
+        return known[0]
+
+
+def group_key(
+    signature: tuple[object, ...],
+    included_in: tuple[OfferKey, ...],
+    member_offers: tuple[OfferKey, ...],
+    price_cents: int | None,
+    member_price_cents: int | None,
+) -> tuple[object, ...]:
+    """Courses with equal keys differ only in prices (of the same kind), hours, interest and id."""
+    return (
+        signature,
+        included_in,
+        member_offers,
+        price_cents is None,
+        price_cents == 0,
+        member_price_cents is None,
+    )
+
+
+@dataclass(frozen=True)
+class CourseArrays:
+    """Courses as arrays: their group, its ``copies_needed``, the numbers the orders sort by."""
+
     group: npt.NDArray[np.int64]
     copies: npt.NDArray[np.int64]  # per course: copies_needed of its group
     price: npt.NDArray[np.float64]  # cents, inf when sold only through an offer
@@ -81,39 +124,43 @@ class _Columns:
     rank: npt.NDArray[np.float64]
 
 
-def _credit_facts(
-    course: CourseOption, needs: tuple[CredentialNeed, ...], memo: dict[int, tuple[object, ...]]
-) -> tuple[object, ...]:
-    """(credit signature, gives credit, copies needed) — computed once per shared credit tuple."""
-    known = memo.get(id(course.credits))
-    if known is None:
-        signature = tuple(credit.signature() for credit in course.credits)
-        known = (signature, gives_credit(course), copies_needed(course, needs), course.credits)
-        memo[id(course.credits)] = known  # the tuple itself is kept so its id stays unique
-    return known
+def hundredths(hours: Decimal) -> int:
+    """Hundredths of an hour, as the presolve orders courses by."""
+    return round(float(hours) * 100)
+
+
+def interest_points(score: float) -> int:
+    """1000 − round(1000 × score): lower is a better match."""
+    return 1000 - round(1000 * score)
+
+
+@dataclass(frozen=True)
+class _Columns(CourseArrays):
+    """The courses that give credit, with their arrays."""
+
+    courses: list[CourseOption]
 
 
 def _columns(inp: PlanInput) -> _Columns:
-    memo: dict[int, tuple[object, ...]] = {}
+    memo = CreditMemo(inp.needs)
     courses: list[CourseOption] = []
     ids: dict[tuple[object, ...], int] = {}
     copies: list[int] = []
     group: list[int] = []
     for course in inp.courses:
-        signature, useful, needed, _ = _credit_facts(course, inp.needs, memo)
-        if not useful:
+        facts = memo.facts(course.credits)
+        if not facts.useful:
             continue
-        key = (
-            signature,
+        key = group_key(
+            facts.signature,
             course.included_in,
             course.member_offers,
-            course.price_cents is None,
-            course.price_cents == 0,
-            course.member_price_cents is None,
+            course.price_cents,
+            course.member_price_cents,
         )
         if key not in ids:
             ids[key] = len(ids)
-            copies.append(int(needed))  # type: ignore[call-overload]
+            copies.append(facts.copies)
         courses.append(course)
         group.append(ids[key])
     ranks = [course.rank for course in courses]
@@ -131,14 +178,14 @@ def _columns(inp: PlanInput) -> _Columns:
         member=np.array(
             [NO_PRICE if c.member_price_cents is None else c.member_price_cents for c in courses], dtype=float
         ),
-        hours=np.array([round(float(c.hours) * 100) for c in courses], dtype=float),
-        interest=np.array([1000 - round(1000 * c.interest) for c in courses], dtype=float),
+        hours=np.array([hundredths(c.hours) for c in courses], dtype=float),
+        interest=np.array([interest_points(c.interest) for c in courses], dtype=float),
         rank=np.array(ranks, dtype=float),
     )
 
 
 def _sorted_in_groups(
-    cols: _Columns, within: npt.NDArray[np.bool_], *keys: npt.NDArray[np.float64]
+    cols: CourseArrays, within: npt.NDArray[np.bool_], *keys: npt.NDArray[np.float64]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The indices of the courses ``within``, sorted by group then ``keys`` (first key first, rank
     last), and each one's place within its group (0 = best)."""
@@ -167,7 +214,7 @@ def _sum_before(values: npt.NDArray[np.float64], place: npt.NDArray[np.int64]) -
     return np.where(infinite - infinite[starts] > 0, np.inf, before)
 
 
-def _orders(cols: _Columns, variants: bool) -> list[tuple[npt.NDArray[np.float64], ...]]:
+def _orders(cols: CourseArrays, variants: bool) -> list[tuple[npt.NDArray[np.float64], ...]]:
     """Per payment mode (list, member, free or included), the keys of the objective order: cost →
     hours → interest → id; with ``variants`` also fewest hours (hours → cost → interest → id) and best
     interest (interest → cost → hours → id)."""
@@ -188,13 +235,22 @@ def _orders(cols: _Columns, variants: bool) -> list[tuple[npt.NDArray[np.float64
     return orders
 
 
+def best_in_groups(cols: CourseArrays, *, plans: int = 1, variants: bool = False) -> npt.NDArray[np.bool_]:
+    """Per group and order (see ``_orders``), its best ``copies_needed × plans`` courses."""
+    everything = np.ones(len(cols.group), dtype=bool)
+    keep = np.zeros(len(cols.group), dtype=bool)
+    for keys in _orders(cols, variants):
+        order, place = _sorted_in_groups(cols, everything, *keys)
+        keep[order[place < cols.copies[order] * plans]] = True
+    return keep
+
+
 class Presolve:
     """The courses of ``inp`` as arrays, computed once, and the presolve steps as masks over them."""
 
     def __init__(self, inp: PlanInput):
         self.inp = inp
         self.cols = _columns(inp)
-        self.everything = np.ones(len(self.cols.courses), dtype=bool)
 
     def subset(self, keep: npt.NDArray[np.bool_]) -> PlanInput:
         """``inp`` with only the courses in ``keep`` (same order)."""
@@ -205,12 +261,7 @@ class Presolve:
     def prune(self, *, plans: int = 1, variants: bool = False) -> npt.NDArray[np.bool_]:
         """Without useless and dominated courses. ``plans``: keep enough for the optimum and
         ``plans − 1`` runner-ups; ``variants``: also what the fewest-hours and best-interest orders need."""
-        cols = self.cols
-        keep = np.zeros(len(cols.courses), dtype=bool)
-        for keys in _orders(cols, variants):
-            order, place = _sorted_in_groups(cols, self.everything, *keys)
-            keep[order[place < cols.copies[order] * plans]] = True
-        return keep
+        return best_in_groups(self.cols, plans=plans, variants=variants)
 
     def core(self, within: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         """A small part: the best course of each group in each mode — any plan over it gives an upper

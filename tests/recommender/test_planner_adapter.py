@@ -22,8 +22,10 @@ from recommender.planner import columnar
 from recommender.planner.adapter import build_input, read_catalog
 from recommender.planner.api import solve_input
 from recommender.planner.columnar import catalog_input, columnar_input
+from recommender.planner.model import PlanResult
+from recommender.planner.prune import Presolve
 from recommender.rules.engine import contribution
-from recommender.rules.profile import Profile
+from recommender.rules.profile import Profile, parse_profile
 from tests.recommender.test_planner_random import TODAY, make_instance
 
 ODD_RECORDS: list[dict[str, object]] = [
@@ -91,18 +93,35 @@ def _catalog(folder: Path, lines: list[str]) -> Path:
     return catalog
 
 
-def _both_paths(catalog: Path, held: Profile) -> None:
-    """The columnar input equals the record-by-record one, and so do their plans."""
+def _same_plans(one: PlanResult, other: PlanResult) -> None:
+    assert (one.status, one.total_cost, one.total_hours) == (
+        other.status,
+        other.total_cost,
+        other.total_hours,
+    )
+    assert [(c.provider, c.course_id, c.price_paid) for c in one.courses] == [
+        (c.provider, c.course_id, c.price_paid) for c in other.courses
+    ]
+    assert [(r.requirement, r.best) for r in one.reasons] == [(r.requirement, r.best) for r in other.reasons]
+    assert [(a.name, a.total_cost, a.courses) for a in one.alternatives] == [
+        (a.name, a.total_cost, a.courses) for a in other.alternatives
+    ]
+
+
+def _both_paths(catalog: Path, held: Profile, *, alternatives: int = 0) -> None:
+    """The columnar input equals the record-by-record one; the presolved columnar input (what `recert
+    plan` uses) is exactly what the presolve keeps of it, with the same ranks; all give the same plan."""
     read = read_catalog(catalog)
     slow = build_input(read.courses, read.offers, held, today=TODAY)
     fast = columnar_input(catalog, held, {}, {}, TODAY)
     assert fast == slow
-    assert catalog_input(catalog, held, today=TODAY) == slow
-    one, other = solve_input(slow), solve_input(fast)
-    assert (one.status, one.total_cost) == (other.status, other.total_cost)
-    assert [(c.provider, c.course_id, c.hours) for c in one.courses] == [
-        (c.provider, c.course_id, c.hours) for c in other.courses
-    ]
+    presolved = catalog_input(catalog, held, today=TODAY)
+    presolve = Presolve(slow)
+    assert presolved == presolve.subset(presolve.prune())
+    assert presolved.whole is not None and presolved.whole() == slow
+    one = solve_input(slow, alternatives=alternatives)
+    _same_plans(one, solve_input(fast, alternatives=alternatives))
+    _same_plans(one, solve_input(presolved, alternatives=alternatives))
 
 
 def test_columnar_input_equals_record_path_on_odd_and_synthetic(tmp_path: Path) -> None:
@@ -114,10 +133,54 @@ def test_columnar_input_equals_record_path_on_odd_and_synthetic(tmp_path: Path) 
 
 
 def test_columnar_input_equals_record_path_on_random_instances(tmp_path: Path) -> None:
-    for seed in range(0, 220, 22):
+    for seed in range(0, 220, 11):
         inst = make_instance(seed)
         catalog = _catalog(tmp_path / str(seed), [dumps(r) for r in [*inst.offers, *inst.courses]])
-        _both_paths(catalog, inst.profile)
+        _both_paths(catalog, inst.profile, alternatives=seed % 2)
+
+
+def test_presolved_input_on_random_catalogs_with_many_copies_and_filters(tmp_path: Path) -> None:
+    """Random catalogs where groups hold more courses than a plan may need (many equal credit shapes,
+    prices and offers), under every filter of the profile (taken, formats, avoided provider, non-USD,
+    no longer available, starting after the cycle, unpriced and in no offer): the presolved input is
+    exactly the presolve's choice from the whole input, ranks included, and gives the same plan."""
+    for seed in range(4):
+        rnd = random.Random(seed)
+        records = synthetic_records(300, offers=6, seed=seed)
+        for record in records:
+            if "course_id" not in record:
+                continue
+            roll = rnd.random()
+            if roll < 0.03:
+                record["currency"] = "EUR"
+            elif roll < 0.06:
+                record["available_until"] = "2025-12-31"
+            elif roll < 0.09:
+                record["available_from"] = "2029-01-01"
+            elif roll < 0.12:
+                record.pop("price")
+                record.pop("member_price", None)
+            elif roll < 0.15:
+                record["price"] = "0"
+        earned = {"administrative": {"approved": 1, "other": 0}, "clinical": {"approved": 0, "other": 1}}
+        held = parse_profile({
+            "credentials": [{"id": "cma_aama", "cycle_end": "2028-06-30", "earned": earned}],
+            "taken": ["c000003", "provider01/c000010"],
+            "memberships": ["offer02"] if seed % 2 else [],
+            "limits": {"formats": ["online"] if seed % 2 else [], "avoid_providers": ["provider03"]},
+        })  # fmt: skip
+        catalog = _catalog(tmp_path / str(seed), [json.dumps(r) for r in records])
+        _both_paths(catalog, held)
+
+
+def test_presolved_input_without_a_plan_gives_the_whole_catalogs_reasons(tmp_path: Path) -> None:
+    records = synthetic_records(60, offers=3, seed=5)
+    catalog = _catalog(tmp_path, [json.dumps(r) for r in records])
+    held = parse_profile(
+        {"credentials": [{"id": "cma_aama", "cycle_end": "2028-06-30"}], "limits": {"budget": 5}}
+    )
+    _both_paths(catalog, held)
+    assert solve_input(catalog_input(catalog, held, today=TODAY)).status == "infeasible"
 
 
 def test_catalog_input_falls_back_to_the_record_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
