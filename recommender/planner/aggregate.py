@@ -47,6 +47,7 @@ class Aggregated:
     members: tuple[tuple[tuple[CourseKey, ...], ...], ...]
     classes: tuple[tuple[PriceClass, ...], ...]
     rank: Mapping[CourseKey, int]  # place of every course in course-id order
+    member_ranks: tuple[tuple[tuple[float, ...], ...], ...]  # per group and class, as in build_model
 
     def selection(self, model: MilpModel, values: npt.NDArray[np.float64]) -> Selection:
         """The plan of a solution of ``model`` (built with ``classes``): in each group, the courses
@@ -77,9 +78,11 @@ def aggregate(inp: PlanInput) -> Aggregated | None:
     if len(groups) == len(inp.courses):
         return None
     rank = {course.key: place for place, course in enumerate(sorted(inp.courses, key=_rank_key))}
+    position = {course.key: place for place, course in enumerate(sorted(inp.courses, key=lambda c: c.key))}
     representatives: list[CourseOption] = []
     members: list[tuple[tuple[CourseKey, ...], ...]] = []
     classes: list[tuple[PriceClass, ...]] = []
+    member_ranks: list[tuple[tuple[float, ...], ...]] = []
     for group in groups.values():
         by_price: dict[tuple[int | None, int | None], list[CourseOption]] = {}
         for course in sorted(group, key=_rank_key):
@@ -88,8 +91,14 @@ def aggregate(inp: PlanInput) -> Aggregated | None:
         ordered = sorted(by_price.items(), key=lambda item: str(item[0]))
         members.append(tuple(tuple(c.key for c in courses) for _, courses in ordered))
         classes.append(tuple((*price, len(courses)) for price, courses in ordered))
+        member_ranks.append(  # the binary model's rank objective: the course's rank, else its place
+            tuple(
+                tuple(float(position[c.key] if c.rank is None else c.rank) for c in courses)
+                for _, courses in ordered
+            )
+        )
     small = PlanInput(inp.needs, tuple(representatives), inp.offers, inp.limits, inp.excluded)
-    return Aggregated(small, tuple(members), tuple(classes), rank)
+    return Aggregated(small, tuple(members), tuple(classes), rank, tuple(member_ranks))
 
 
 def _rank_key(course: CourseOption) -> tuple[int, CourseKey]:

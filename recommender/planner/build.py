@@ -128,13 +128,19 @@ def _label(course: CourseOption) -> str:
     return f"{course.provider}/{course.course_id}"
 
 
-def build_model(inp: PlanInput, classes: Sequence[Sequence[PriceClass]] | None = None) -> MilpModel:
+def build_model(
+    inp: PlanInput,
+    classes: Sequence[Sequence[PriceClass]] | None = None,
+    member_ranks: Sequence[Sequence[Sequence[float]]] | None = None,
+) -> MilpModel:
     """The MILP for ``inp`` (courses already filtered and pruned).
 
     ``classes``: per course, the courses it stands for (aggregate.py) as price classes (list price,
     member price, how many); its columns are then counts from 0 to that many, each class paid by its
     own columns, and an offer that includes it or unlocks member prices covers every one. Default: the
-    course alone (binary columns)."""
+    course alone (binary columns). ``member_ranks`` (with ``classes``): per course and price class, the
+    ranks of the courses it stands for; the ``rank`` objective is then the least rank sum of a counted
+    choice (see ``_member_rows``)."""
     cols = _Columns()
     rows: list[Row] = []
     if classes is None:
@@ -151,6 +157,7 @@ def build_model(inp: PlanInput, classes: Sequence[Sequence[PriceClass]] | None =
     for need in inp.needs:
         _credential_rows(inp, need, cols, rows, take, many)
     _limit_rows(inp, cols, rows, take)
+    members = _member_rows(inp, cols, rows, take, pay_columns, member_ranks) if member_ranks else {}
     n = len(cols.names)
     hours = np.zeros(n)
     interest = np.zeros(n)
@@ -161,6 +168,10 @@ def build_model(inp: PlanInput, classes: Sequence[Sequence[PriceClass]] | None =
         hours[take[i]] = round(float(course.hours) * 100)
         interest[take[i]] = 1000 - round(1000 * course.interest)
         rank[take[i]] = position if course.rank is None else course.rank
+    if members:
+        rank[:] = 0.0
+        for column, value in members.items():
+            rank[column] = value
     return MilpModel(
         col_names=cols.names,
         lower=np.array(cols.lower),
@@ -221,6 +232,42 @@ def _payment_rows(
                 pay[buy[offer]] = -m
         rows.append(Row(f"pay[{label}]", pay, upper=0.0))
     return pay_columns
+
+
+def _member_rows(
+    inp: PlanInput,
+    cols: _Columns,
+    rows: list[Row],
+    take: dict[int, int],
+    pay_columns: PayColumns,
+    member_ranks: Sequence[Sequence[Sequence[float]]],
+) -> dict[int, float]:
+    """Continuous columns ``member[c#n.k]`` in [0, 1], one per course a counted column stands for,
+    with ``Σ member = take[c]`` and, per price class, ``Σ member ≥`` the courses paid in it; returns
+    each one's rank. For whole counts the least rank sum over these is a linear program with a laminar
+    (totally unimodular) matrix, so its optimum is whole: the smallest ranks paid in each class, then
+    the smallest left — exactly the choice ``aggregate.Aggregated.selection`` makes."""
+    ranks: dict[int, float] = {}
+    for i, course in enumerate(inp.courses):
+        label = _label(course)
+        in_group: dict[int, float] = {take[i]: -1.0}
+        paid = pay_columns.get(i, [])
+        for number, class_ranks in enumerate(member_ranks[i]):
+            in_class: dict[int, float] = {}
+            for place, value in enumerate(class_ranks):
+                column = cols.add(f"member[{label}#{number}.{place}]", integer=False)
+                ranks[column] = float(value)
+                in_class[column] = 1.0
+            in_group |= in_class
+            payers = [col for col in (paid[number] if number < len(paid) else ()) if col is not None]
+            if payers:
+                rows.append(
+                    Row(
+                        f"members_paid[{label}#{number}]", in_class | {col: -1.0 for col in payers}, lower=0.0
+                    )
+                )
+        rows.append(Row(f"members[{label}]", in_group, lower=0.0, upper=0.0))
+    return ranks
 
 
 def _credential_rows(

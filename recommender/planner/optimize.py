@@ -18,9 +18,9 @@ import numpy.typing as npt
 from recommender.planner.aggregate import aggregate
 from recommender.planner.build import MilpModel, Row, build_model
 from recommender.planner.evaluate import selection_cost, selection_meets
-from recommender.planner.fixing import Part, Parts, restrict, scenario_bounds
+from recommender.planner.fixing import ROUND_UP, Part, Parts, restrict, scenario_bounds
 from recommender.planner.model import PlanInput, Selection
-from recommender.planner.solve import INFEASIBLE, OPTIMAL, TIME_LIMIT, Outcome, Solver
+from recommender.planner.solve import INFEASIBLE, OPTIMAL, TIME_LIMIT, LpBound, Outcome, Solver
 
 DEFAULT_TIME_LIMIT = 30.0  # seconds for the whole optimisation
 DEFAULT_OBJECTIVES = ("cost", "hours", "match", "rank")
@@ -182,6 +182,8 @@ def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: fl
     incumbent = math.inf
     if state.best is not None:  # the incumbent's value is always a valid limit
         incumbent = _stage_value(state.model, state.inp, state.best, name)
+        if lowest <= incumbent - 1 + TOLERANCE:  # the incumbent may not be optimal: try the LP's support
+            incumbent = _improve_from_support(state, name, parts.bounds, incumbent, prepare, deadline)
         limit = min(limit, math.floor(incumbent + 0.5))
         if lowest > incumbent - 1 + TOLERANCE:  # whole units: no plan is better than the incumbent
             small = restrict(state.inp, state.model, bounds, limit)
@@ -190,37 +192,82 @@ def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: fl
                 return OPTIMAL
     while True:
         small = restrict(state.inp, state.model, bounds, limit) if math.isfinite(limit) else state.inp
-        narrowed = _Stage(small, state.model if small is state.inp else build_model(small), state.held)
-        merged = aggregate(small) if prepare is None and name != "rank" else None
-        solved = (
-            narrowed
-            if merged is None
-            else _Stage(merged.inp, build_model(merged.inp, merged.classes), state.held)
-        )
-        solver = _solver(solved, prepare)
-        solver.set_objective(solved.model.objective(name))
-        outcome: Outcome = solver.solve(deadline - time.monotonic())
-        if outcome.values is None:
+        model = state.model if small is state.inp else build_model(small)
+        outcome, candidate = _milp(_Stage(small, model, state.held), name, prepare, deadline)
+        if candidate is None:
             if outcome.status == INFEASIBLE and len(small.courses) < len(state.inp.courses):
                 wider = lowest + 4 * (limit - lowest) + MIN_MARGIN  # nothing within the limit: widen it
                 limit = math.floor(wider) if math.isfinite(wider) else math.inf
                 continue
             return outcome.status
-        found = (
-            selection_from(narrowed.model, small, outcome.values)
-            if merged is None
-            else merged.selection(solved.model, outcome.values)
-        )
-        candidate = clean(small, found)
-        value = _stage_value(narrowed.model, small, candidate, name)
+        value = _stage_value(model, small, candidate, name)
         if value > limit + 0.5 and outcome.status == OPTIMAL:
             limit = math.floor(value + 0.5)  # a plan this good exists: keeping all up to it is exact
             continue
         # An optimal candidate is at least as good as the incumbent (whose value was a limit); after a
         # time limit keep whichever is better, and the courses it lives in.
         if outcome.status == OPTIMAL or state.best is None or value < incumbent:
-            state.inp, state.model, state.best = small, narrowed.model, candidate
+            state.inp, state.model, state.best = small, model, candidate
         return outcome.status
+
+
+def _milp(
+    narrowed: _Stage, name: str, prepare: Prepare | None, deadline: float
+) -> tuple[Outcome, Selection | None]:
+    """Solve the stage's MILP over ``narrowed`` (interchangeable courses merged, but for the course id
+    and per-course cuts); the plan found, cleaned, if any."""
+    merged = aggregate(narrowed.inp) if prepare is None else None
+    ranks = None if merged is None or name != "rank" else merged.member_ranks
+    solved = (
+        narrowed
+        if merged is None
+        else _Stage(merged.inp, build_model(merged.inp, merged.classes, ranks), narrowed.held)
+    )
+    solver = _solver(solved, prepare)
+    solver.set_objective(solved.model.objective(name))
+    outcome: Outcome = solver.solve(deadline - time.monotonic())
+    if outcome.values is None:
+        return outcome, None
+    found = (
+        selection_from(narrowed.model, narrowed.inp, outcome.values)
+        if merged is None
+        else merged.selection(solved.model, outcome.values)
+    )
+    return outcome, clean(narrowed.inp, found)
+
+
+def _improve_from_support(
+    state: _Stage,
+    name: str,
+    bounds: list[LpBound],
+    incumbent: float,
+    prepare: Prepare | None,
+    deadline: float,
+) -> float:
+    """A plan over only the courses the LP solutions of the parts that could beat the incumbent touch,
+    plus the incumbent's own (a small MILP): if it is better, it becomes the incumbent. Returns the
+    incumbent's value. Exact either way — a plan over a subset is a plan; only its value is used, and it
+    ends the stage only when it meets the LP bound of every part."""
+    assert state.best is not None
+    touched = set(state.best.courses)
+    for bound in bounds:
+        if bound.values is not None and bound.lower <= incumbent - 1 + TOLERANCE:
+            touched |= {
+                c.key for i, c in enumerate(state.inp.courses) if bound.values[state.model.take[i]] > ROUND_UP
+            }
+    if len(touched) * 2 > len(state.inp.courses):
+        return incumbent  # not much smaller than the stage's own MILP
+    courses = tuple(course for course in state.inp.courses if course.key in touched)
+    small = PlanInput(state.inp.needs, courses, state.inp.offers, state.inp.limits, state.inp.excluded)
+    model = build_model(small)
+    _, candidate = _milp(_Stage(small, model, state.held), name, prepare, deadline)
+    if candidate is None:
+        return incumbent
+    value = _stage_value(model, small, candidate, name)
+    if value < incumbent:
+        state.best = candidate
+        return value
+    return incumbent
 
 
 def _columns(model: MilpModel, inp: PlanInput, selection: Selection) -> npt.NDArray[np.float64]:

@@ -83,8 +83,8 @@ def test_pipeline_optimum_equals_plain_solve(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(3))
 def test_merged_interchangeable_courses_keep_every_optimum(seed: int) -> None:
     """The counted model of aggregate.py (one column per group of interchangeable courses, paid per
-    price class) has the same cost and hours optima as the binary model, and its plan — each count
-    turned back into courses — has that cost and those hours."""
+    price class; the course-id rank through its member columns) has the same cost, hours and rank
+    optima as the binary model, and its plan — each count turned back into courses — has those values."""
     rnd = random.Random(seed)
     courses, offers = _records(300, seed + 10)
     memberships = [o.offer_id for o in offers if o.kind == "membership" and rnd.random() < 0.5]
@@ -94,10 +94,10 @@ def test_merged_interchangeable_courses_keep_every_optimum(seed: int) -> None:
     merged = aggregate(inp)
     assert merged is not None and len(merged.inp.courses) < len(inp.courses) / 2
     assert any(len(group) > 1 for group in merged.classes)  # price classes within a group
-    counted = build_model(merged.inp, merged.classes)
+    counted = build_model(merged.inp, merged.classes, merged.member_ranks)
     binary = build_model(inp)
     wanted, solver = Solver(binary), Solver(counted)
-    for number, name in enumerate(("cost", "hours")):  # hours with the cost held at its optimum
+    for number, name in enumerate(("cost", "hours", "rank")):  # each with the earlier ones held
         wanted.set_objective(binary.objective(name))
         solver.set_objective(counted.objective(name))
         outcome, expected = solver.solve(60), wanted.solve(60)
@@ -108,7 +108,7 @@ def test_merged_interchangeable_courses_keep_every_optimum(seed: int) -> None:
         if name == "cost":
             assert selection_cost(inp, found) == round(expected.objective)
         else:
-            assert round(_value(binary, inp, found, "hours")) == round(expected.objective)
+            assert round(_value(binary, inp, found, name)) == round(expected.objective)
         for on, model in ((wanted, binary), (solver, counted)):
             held = model.objective(name)
             coefs = {int(j): float(held[j]) for j in held.nonzero()[0]}
