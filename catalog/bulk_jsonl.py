@@ -24,7 +24,9 @@ import json
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from catalog.records import AREAS, COURSE_KINDS, FORMATS, SOURCES
@@ -206,6 +208,22 @@ _PLAIN_COURSE = " AND ".join(
 )
 
 
+def stage_file(path: str, data: bytes, batch: Batch, default_source: str) -> dict[int, int]:
+    """Stage the plainly valid course lines of one JSONL file (its bytes) in bulk into the batch.
+
+    Every non-blank line gets a sequence number in file order; returns {line number: seq} for the lines
+    left to the exact Python path. A file without blank lines is parsed in place (its lines are one Arrow
+    array over ``data``, no copy); any other goes through ``stage`` line by line.
+    """
+    records = _line_array(data) if default_source in SOURCES else None
+    table = _read_typed(pa.BufferReader(data), records) if records is not None else None
+    if table is None:
+        return stage(path, data.split(b"\n"), batch, default_source)
+    first_seq = batch.take_seq(table.num_rows)
+    left = _stage_table(batch, table, first_seq, default_source)
+    return {row_no: first_seq + row_no - 1 for row_no in left}
+
+
 def stage(
     path: str, lines: list[bytes], batch: Batch, default_source: str, *, arrow: bool = True
 ) -> dict[int, int]:
@@ -223,13 +241,7 @@ def stage(
     con = batch.con
     table = read_arrow([lines[number - 1] for number in numbers]) if arrow else None
     if table is not None:
-        seq_column = pa.array(range(first_seq, first_seq + len(numbers)), pa.int64())
-        con.register("bulk_arrow", table.append_column("seq", seq_column))
-        try:
-            fast_rows = _stage_arrow(con, default_source)
-        finally:
-            con.unregister("bulk_arrow")
-        return _left(seqs, fast_rows)
+        return _left(seqs, _stage_table(batch, table, first_seq, default_source))
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE bulk AS SELECT row_number() OVER () AS row_no, json AS record,"
@@ -243,18 +255,48 @@ def stage(
         ((rows,),) = con.execute("SELECT count(*) FROM bulk").fetchall()
         if rows != len(numbers):
             return seqs  # DuckDB split the file differently from us: trust only the Python path
-        fast_rows = _stage_plain(con, first_seq, default_source)
+        left_rows = _stage_plain(con, batch, first_seq, default_source)
     finally:
         con.execute("DROP TABLE IF EXISTS bulk")
         con.execute("DROP TABLE IF EXISTS fast")
-    return _left(seqs, fast_rows)
+    return _left(seqs, left_rows)
 
 
-def _left(seqs: dict[int, int], fast_rows: set[int]) -> dict[int, int]:
-    """The {line number: seq} of the lines not staged in bulk (``fast_rows``: 1-based non-blank rows)."""
-    return {
-        number: seq for row_no, (number, seq) in enumerate(seqs.items(), start=1) if row_no not in fast_rows
-    }
+def _left(seqs: dict[int, int], left_rows: set[int]) -> dict[int, int]:
+    """The {line number: seq} of the lines not staged in bulk (``left_rows``: 1-based non-blank rows)."""
+    return {number: seq for row_no, (number, seq) in enumerate(seqs.items(), start=1) if row_no in left_rows}
+
+
+def _stage_table(batch: Batch, table: pa.Table, first_seq: int, default_source: str) -> set[int]:
+    """Stage the plain rows of a ``read_arrow`` table; returns the row numbers of the others."""
+    seq_column = pa.array(np.arange(first_seq, first_seq + table.num_rows, dtype=np.int64))
+    batch.con.register("bulk_arrow", table.append_column("seq", seq_column))
+    try:
+        return _stage_arrow(batch.con, batch, default_source)
+    finally:
+        batch.con.unregister("bulk_arrow")
+
+
+def _line_array(data: bytes) -> pa.Array | None:
+    """The lines of ``data`` as one Arrow string array sharing its buffer, newlines trimmed; None when
+    a line is empty (the line-by-line path numbers lines around blank ones; a line of other whitespace
+    makes the typed reader's row count differ, which sends the file that way too)."""
+    if not data or data.startswith(b"\n") or b"\n\n" in data:
+        return None
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    starts = np.concatenate(([0], newlines + 1))
+    if starts[-1] == len(data):
+        starts = starts[:-1]  # the file ends with a newline: no line after it
+    offsets = np.append(starts, len(data))
+    kind, dtype = (pa.string(), np.int32) if len(data) < 2**31 else (pa.large_string(), np.int64)
+    lines = pa.Array.from_buffers(
+        kind, len(starts), [None, pa.py_buffer(offsets.astype(dtype)), pa.py_buffer(data)]
+    )
+    try:
+        lines.validate(full=True)  # UTF-8 everywhere (pyarrow's JSON reader does not check strings)
+    except pa.ArrowInvalid:
+        return None  # the line-by-line path says which line is not UTF-8
+    return pc.utf8_rtrim(lines, characters="\n")
 
 
 _AREA_STRUCT = pa.struct([(area, pa.float64()) for area in AREAS])
@@ -289,18 +331,23 @@ def read_arrow(lines: list[bytes]) -> pa.Table | None:
     """The non-blank ``lines`` parsed into ARROW_SCHEMA's typed columns plus ``record`` (the raw line)
     and ``row_no`` (1-based); None when pyarrow cannot read them that way (a JSON type other than the
     schema's, a duplicate key, invalid JSON or UTF-8, a line that is not one object, an unknown field)."""
-    options = pa_json.ParseOptions(explicit_schema=ARROW_SCHEMA, unexpected_field_behavior="infer")
     try:
         records = pa.array(lines, pa.binary()).cast(pa.string())
-        table = pa_json.read_json(
-            pa.BufferReader(b"\n".join(lines)),
-            parse_options=options,
-        )
     except (pa.ArrowException, ValueError):
         return None
-    if table.num_rows != len(lines) or not table.schema.equals(ARROW_SCHEMA):
+    return _read_typed(pa.BufferReader(b"\n".join(lines)), records)
+
+
+def _read_typed(source: pa.BufferReader, records: pa.Array) -> pa.Table | None:
+    """``source`` (JSON Lines whose lines are ``records``) parsed as ``read_arrow`` describes."""
+    options = pa_json.ParseOptions(explicit_schema=ARROW_SCHEMA, unexpected_field_behavior="infer")
+    try:
+        table = pa_json.read_json(source, parse_options=options)
+    except (pa.ArrowException, ValueError):
         return None
-    rows = pa.array(range(1, len(lines) + 1), pa.int64())
+    if table.num_rows != len(records) or not table.schema.equals(ARROW_SCHEMA):
+        return None
+    rows = pa.array(np.arange(1, len(records) + 1, dtype=np.int64))
     return table.append_column("record", records).append_column("row_no", rows)
 
 
@@ -338,21 +385,25 @@ _ARROW_FAST = (
 )
 
 
-def _stage_arrow(con: duckdb.DuckDBPyConnection, default_source: str) -> set[int]:
-    """Copy the plain rows of the registered Arrow table ``bulk_arrow`` into the staging tables."""
+def _stage_arrow(con: duckdb.DuckDBPyConnection, batch: Batch, default_source: str) -> set[int]:
+    """Stage the plain rows of the registered Arrow table ``bulk_arrow``; returns the others' row numbers."""
     try:
         con.execute(_ARROW_ROWS)
         con.execute(_ARROW_PLAIN)
         con.execute(_ARROW_FAST)
-        return _insert_fast(con, default_source)
+        _insert_fast(con, batch, default_source)
+        other = "SELECT row_no FROM bulk_arrow WHERE row_no NOT IN (SELECT row_no FROM fast_ok)"
+        return {row_no for (row_no,) in con.execute(other).fetchall()}
     finally:
         con.execute("DROP VIEW IF EXISTS fast")
         con.execute("DROP TABLE IF EXISTS fast_ok")
         con.execute("DROP VIEW IF EXISTS arrow_rows")
 
 
-def _stage_plain(con: duckdb.DuckDBPyConnection, first_seq: int, default_source: str) -> set[int]:
-    """Copy the plain rows of table ``bulk`` into the staging tables; returns their row numbers."""
+def _stage_plain(
+    con: duckdb.DuckDBPyConnection, batch: Batch, first_seq: int, default_source: str
+) -> set[int]:
+    """Stage the plain rows of table ``bulk``; returns the others' row numbers."""
     structures = [s for (s,) in con.execute("SELECT DISTINCT structure FROM bulk").fetchall()]
     plain = [s for s in structures if _plain_structure(s)]
     con.execute(
@@ -362,20 +413,23 @@ def _stage_plain(con: duckdb.DuckDBPyConnection, first_seq: int, default_source:
         f" WHERE coalesce({_PLAIN_COURSE}, false)",
         {"first_seq": first_seq, "plain": plain},
     )
-    return _insert_fast(con, default_source)
+    _insert_fast(con, batch, default_source)
+    other = "SELECT row_no FROM bulk WHERE row_no NOT IN (SELECT row_no FROM fast)"
+    return {row_no for (row_no,) in con.execute(other).fetchall()}
 
 
-def _insert_fast(con: duckdb.DuckDBPyConnection, default_source: str) -> set[int]:
-    """Insert the rows of temp table ``fast`` into the staging tables; returns their row numbers."""
-    fast_rows = {row_no for (row_no,) in con.execute("SELECT row_no FROM fast").fetchall()}
-    con.execute(_COURSES, {"source": default_source})
-    for sql in (_APPROVALS, _APPROVAL_AREAS, _AREAS):
-        con.execute(sql)
-    return fast_rows
+def _insert_fast(con: duckdb.DuckDBPyConnection, batch: Batch, default_source: str) -> None:
+    """Stage the rows of ``fast`` (a table or view) in the batch."""
+    batch.add_arrow("course", con.sql(_COURSES, params={"source": default_source}).to_arrow_table())
 
 
-_COURSES = """
-INSERT INTO stage_course_in BY NAME
+def _entries(expr: str, value: str) -> str:
+    """An {area: amount} MAP as the staging list of structs (area, ``value``); [] for NULL."""
+    entry = f"struct_pack(area := e.key, {value} := e.value)"
+    return f"coalesce(list_transform(map_entries({expr}), lambda e: {entry}), [])"
+
+
+_COURSES = f"""
 SELECT seq, provider, course_id, title, url, description, format, hours, price, member_price,
     coalesce(currency, 'USD') AS currency, coalesce(kind, 'course') AS kind,
     coalesce(included_in, []) AS included_in,
@@ -383,20 +437,11 @@ SELECT seq, provider, course_id, title, url, description, format, hours, price, 
     location, CAST(access_months AS INTEGER) AS access_months, coalesce(source, $source) AS source,
     CAST(scraped_at AS TIMESTAMPTZ) AS scraped_at, CAST(NULL AS VARCHAR) AS extras,
     CASE WHEN source IS NULL THEN CAST(json_merge_patch(record, json_object('source', $source)) AS VARCHAR)
-        ELSE CAST(record AS VARCHAR) END AS record
+        ELSE CAST(record AS VARCHAR) END AS record,
+    {_entries("content_areas", "hours")} AS content_areas,
+    coalesce(list_transform(approvals, lambda a: struct_pack(
+        body := a.body, credits := a.credits, approval_id := a.approval_id,
+        expires := CAST(a.expires AS DATE), categories := {_entries("a.categories", "credits")})), [])
+        AS approvals
 FROM fast
-"""
-_APPROVALS = """
-INSERT INTO stage_approval_in BY NAME
-SELECT seq, a.body, a.credits, a.approval_id, CAST(a.expires AS DATE) AS expires
-FROM (SELECT seq, unnest(approvals) AS a FROM fast)
-"""
-_APPROVAL_AREAS = """
-INSERT INTO stage_approval_area_in BY NAME
-SELECT seq, a.body, unnest(map_keys(a.categories)) AS area, unnest(map_values(a.categories)) AS credits
-FROM (SELECT seq, unnest(approvals) AS a FROM fast)
-"""
-_AREAS = """
-INSERT INTO stage_area_in BY NAME
-SELECT seq, unnest(map_keys(content_areas)) AS area, unnest(map_values(content_areas)) AS hours FROM fast
-"""
+"""  # noqa: S608 (constant SQL)

@@ -1,8 +1,14 @@
-"""Staging: validated records in temp tables, ready for one set-based upsert into the catalog.
+"""Staging: validated records as Arrow tables, ready for one set-based upsert into the catalog.
 
-Every record gets a ``seq`` (its position in the batch, so the last copy of a key wins); child rows
-(approvals, approval categories, content areas) carry the ``seq`` of their record. Numbers are staged as
+Every record gets a ``seq`` (its position in the batch, so the last copy of a key wins). A course's
+approvals (with their categories) and content areas stay nested in its row, as lists of structs, so the
+upsert computes everything it needs per row without joining child tables. Numbers are staged as
 float64 — the precision of the record's JSON form (``records.to_dict``) — and cast to DECIMAL on upsert.
+
+The staged rows are Arrow tables registered on the connection as ``stage_<name>_in``, not DuckDB
+temporary tables: DuckDB scans an Arrow table one record batch per thread, while an in-memory table of
+100,000 rows is one row group that only one thread reads — so every statement of the upsert after it, and
+the compression of the inserted rows, would run on one core.
 """
 
 from __future__ import annotations
@@ -42,21 +48,26 @@ COURSE_SCHEMA = pa.schema(
         ("scraped_at", _TS),
         ("extras", pa.string()),
         ("record", pa.string()),
+        ("content_areas", pa.list_(pa.struct([("area", pa.string()), ("hours", pa.float64())]))),
+        (
+            "approvals",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("body", pa.string()),
+                        ("credits", pa.float64()),
+                        ("approval_id", pa.string()),
+                        ("expires", pa.date32()),
+                        (
+                            "categories",
+                            pa.list_(pa.struct([("area", pa.string()), ("credits", pa.float64())])),
+                        ),
+                    ]
+                )
+            ),
+        ),
     ]
 )
-APPROVAL_SCHEMA = pa.schema(
-    [
-        ("seq", pa.int64()),
-        ("body", pa.string()),
-        ("credits", pa.float64()),
-        ("approval_id", pa.string()),
-        ("expires", pa.date32()),
-    ]
-)
-APPROVAL_AREA_SCHEMA = pa.schema(
-    [("seq", pa.int64()), ("body", pa.string()), ("area", pa.string()), ("credits", pa.float64())]
-)
-AREA_SCHEMA = pa.schema([("seq", pa.int64()), ("area", pa.string()), ("hours", pa.float64())])
 OFFER_SCHEMA = pa.schema(
     [
         ("seq", pa.int64()),
@@ -104,28 +115,21 @@ class _Rows:
         return pa.table(self.columns, schema=self.schema)
 
 
-STAGE_TABLES: dict[str, pa.Schema] = {
-    "course": COURSE_SCHEMA,
-    "approval": APPROVAL_SCHEMA,
-    "approval_area": APPROVAL_AREA_SCHEMA,
-    "area": AREA_SCHEMA,
-    "offer": OFFER_SCHEMA,
-}
+STAGE_TABLES: dict[str, pa.Schema] = {"course": COURSE_SCHEMA, "offer": OFFER_SCHEMA}
 
 
 class Batch:
-    """Records being staged for one load into temp tables ``stage_<name>_in`` of ``con``; numbered
-    (``seq``) in the order they were read. Bulk readers insert into those tables directly; records
-    added one by one are buffered and written by ``flush``."""
+    """Records being staged for one load, visible to SQL on ``con`` as ``stage_<name>_in`` after
+    ``flush``; numbered (``seq``) in the order they were read. Bulk readers hand over Arrow tables
+    (``add_arrow``); records added one by one are buffered as rows."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.next_seq = 0
         self._rows = {name: _Rows(schema) for name, schema in STAGE_TABLES.items()}
-        for name, schema in STAGE_TABLES.items():
-            con.register("stage_empty", schema.empty_table())
-            con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{name}_in AS SELECT * FROM stage_empty")  # noqa: S608
-            con.unregister("stage_empty")
+        self._tables: dict[str, list[pa.Table]] = {name: [] for name in STAGE_TABLES}
+        self._registered: dict[str, pa.Table] = {}
+        self.flush()
 
     def take_seq(self, count: int = 1) -> int:
         """Reserve ``count`` consecutive sequence numbers; returns the first."""
@@ -145,14 +149,25 @@ class Batch:
         for record in records:
             self.add(record)
 
+    def add_arrow(self, name: str, table: pa.Table) -> None:
+        """Stage rows of table ``name`` read in bulk (any column order; cast to the staging schema)."""
+        schema = STAGE_TABLES[name]
+        self._tables[name].append(table.select(schema.names).cast(schema))
+
     def flush(self) -> None:
-        """Write the buffered records into the staging tables."""
+        """Make everything staged so far visible as ``stage_<name>_in``."""
         for name, rows in self._rows.items():
             if rows.columns["seq"]:
-                self.con.register("stage_rows", rows.table())
-                self.con.execute(f"INSERT INTO stage_{name}_in BY NAME SELECT * FROM stage_rows")  # noqa: S608
-                self.con.unregister("stage_rows")
-            self._rows[name] = _Rows(rows.schema)
+                self._tables[name].append(rows.table())
+                self._rows[name] = _Rows(rows.schema)
+            parts = self._tables[name]
+            table = pa.concat_tables(parts) if parts else STAGE_TABLES[name].empty_table()
+            self._registered[name] = table  # the connection only borrows the table: keep it alive
+            self.con.register(f"stage_{name}_in", table)
+
+    def staged(self, name: str) -> int:
+        """How many rows of table ``name`` are staged (after ``flush``)."""
+        return self._registered[name].num_rows
 
     def providers(self) -> list[str]:
         """Every provider with a staged course or offer (after ``flush``)."""
@@ -183,15 +198,21 @@ class Batch:
             course.scraped_at,
             _extras_json(as_dict),
             json.dumps(as_dict, ensure_ascii=False),
+            [{"area": area, "hours": float(hours)} for area, hours in course.content_areas.items()],
+            [
+                {
+                    "body": approval.body,
+                    "credits": float(approval.credits),
+                    "approval_id": approval.approval_id,
+                    "expires": approval.expires,
+                    "categories": [
+                        {"area": area, "credits": float(credits)}
+                        for area, credits in approval.categories.items()
+                    ],
+                }
+                for approval in course.approvals
+            ],
         )
-        for approval in course.approvals:
-            self._rows["approval"].add(
-                seq, approval.body, float(approval.credits), approval.approval_id, approval.expires
-            )
-            for area, credits in approval.categories.items():
-                self._rows["approval_area"].add(seq, approval.body, area, float(credits))
-        for area, hours in course.content_areas.items():
-            self._rows["area"].add(seq, area, float(hours))
 
     def _add_offer(self, seq: int, offer: Offer) -> None:
         as_dict = to_dict(offer)

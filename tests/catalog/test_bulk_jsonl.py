@@ -109,7 +109,15 @@ def _stage(
 
 
 def _rows(batch: Batch, name: str) -> list[Any]:
-    return batch.con.sql(f"SELECT * FROM stage_{name}_in ORDER BY ALL").to_arrow_table().to_pylist()
+    """The staged rows of table ``name``, nested area lists in area order (their order means nothing)."""
+    batch.flush()
+    rows = batch.con.sql(f"SELECT * FROM stage_{name}_in ORDER BY seq").to_arrow_table().to_pylist()
+    for row in rows:
+        if "content_areas" in row:
+            row["content_areas"].sort(key=lambda entry: entry["area"])
+            for approval in row["approvals"]:
+                approval["categories"].sort(key=lambda entry: entry["area"])
+    return rows
 
 
 def _without_record(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -188,3 +196,34 @@ def test_arrow_reads_typed_files_and_leaves_nulls_in_areas_to_the_python_path(tm
 def test_arrow_refuses_files_it_cannot_read_exactly(line: str) -> None:
     assert bulk_jsonl.read_arrow([json.dumps(course("ok")).encode(), line.encode()]) is None
     assert bulk_jsonl.read_arrow([b'{"provider": "\xff"}']) is None
+
+
+@pytest.mark.parametrize(
+    "layout",
+    ["plain", "no-final-newline", "crlf", "blank-lines", "whitespace-line", "not-utf8", "unusual"],
+)
+def test_staging_a_whole_file_equals_staging_its_lines(tmp_path: Path, layout: str) -> None:
+    """``stage_file`` (whole file in place when it has no blank line) = ``stage`` on the split lines."""
+    records: list[dict[str, Any] | str] = [RICH, course("plain"), course("plain2", source=None)]
+    if layout == "unusual":
+        records += [*UNUSUAL[:3], *ARROW_UNUSUAL[:2]]
+    text = "\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n"
+    data = {
+        "plain": text.encode(),
+        "no-final-newline": text.rstrip("\n").encode(),
+        "crlf": text.replace("\n", "\r\n").encode(),
+        "blank-lines": ("\n" + text.replace("\n", "\n\n", 1)).encode(),
+        "whitespace-line": text.replace("\n", "\n   \n", 1).encode(),
+        "not-utf8": text.encode() + b'{"title": "\xff"}\n',
+        "unusual": text.encode(),
+    }[layout]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(data)
+    whole, by_line = Batch(duckdb.connect()), Batch(duckdb.connect())
+    left = bulk_jsonl.stage_file(str(path), data, whole, "import")
+    assert left == bulk_jsonl.stage(str(path), data.split(b"\n"), by_line, "import")
+    assert _rows(whole, "course") == _rows(by_line, "course")
+    if layout == "not-utf8":  # the Python path reports the line; nothing is staged in bulk
+        assert list(left) == [1, 2, 3, 4]
+    else:  # the bulk path really staged the plain lines
+        assert len(_rows(whole, "course")) >= 3

@@ -333,3 +333,35 @@ def test_loads_keep_working_when_the_ml_inferred_area_table_has_rows(
         assert con.execute("SELECT count(*) FROM schema_version WHERE version IN (7, 50)").fetchall() == [
             (2,)
         ]
+
+
+def _title_ranks(path: Path) -> list[tuple[Any, ...]]:
+    """(course_id, title_rank) in stored rank order, and the order the ranks must have."""
+    return _rows(
+        path,
+        "SELECT course_id, title_rank,"
+        " row_number() OVER (ORDER BY lower(title), provider, course_id) AS expected FROM course ORDER BY 3",
+    )
+
+
+def test_title_ranks_follow_every_load(tmp_path: Path, catalog_path: Path) -> None:
+    """New titles sorting before kept ones move them; rewritten rows (even re-seen only) keep a rank."""
+    load_files(
+        catalog_path,
+        [write_jsonl(tmp_path / "a.jsonl", [course("m", title="Middle"), course("z", title="zed")])],
+    )
+    later = [
+        course("a", title="alpha"),  # new, sorts first: every kept course moves down one
+        course("m", title="Middle", scraped_at="2026-03-01T00:00:00Z"),  # re-seen only: rewritten
+        course("b", title="Beta"),
+    ]
+    load_files(catalog_path, [write_jsonl(tmp_path / "b.jsonl", later)])
+    ranks = _title_ranks(catalog_path)
+    assert [row[0] for row in ranks] == ["a", "b", "m", "z"]
+    assert all(rank == expected for _, rank, expected in ranks)
+    load_files(catalog_path, [write_jsonl(tmp_path / "c.jsonl", [course("z", title="Aardvark")])])
+    assert [row[0] for row in _title_ranks(catalog_path)] == ["z", "a", "b", "m"]
+    assert all(rank == expected for _, rank, expected in _title_ranks(catalog_path))
+    reseen = course("m", title="Middle", scraped_at="2026-04-01T00:00:00Z")  # a load that only re-sees
+    assert load_files(catalog_path, [write_jsonl(tmp_path / "d.jsonl", [reseen])]).courses.unchanged == 1
+    assert all(rank == expected for _, rank, expected in _title_ranks(catalog_path))
