@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from recommender.planner.aggregate import Aggregated
 from recommender.planner.build import MilpModel
 from recommender.planner.evaluate import active_offers, course_payment, selection_meets
-from recommender.planner.model import PlanInput
+from recommender.planner.model import CourseKey, CourseOption, PlanInput
 from recommender.planner.solve import LpBound, Solver
 
 TOLERANCE = 1e-6  # objectives are whole units; float error in the bound is far below this
@@ -66,10 +68,19 @@ def restrict(inp: PlanInput, model: MilpModel, bounds: list[LpBound], limit: flo
     return PlanInput(inp.needs, courses, inp.offers, inp.limits, inp.excluded)
 
 
-def rounded_cost(inp: PlanInput, model: MilpModel, values: npt.NDArray[np.float64]) -> int | None:
+Expand = Callable[[npt.NDArray[np.float64]], list[CourseOption]]  # the courses an LP solution touches
+
+
+def rounded_cost(
+    inp: PlanInput, model: MilpModel, values: npt.NDArray[np.float64], expand: Expand | None = None
+) -> int | None:
     """Cents of the plan that takes every course (and buys every offer) the LP solution touches, if
-    that plan meets every requirement within the limits — an upper bound on the optimum."""
-    courses = [c for i, c in enumerate(inp.courses) if values[model.take[i]] > ROUND_UP]
+    that plan meets every requirement within the limits — an upper bound on the optimum. ``expand``:
+    those courses, when ``model`` has counted columns."""
+    if expand is None:
+        courses = [c for i, c in enumerate(inp.courses) if values[model.take[i]] > ROUND_UP]
+    else:
+        courses = expand(values)
     bought = [o for o in inp.offers if not o.held and values[model.buy[o.key]] > ROUND_UP]
     active = active_offers(inp, (o.key for o in bought))
     payments = [course_payment(course, active) for course in courses]
@@ -82,6 +93,48 @@ def rounded_cost(inp: PlanInput, model: MilpModel, values: npt.NDArray[np.float6
     if limits.max_hours is not None and sum(c.hours for c in courses) > limits.max_hours:
         return None
     return cost
+
+
+def _alive_members(merged: Aggregated, model: MilpModel, bound: LpBound, limit: float) -> set[CourseKey]:
+    """The courses some plan of objective ≤ ``limit`` may take, by one bound of the counted model of
+    ``merged`` (a plan's counts are a solution of it with the same value): those of a group whose
+    count can be ≥ 1 and, per price class, that can be paid in it, be free, or come with an offer."""
+    if bound.lower > limit + TOLERANCE:
+        return set()
+    open_ = bound.at_one() <= limit + TOLERANCE
+
+    def alive(column: int | None) -> bool:
+        return column is not None and bool(open_[column])
+
+    kept: set[CourseKey] = set()
+    for j, course in enumerate(merged.inp.courses):
+        if not alive(model.take[j]):
+            continue
+        included = any(alive(model.buy.get(offer)) for offer in course.included_in)
+        membership = any(alive(model.buy.get(offer)) for offer in course.member_offers)
+        paid = model.pay_classes.get(j)
+        for number, keys in enumerate(merged.members[j]):
+            by_list, by_member = (None, None) if paid is None else paid[number]
+            if (
+                paid is None  # every class is free
+                or merged.classes[j][number][0] == 0
+                or included
+                or alive(by_list)
+                or (alive(by_member) and membership)
+            ):
+                kept.update(keys)
+    return kept
+
+
+def restrict_merged(
+    inp: PlanInput, merged: Aggregated, model: MilpModel, bounds: list[LpBound], limit: float
+) -> PlanInput:
+    """``restrict`` with bounds of the counted model of ``merged`` (built from ``inp``)."""
+    kept: set[CourseKey] = set()
+    for bound in bounds:
+        kept |= _alive_members(merged, model, bound, limit)
+    courses = tuple(course for course in inp.courses if course.key in kept)
+    return PlanInput(inp.needs, courses, inp.offers, inp.limits, inp.excluded)
 
 
 Part = tuple[str, str] | None  # the offer bought in a part of the plans; None: no offer bought
@@ -105,6 +158,7 @@ def scenario_bounds(
     *,
     cost_limit: float,
     least_cost: dict[Part, float] | None = None,
+    expand: Expand | None = None,
 ) -> Parts:
     """LP bounds of a relaxed ``solver`` for each part of the plans: no offer bought, then each offer
     bought. Fixing an offer's ``buy`` removes the LP's favourite trick — buying a sliver of a
@@ -140,7 +194,7 @@ def scenario_bounds(
         parts.bounds.append(found)
         if rounding:
             parts.least_cost[part] = found.lower
-            cost = None if found.values is None else rounded_cost(inp, model, found.values)
+            cost = None if found.values is None else rounded_cost(inp, model, found.values, expand)
             if cost is not None:
                 parts.cost_limit = min(parts.cost_limit, cost)
     solver.set_bounds(free, 0.0, 1.0)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from recommender.planner.aggregate import aggregate
+from recommender.planner.aggregate import Aggregated, aggregate
 from recommender.planner.build import MilpModel, Row, build_model
 from recommender.planner.evaluate import selection_cost, selection_meets
-from recommender.planner.fixing import ROUND_UP, Part, Parts, restrict, scenario_bounds
-from recommender.planner.model import PlanInput, Selection
+from recommender.planner.fixing import ROUND_UP, Part, Parts, restrict, restrict_merged, scenario_bounds
+from recommender.planner.model import CourseKey, CourseOption, PlanInput, Selection
 from recommender.planner.solve import INFEASIBLE, OPTIMAL, TIME_LIMIT, LpBound, Outcome, Solver
 
 DEFAULT_TIME_LIMIT = 30.0  # seconds for the whole optimisation
@@ -28,6 +28,7 @@ MARGIN = 0.01  # first reduced-cost fixing keeps plans up to 1 % above the LP bo
 MIN_MARGIN = 100.0  # … and at least this many units ($1.00 for cost) above it
 MARGIN_NEAR = 0.002  # with an incumbent, LP bounds are close: guess 0.2 % above the bound first
 TOLERANCE = 1e-6
+MERGED_LP_SHRINK = 3  # LP bounds on the counted model when it has ≥ 3× fewer courses (measured)
 
 Prepare = Callable[[Solver, MilpModel, PlanInput], None]  # adds cuts or fixes columns on a solver
 
@@ -136,24 +137,75 @@ def optimize(
     return Solved(state.status, state.best, unproven)
 
 
-def _relaxed_bounds(state: _Stage, name: str, prepare: Prepare | None, deadline: float) -> Parts:
+@dataclass(frozen=True)
+class _Relaxed:
+    """A stage's LP bounds by parts, on the counted model of ``merged`` when courses could be merged
+    (far fewer columns; its relaxation bounds every plan, each plan's counts being a solution of it)."""
+
+    parts: Parts
+    model: MilpModel
+    merged: Aggregated | None
+
+    def restrict(self, state: _Stage, limit: float) -> PlanInput:
+        """``state.inp`` without the courses no plan of objective ≤ ``limit`` can take."""
+        if self.merged is None:
+            return restrict(state.inp, state.model, self.parts.bounds, limit)
+        return restrict_merged(state.inp, self.merged, self.model, self.parts.bounds, limit)
+
+    def touched(self, state: _Stage, bound: LpBound) -> set[CourseKey]:
+        """Courses of ``state.inp`` the LP solution of ``bound`` takes."""
+        assert bound.values is not None
+        if self.merged is None:
+            take = state.model.take
+            return {c.key for i, c in enumerate(state.inp.courses) if bound.values[take[i]] > ROUND_UP}
+        return {c.key for c in _plan_courses(state, self.merged, self.model, bound.values)}
+
+
+def _plan_courses(
+    state: _Stage, merged: Aggregated, model: MilpModel, values: npt.NDArray[np.float64]
+) -> list[CourseOption]:
+    """The courses an LP solution of the counted model touches: per group and price class, as many of
+    its smallest-ranked courses as the group's count rounded up."""
+    keys: set[CourseKey] = set()
+    for j, group in enumerate(merged.members):
+        count = math.ceil(float(values[model.take[j]]) - ROUND_UP)
+        for members in group:
+            keys.update(members[: max(0, count)])
+    return [course for course in state.inp.courses if course.key in keys]
+
+
+def _relaxed_bounds(state: _Stage, name: str, prepare: Prepare | None, deadline: float) -> _Relaxed:
     """LP bounds on ``name``; by parts of the plans (fixing.scenario_bounds) when cost is involved."""
-    relaxed = _solver(state, prepare, relax=True)
+    # The course-id stage keeps binary columns here: fixing needs each course's own reduced cost.
+    merged = aggregate(state.inp) if prepare is None and name != "rank" else None
+    if merged is not None and len(merged.inp.courses) * MERGED_LP_SHRINK > len(state.inp.courses):
+        merged = None  # groups of a few courses each: per price class columns make the LP no smaller
+    lp = state
+    if merged is not None:
+        lp = _Stage(merged.inp, build_model(merged.inp, merged.classes), state.held)
+    relaxed = _solver(lp, prepare, relax=True)
     if state.held:  # measured: HiGHS's presolve takes ~100× the solve on these LPs with an objective row
         relaxed.highs.setOptionValue("presolve", "off")
-    relaxed.set_objective(state.model.objective(name))
+    relaxed.set_objective(lp.model.objective(name))
     held_cost = [value for held, value in state.held if held == "cost"]
     if name == "cost" or held_cost:
         cost_limit = held_cost[0] if held_cost else state.cost_upper
         remaining = deadline - time.monotonic()
+        expand = None if merged is None else lambda values: _plan_courses(state, merged, lp.model, values)
         parts = scenario_bounds(
-            relaxed, state.model, state.inp, remaining, cost_limit=cost_limit, least_cost=state.least_cost
+            relaxed,
+            lp.model,
+            lp.inp,
+            remaining,
+            cost_limit=cost_limit,
+            least_cost=state.least_cost,
+            expand=expand,
         )
         if name == "cost":
             state.least_cost = parts.least_cost
-        return parts
+        return _Relaxed(parts, lp.model, merged)
     whole = relaxed.lp_bound(deadline - time.monotonic())
-    return Parts([] if whole is None else [whole], math.inf, {})
+    return _Relaxed(Parts([] if whole is None else [whole], math.inf, {}), lp.model, merged)
 
 
 def _solver(state: _Stage, prepare: Prepare | None, *, relax: bool = False) -> Solver:
@@ -168,7 +220,8 @@ def _solver(state: _Stage, prepare: Prepare | None, *, relax: bool = False) -> S
 
 def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: float) -> str:
     """Optimise ``name`` over the current state (updated in place); returns the outcome's status."""
-    parts = _relaxed_bounds(state, name, prepare, deadline)
+    relaxed = _relaxed_bounds(state, name, prepare, deadline)
+    parts = relaxed.parts
     bounds = parts.bounds
     if not bounds:
         return INFEASIBLE
@@ -183,15 +236,15 @@ def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: fl
     if state.best is not None:  # the incumbent's value is always a valid limit
         incumbent = _stage_value(state.model, state.inp, state.best, name)
         if lowest <= incumbent - 1 + TOLERANCE:  # the incumbent may not be optimal: try the LP's support
-            incumbent = _improve_from_support(state, name, parts.bounds, incumbent, prepare, deadline)
+            incumbent = _improve_from_support(state, name, relaxed, incumbent, prepare, deadline)
         limit = min(limit, math.floor(incumbent + 0.5))
         if lowest > incumbent - 1 + TOLERANCE:  # whole units: no plan is better than the incumbent
-            small = restrict(state.inp, state.model, bounds, limit)
+            small = relaxed.restrict(state, limit)
             if state.best.courses <= {course.key for course in small.courses}:
                 state.inp, state.model = small, build_model(small)
                 return OPTIMAL
     while True:
-        small = restrict(state.inp, state.model, bounds, limit) if math.isfinite(limit) else state.inp
+        small = relaxed.restrict(state, limit) if math.isfinite(limit) else state.inp
         model = state.model if small is state.inp else build_model(small)
         outcome, candidate = _milp(_Stage(small, model, state.held), name, prepare, deadline)
         if candidate is None:
@@ -239,7 +292,7 @@ def _milp(
 def _improve_from_support(
     state: _Stage,
     name: str,
-    bounds: list[LpBound],
+    relaxed: _Relaxed,
     incumbent: float,
     prepare: Prepare | None,
     deadline: float,
@@ -250,11 +303,9 @@ def _improve_from_support(
     ends the stage only when it meets the LP bound of every part."""
     assert state.best is not None
     touched = set(state.best.courses)
-    for bound in bounds:
+    for bound in relaxed.parts.bounds:
         if bound.values is not None and bound.lower <= incumbent - 1 + TOLERANCE:
-            touched |= {
-                c.key for i, c in enumerate(state.inp.courses) if bound.values[state.model.take[i]] > ROUND_UP
-            }
+            touched |= relaxed.touched(state, bound)
     if len(touched) * 2 > len(state.inp.courses):
         return incumbent  # not much smaller than the stage's own MILP
     courses = tuple(course for course in state.inp.courses if course.key in touched)

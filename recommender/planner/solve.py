@@ -67,11 +67,12 @@ class LpBound:
     values: npt.NDArray[np.float64] | None = None  # the LP solution
 
     def at_one(self) -> npt.NDArray[np.float64]:
-        """Per column: a lower bound on the objective of any solution with that column at 1 (+inf when
-        its bounds forbid 1)."""
+        """Per column: a lower bound on the objective of any solution with that column at 1 or more
+        (+inf when its bounds forbid it); for a counted column the least of d·k over k = max(l, 1) … u."""
         d = self.reduced
         without = self.lower - np.minimum(d * self.column_lower, d * self.column_upper)
-        return np.where(self.column_upper >= 1.0, without + d, np.inf)
+        least = np.minimum(d * np.maximum(self.column_lower, 1.0), d * self.column_upper)
+        return np.where(self.column_upper >= 1.0, without + least, np.inf)
 
 
 class Solver:

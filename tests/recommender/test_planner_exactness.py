@@ -11,6 +11,7 @@ import pytest
 
 from bench.bench_planner import synthetic_records
 from catalog.records import Course, Offer, parse_record
+from recommender.planner import optimize
 from recommender.planner.adapter import build_input
 from recommender.planner.aggregate import aggregate
 from recommender.planner.api import solve_input, with_ranks
@@ -54,6 +55,18 @@ def _records(size: int, seed: int) -> tuple[list[Course], list[Offer]]:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_pipeline_optimum_equals_plain_solve(seed: int) -> None:
+    _pipeline_equals_plain_solve(seed)
+
+
+@pytest.mark.parametrize("seed", range(6, 10))
+def test_pipeline_with_counted_lp_bounds_everywhere(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """LP bounds and reduced-cost fixing on the counted model (aggregate.py) in every stage that can
+    merge courses, however little it merges: the same lexicographic optimum."""
+    monkeypatch.setattr(optimize, "MERGED_LP_SHRINK", 1)
+    _pipeline_equals_plain_solve(seed)
+
+
+def _pipeline_equals_plain_solve(seed: int) -> None:
     rnd = random.Random(seed)
     courses, offers = _records(rnd.choice([600, 900, 1200]), seed)
     earned = {area: {"approved": rnd.randint(0, 9), "other": rnd.choice([0, 2])}
