@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 CourseKey = tuple[str, str]  # (provider, course_id)
 OfferKey = tuple[str, str]  # (provider, offer_id)
@@ -80,7 +81,7 @@ class CourseOption:
     url: str = ""
     rank: int | None = None  # position among all eligible courses by (provider, course_id)
 
-    @property
+    @cached_property
     def key(self) -> CourseKey:
         return (self.provider, self.course_id)
 

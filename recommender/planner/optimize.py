@@ -82,12 +82,18 @@ class _Stage:
     their optimal values, the best plan so far."""
 
     inp: PlanInput
-    model: MilpModel
+    built: MilpModel | None  # the binary model of ``inp``, built when first needed
     held: list[tuple[str, float]]
     best: Selection | None = None
     status: str = OPTIMAL
     cost_upper: float = math.inf
     least_cost: dict[Part, float] = field(default_factory=dict)  # per part of the plans (fixing.py)
+
+    @property
+    def model(self) -> MilpModel:
+        if self.built is None:
+            self.built = build_model(self.inp)
+        return self.built
 
 
 def optimize(
@@ -116,7 +122,7 @@ def optimize(
     requirements, if any (e.g. the cheapest plan of a core); ``cost_upper``: the cost (cents) of one.
     """
     deadline = time.monotonic() + time_limit
-    state = _Stage(inp, model or build_model(inp), [], best=incumbent, cost_upper=cost_upper)
+    state = _Stage(inp, model, [], best=incumbent, cost_upper=cost_upper)
     if incumbent is not None:
         state.cost_upper = min(cost_upper, float(selection_cost(inp, incumbent) or math.inf))
     unproven: tuple[str, ...] = ()
@@ -131,7 +137,7 @@ def optimize(
                 unproven = objectives[stage:]
             break
         if stage < len(objectives) - 1 and state.best is not None:
-            state.held.append((name, _stage_value(state.model, state.inp, state.best, name)))
+            state.held.append((name, _stage_value(state.inp, state.best, name)))
     if state.best is None:
         return Solved(TIME_LIMIT, None)
     return Solved(state.status, state.best, unproven)
@@ -234,33 +240,33 @@ def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: fl
         limit = min(limit, math.floor(parts.cost_limit + 0.5))
     incumbent = math.inf
     if state.best is not None:  # the incumbent's value is always a valid limit
-        incumbent = _stage_value(state.model, state.inp, state.best, name)
+        incumbent = _stage_value(state.inp, state.best, name)
         if lowest <= incumbent - 1 + TOLERANCE:  # the incumbent may not be optimal: try the LP's support
             incumbent = _improve_from_support(state, name, relaxed, incumbent, prepare, deadline)
         limit = min(limit, math.floor(incumbent + 0.5))
         if lowest > incumbent - 1 + TOLERANCE:  # whole units: no plan is better than the incumbent
             small = relaxed.restrict(state, limit)
             if state.best.courses <= {course.key for course in small.courses}:
-                state.inp, state.model = small, build_model(small)
+                state.inp, state.built = small, None
                 return OPTIMAL
     while True:
         small = relaxed.restrict(state, limit) if math.isfinite(limit) else state.inp
-        model = state.model if small is state.inp else build_model(small)
-        outcome, candidate = _milp(_Stage(small, model, state.held), name, prepare, deadline)
+        narrowed = _Stage(small, state.built if small is state.inp else None, state.held)
+        outcome, candidate = _milp(narrowed, name, prepare, deadline)
         if candidate is None:
             if outcome.status == INFEASIBLE and len(small.courses) < len(state.inp.courses):
                 wider = lowest + 4 * (limit - lowest) + MIN_MARGIN  # nothing within the limit: widen it
                 limit = math.floor(wider) if math.isfinite(wider) else math.inf
                 continue
             return outcome.status
-        value = _stage_value(model, small, candidate, name)
+        value = _stage_value(small, candidate, name)
         if value > limit + 0.5 and outcome.status == OPTIMAL:
             limit = math.floor(value + 0.5)  # a plan this good exists: keeping all up to it is exact
             continue
         # An optimal candidate is at least as good as the incumbent (whose value was a limit); after a
         # time limit keep whichever is better, and the courses it lives in.
         if outcome.status == OPTIMAL or state.best is None or value < incumbent:
-            state.inp, state.model, state.best = small, model, candidate
+            state.inp, state.built, state.best = small, narrowed.built, candidate
         return outcome.status
 
 
@@ -310,30 +316,34 @@ def _improve_from_support(
         return incumbent  # not much smaller than the stage's own MILP
     courses = tuple(course for course in state.inp.courses if course.key in touched)
     small = PlanInput(state.inp.needs, courses, state.inp.offers, state.inp.limits, state.inp.excluded)
-    model = build_model(small)
-    _, candidate = _milp(_Stage(small, model, state.held), name, prepare, deadline)
+    _, candidate = _milp(_Stage(small, None, state.held), name, prepare, deadline)
     if candidate is None:
         return incumbent
-    value = _stage_value(model, small, candidate, name)
+    value = _stage_value(small, candidate, name)
     if value < incumbent:
         state.best = candidate
         return value
     return incumbent
 
 
-def _columns(model: MilpModel, inp: PlanInput, selection: Selection) -> npt.NDArray[np.float64]:
-    """A column vector with ``take`` and ``buy`` set for the selection."""
+def _stage_value(inp: PlanInput, selection: Selection, name: str) -> float:
+    """The value of objective ``name`` for ``selection`` — as ``MilpModel.objective`` counts it (whole
+    units: cents, hundredths of an hour, interest points, ranks)."""
+    if name == "cost":
+        cost = selection_cost(inp, selection)
+        return float(cost if cost is not None else 0)
+    chosen = [course for course in inp.courses if course.key in selection.courses]
+    if name == "hours":
+        return float(sum(round(float(course.hours) * 100) for course in chosen))
+    if name == "match":
+        return float(sum(-round(1000 * course.interest) for course in chosen))
+    if name == "interest":
+        return float(sum(1000 - round(1000 * course.interest) for course in chosen))
+    if name == "rank" and all(course.rank is not None for course in chosen):
+        return float(sum(course.rank for course in chosen if course.rank is not None))
+    model = build_model(inp)
     values = np.zeros(len(model.col_names))
     for i, course in enumerate(inp.courses):
         if course.key in selection.courses:
             values[model.take[i]] = 1.0
-    for key in selection.offers:
-        values[model.buy[key]] = 1.0
-    return values
-
-
-def _stage_value(model: MilpModel, inp: PlanInput, selection: Selection, name: str) -> float:
-    if name == "cost":
-        cost = selection_cost(inp, selection)
-        return float(cost if cost is not None else 0)
-    return float(model.objective(name) @ _columns(model, inp, selection))
+    return float(model.objective(name) @ values)
