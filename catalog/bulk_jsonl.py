@@ -45,13 +45,13 @@ _TRANSFORM = json.dumps(
         "price": "DOUBLE",
         "member_price": "DOUBLE",
         "access_months": "BIGINT",
-        "content_areas": "MAP(VARCHAR, DOUBLE)",
+        "content_areas": {area: "DOUBLE" for area in AREAS},
         "included_in": ["VARCHAR"],
         "approvals": [
             {
                 "body": "VARCHAR",
                 "credits": "DOUBLE",
-                "categories": "MAP(VARCHAR, DOUBLE)",
+                "categories": {area: "DOUBLE" for area in AREAS},
                 "approval_id": "VARCHAR",
                 "expires": "VARCHAR",
             }
@@ -136,12 +136,18 @@ def _amount(expr: str, *, positive: bool) -> str:
 
 
 def _areas_ok(expr: str) -> str:
-    return (
-        f"({expr} IS NULL OR (cardinality({expr}) > 0"
-        f" AND list_bool_and(list_transform(map_keys({expr}), lambda k: list_contains({_quoted(AREAS)}, k)))"
-        f" AND list_bool_and(list_transform(map_values({expr}),"
-        f" lambda x: coalesce({_amount('x', positive=True)}, false)))))"
+    """An area struct (one field per content area; JSON keys were checked to be areas) that is absent, or
+    names at least one area, each with a positive amount."""
+    present = " OR ".join(f"{expr}.{area} IS NOT NULL" for area in AREAS)
+    amounts = " AND ".join(
+        f"({expr}.{area} IS NULL OR {_amount(f'{expr}.{area}', positive=True)})" for area in AREAS
     )
+    return f"({expr} IS NULL OR (({present}) AND {amounts}))"
+
+
+def area_sum(expr: str) -> str:
+    """SQL for the total of an area struct's amounts."""
+    return " + ".join(f"coalesce({expr}.{area}, 0)" for area in AREAS)
 
 
 def _text_ok(expr: str, pattern: str, max_len: int) -> str:
@@ -168,7 +174,7 @@ _APPROVAL_OK = " AND ".join(
         f"regexp_full_match(a.body, '{_BODY}')",
         _amount("a.credits", positive=True),
         _areas_ok("a.categories"),
-        f"(a.categories IS NULL OR list_sum(map_values(a.categories)) <= a.credits + {_SUM_SLACK})",
+        f"(a.categories IS NULL OR {area_sum('a.categories')} <= a.credits + {_SUM_SLACK})",
         _text_ok("a.approval_id", _WORDS, 200),
         _day_ok("a.expires"),
     )
@@ -197,7 +203,7 @@ _PLAIN_COURSE = " AND ".join(
         f"(scraped_at IS NULL OR (regexp_full_match(scraped_at, '{_STAMP}')"
         " AND try_cast(scraped_at AS TIMESTAMPTZ) IS NOT NULL))",
         _areas_ok("content_areas"),
-        f"(content_areas IS NULL OR abs(list_sum(map_values(content_areas)) - hours) <= {_SUM_SLACK})",
+        f"(content_areas IS NULL OR abs({area_sum('content_areas')} - hours) <= {_SUM_SLACK})",
         "(included_in IS NULL OR len(list_distinct(included_in)) = len(included_in))",
         f"(included_in IS NULL OR list_bool_and(list_transform(included_in,"
         f" lambda x: coalesce({_trimmed('x')}, false))))",
@@ -281,9 +287,9 @@ def _line_array(data: bytes) -> pa.Array | None:
     """The lines of ``data`` as one Arrow string array sharing its buffer, newlines trimmed; None when
     a line is empty (the line-by-line path numbers lines around blank ones; a line of other whitespace
     makes the typed reader's row count differ, which sends the file that way too)."""
-    if not data or data.startswith(b"\n") or b"\n\n" in data:
-        return None
     newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    if not data or (len(newlines) and (newlines[0] == 0 or np.any(np.diff(newlines) == 1))):
+        return None  # empty file, or an empty line
     starts = np.concatenate(([0], newlines + 1))
     if starts[-1] == len(data):
         starts = starts[:-1]  # the file ends with a newline: no line after it
@@ -351,30 +357,16 @@ def _read_typed(source: pa.BufferReader, records: pa.Array) -> pa.Table | None:
     return table.append_column("record", records).append_column("row_no", rows)
 
 
-def _area_map(expr: str) -> str:
-    """A struct of the three areas (absent ones NULL) as the MAP json_transform would give."""
-    entries = ", ".join(f"{{'key': '{area}', 'value': {expr}.{area}}}" for area in AREAS)
-    return (
-        f"CASE WHEN {expr} IS NULL THEN NULL"
-        f" ELSE map_from_entries(list_filter([{entries}], lambda e: e.value IS NOT NULL)) END"
-    )
-
-
 # A struct cannot tell {"clinical": null} from an absent key: a line with a null anywhere and an area
 # object is left to the exact path (``unsure``). Only the row numbers of the plain rows are materialised;
-# the staging inserts read the Arrow table through the view ``fast``.
-_ARROW_ROWS = f"""
+# the staging reads the Arrow table through the view ``fast``.
+_ARROW_ROWS = """
 CREATE OR REPLACE TEMP VIEW arrow_rows AS
-SELECT row_no, seq, record,
-    {", ".join(_TEXT_FIELDS)}, hours, price, member_price, access_months, included_in,
-    {_area_map("content_areas")} AS content_areas,
-    list_transform(approvals, lambda a: CASE WHEN a IS NULL THEN NULL ELSE struct_pack(
-        body := a.body, credits := a.credits, categories := {_area_map("a.categories")},
-        approval_id := a.approval_id, expires := a.expires) END) AS approvals,
+SELECT *,
     contains(record, 'null') AND (content_areas IS NOT NULL
         OR list_bool_or(list_transform(approvals, lambda a: a.categories IS NOT NULL)) IS TRUE) AS unsure
 FROM bulk_arrow
-"""  # noqa: S608 (constant SQL)
+"""
 _ARROW_PLAIN = f"""
 CREATE OR REPLACE TEMP TABLE fast_ok AS
 SELECT row_no FROM arrow_rows WHERE NOT unsure AND coalesce({_PLAIN_COURSE}, false)
@@ -423,13 +415,7 @@ def _insert_fast(con: duckdb.DuckDBPyConnection, batch: Batch, default_source: s
     batch.add_arrow("course", con.sql(_COURSES, params={"source": default_source}).to_arrow_table())
 
 
-def _entries(expr: str, value: str) -> str:
-    """An {area: amount} MAP as the staging list of structs (area, ``value``); [] for NULL."""
-    entry = f"struct_pack(area := e.key, {value} := e.value)"
-    return f"coalesce(list_transform(map_entries({expr}), lambda e: {entry}), [])"
-
-
-_COURSES = f"""
+_COURSES = """
 SELECT seq, provider, course_id, title, url, description, format, hours, price, member_price,
     coalesce(currency, 'USD') AS currency, coalesce(kind, 'course') AS kind,
     coalesce(included_in, []) AS included_in,
@@ -438,10 +424,9 @@ SELECT seq, provider, course_id, title, url, description, format, hours, price, 
     CAST(scraped_at AS TIMESTAMPTZ) AS scraped_at, CAST(NULL AS VARCHAR) AS extras,
     CASE WHEN source IS NULL THEN CAST(json_merge_patch(record, json_object('source', $source)) AS VARCHAR)
         ELSE CAST(record AS VARCHAR) END AS record,
-    {_entries("content_areas", "hours")} AS content_areas,
+    content_areas,
     coalesce(list_transform(approvals, lambda a: struct_pack(
         body := a.body, credits := a.credits, approval_id := a.approval_id,
-        expires := CAST(a.expires AS DATE), categories := {_entries("a.categories", "credits")})), [])
-        AS approvals
+        expires := CAST(a.expires AS DATE), categories := a.categories)), []) AS approvals
 FROM fast
-"""  # noqa: S608 (constant SQL)
+"""

@@ -23,7 +23,7 @@ import duckdb
 from catalog import bulk_jsonl
 from catalog.db import writing
 from catalog.flat import flat_columns, flat_select
-from catalog.records import Record, RecordError, iter_jsonl, parse_csv_row, parse_record
+from catalog.records import AREAS, Record, RecordError, iter_jsonl, parse_csv_row, parse_record
 from catalog.staging import Batch
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -331,15 +331,30 @@ def _xor(hashes: str) -> str:
     return f"CASE WHEN len({hashes}) > 0 THEN list_reduce({hashes}, lambda x, y: xor(x, y)) END"
 
 
+def _per_area(expr: str, item: str) -> str:
+    """XOR of ``item`` (SQL with ``{area}`` and ``{amount}`` placeholders) over the areas present in the
+    area struct ``expr`` (0 when none is)."""
+    terms = [
+        f"CASE WHEN {expr}.{area} IS NOT NULL THEN {item.format(area=repr(area), amount=f'{expr}.{area}')}"
+        " ELSE CAST(0 AS UBIGINT) END"
+        for area in AREAS
+    ]
+    return f"xor(xor({terms[0]}, {terms[1]}), {terms[2]})"
+
+
 _APPROVAL_HASHES = "list_transform(l.approvals, lambda a: hash(a.body, a.credits, a.approval_id, a.expires))"
-_CATEGORY_HASHES = (
-    "flatten(list_transform(l.approvals,"
-    " lambda a: list_transform(a.categories, lambda c: hash(a.body, c.area, c.credits))))"
+_CATEGORY_HASH = _per_area("a.categories", "hash(a.body, {area}, {amount})")  # one approval's categories
+_CATEGORY_DIGEST = (
+    "CASE WHEN list_bool_or(list_transform(l.approvals, lambda a: a.categories IS NOT NULL)) THEN"
+    f" list_reduce(list_transform(l.approvals, lambda a: {_CATEGORY_HASH}), lambda x, y: xor(x, y)) END"
 )
-_AREA_HASHES = "list_transform(l.content_areas, lambda c: hash(c.area, c.hours))"
-_AREA_NAMES = (
-    "list_distinct(list_concat(list_transform(l.content_areas, lambda c: c.area),"
-    " flatten(list_transform(l.approvals, lambda a: list_transform(a.categories, lambda c: c.area)))))"
+_AREA_DIGEST = (
+    f"CASE WHEN l.content_areas IS NOT NULL THEN {_per_area('l.content_areas', 'hash({area}, {amount})')} END"
+)
+_AREA_MASK = " + ".join(
+    f"{1 << bit} * CAST(l.content_areas.{area} IS NOT NULL OR list_bool_or(list_transform(l.approvals,"
+    f" lambda a: a.categories.{area} IS NOT NULL)) IS TRUE AS UTINYINT)"
+    for bit, area in enumerate(AREAS)
 )
 _BODY_CREDITS = (
     "CASE WHEN len(l.approvals) > 0 THEN map(list_transform(l.approvals, lambda a: a.body),"
@@ -358,18 +373,17 @@ SELECT
     CAST(hash(
         l.title, l.url, l.description, l.format, l.hours, l.price, l.member_price, l.currency, l.kind,
         l.included_in, l.available_from, l.available_until, l.location, l.access_months, l.source,
-        l.extras, {_xor(_APPROVAL_HASHES)}, {_xor(_CATEGORY_HASHES)}, {_xor(_AREA_HASHES)}
+        l.extras, {_xor(_APPROVAL_HASHES)}, {_CATEGORY_DIGEST}, {_AREA_DIGEST}
     ) AS VARCHAR) AS content_hash,
     coalesce(l.scraped_at, CAST($started AS TIMESTAMPTZ)) AS seen_at,
-    list_sort(l.area_names) AS areas,
-    CAST(list_contains(l.area_names, 'administrative') AS UTINYINT)
-        + 2 * CAST(list_contains(l.area_names, 'clinical') AS UTINYINT)
-        + 4 * CAST(list_contains(l.area_names, 'general') AS UTINYINT) AS area_mask,
+    list_filter({list(AREAS)!r}, lambda area, i: (l.area_mask >> (i - 1)) & 1 = 1) AS areas,
+    l.area_mask,
     list_sort(list_transform(l.approvals, lambda a: a.body)) AS bodies,
     coalesce(l.body_credits, MAP {{}}) AS credits,
-    {flat_select("CAST(l.price AS DECIMAL(18, 4))", "l.body_credits")}
+    {flat_select("CAST(l.price AS DECIMAL(18, 4))", "l.body_credits")},
+    l.approvals, l.content_areas
 FROM (
-    SELECT *, {_AREA_NAMES} AS area_names, {_BODY_CREDITS} AS body_credits
+    SELECT *, CAST({_AREA_MASK} AS UTINYINT) AS area_mask, {_BODY_CREDITS} AS body_credits
     FROM stage_course_in AS l
     WHERE seq IN (SELECT max(seq) FROM stage_course_in GROUP BY provider, course_id)
 ) AS l
@@ -428,8 +442,8 @@ WHERE r.seq IS NULL AND course.provider = r.provider AND course.course_id = r.co
 
 
 def _replace_children(con: duckdb.DuckDBPyConnection) -> None:
-    """Approvals, approval categories and content areas of new and changed courses, unnested from the
-    staged rows."""
+    """Approvals, approval categories and content areas of new and changed courses, unnested from their
+    rows in ``s_course``."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE changed_course AS"
         " SELECT d.seq, d.provider, d.course_id, d.is_new FROM d_course AS d WHERE d.changed"
@@ -439,24 +453,28 @@ def _replace_children(con: duckdb.DuckDBPyConnection) -> None:
             f"DELETE FROM {table} USING changed_course AS k"  # noqa: S608 (identifiers only)
             f" WHERE NOT k.is_new AND {table}.provider = k.provider AND {table}.course_id = k.course_id"
         )
-    approvals = (
-        "(SELECT k.provider, k.course_id, unnest(l.approvals) AS a"
-        " FROM stage_course_in AS l JOIN changed_course AS k USING (seq))"
-    )
+    changed = "s_course AS s JOIN changed_course AS k USING (seq)"
+    approvals = f"(SELECT s.provider, s.course_id, unnest(s.approvals) AS a FROM {changed})"  # noqa: S608
     con.execute(
         "INSERT INTO course_approval SELECT provider, course_id, a.body,"  # noqa: S608 (constant SQL)
         f" CAST(a.credits AS DECIMAL(18, 6)), a.approval_id, a.expires FROM {approvals}"
     )
     con.execute(
         "INSERT INTO course_approval_area SELECT provider, course_id, body, c.area,"  # noqa: S608 (constant SQL)
-        " CAST(c.credits AS DECIMAL(18, 6))"
-        f" FROM (SELECT provider, course_id, a.body AS body, unnest(a.categories) AS c FROM {approvals})"
+        " CAST(c.amount AS DECIMAL(18, 6))"
+        f" FROM (SELECT provider, course_id, a.body AS body, unnest({_entries('a.categories')}) AS c"
+        f" FROM {approvals}) WHERE c.amount IS NOT NULL"
     )
     con.execute(
-        "INSERT INTO course_area SELECT k.provider, k.course_id, c.area, CAST(c.hours AS DECIMAL(18, 6))"
-        " FROM (SELECT seq, unnest(content_areas) AS c FROM stage_course_in) AS l"
-        " JOIN changed_course AS k USING (seq)"
+        "INSERT INTO course_area SELECT provider, course_id, c.area, CAST(c.amount AS DECIMAL(18, 6))"  # noqa: S608 (constant SQL)
+        f" FROM (SELECT s.provider, s.course_id, unnest({_entries('s.content_areas')}) AS c FROM {changed})"
+        " WHERE c.amount IS NOT NULL"
     )
+
+
+def _entries(expr: str) -> str:
+    """An area struct as a list of (area, amount) structs, one per area (amount NULL if absent)."""
+    return "[" + ", ".join(f"{{'area': {area!r}, 'amount': {expr}.{area}}}" for area in AREAS) + "]"
 
 
 _STAGE_OFFERS = """

@@ -1,8 +1,9 @@
 """Staging: validated records as Arrow tables, ready for one set-based upsert into the catalog.
 
 Every record gets a ``seq`` (its position in the batch, so the last copy of a key wins). A course's
-approvals (with their categories) and content areas stay nested in its row, as lists of structs, so the
-upsert computes everything it needs per row without joining child tables. Numbers are staged as
+approvals (a list of structs, each with its categories) and content areas (a struct of the three areas)
+stay nested in its row, so the upsert computes everything it needs per row without joining child
+tables. Numbers are staged as
 float64 — the precision of the record's JSON form (``records.to_dict``) — and cast to DECIMAL on upsert.
 
 The staged rows are Arrow tables registered on the connection as ``stage_<name>_in``, not DuckDB
@@ -14,16 +15,19 @@ the compression of the inserted rows, would run on one core.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from catalog.records import Course, Offer, Record, to_dict
+from catalog.records import AREAS, Course, Offer, Record, to_dict
 
 _TS = pa.timestamp("us", tz="UTC")
+AREA_STRUCT = pa.struct([(area, pa.float64()) for area in AREAS])
+"""Amounts per content area (hours, or a body's credits), NULL for an area not named."""
 
 COURSE_SCHEMA = pa.schema(
     [
@@ -48,7 +52,7 @@ COURSE_SCHEMA = pa.schema(
         ("scraped_at", _TS),
         ("extras", pa.string()),
         ("record", pa.string()),
-        ("content_areas", pa.list_(pa.struct([("area", pa.string()), ("hours", pa.float64())]))),
+        ("content_areas", AREA_STRUCT),
         (
             "approvals",
             pa.list_(
@@ -58,10 +62,7 @@ COURSE_SCHEMA = pa.schema(
                         ("credits", pa.float64()),
                         ("approval_id", pa.string()),
                         ("expires", pa.date32()),
-                        (
-                            "categories",
-                            pa.list_(pa.struct([("area", pa.string()), ("credits", pa.float64())])),
-                        ),
+                        ("categories", AREA_STRUCT),
                     ]
                 )
             ),
@@ -90,6 +91,11 @@ OFFER_SCHEMA = pa.schema(
 
 def _number(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def _areas(amounts: Mapping[str, Decimal]) -> dict[str, float | None] | None:
+    """An {area: amount} mapping as an AREA_STRUCT value (None for no areas at all)."""
+    return {area: _number(amounts.get(area)) for area in AREAS} if amounts else None
 
 
 def _extras_json(record_dict: dict[str, Any]) -> str | None:
@@ -198,17 +204,14 @@ class Batch:
             course.scraped_at,
             _extras_json(as_dict),
             json.dumps(as_dict, ensure_ascii=False),
-            [{"area": area, "hours": float(hours)} for area, hours in course.content_areas.items()],
+            _areas(course.content_areas),
             [
                 {
                     "body": approval.body,
                     "credits": float(approval.credits),
                     "approval_id": approval.approval_id,
                     "expires": approval.expires,
-                    "categories": [
-                        {"area": area, "credits": float(credits)}
-                        for area, credits in approval.categories.items()
-                    ],
+                    "categories": _areas(approval.categories),
                 }
                 for approval in course.approvals
             ],

@@ -109,15 +109,9 @@ def _stage(
 
 
 def _rows(batch: Batch, name: str) -> list[Any]:
-    """The staged rows of table ``name``, nested area lists in area order (their order means nothing)."""
+    """The staged rows of table ``name``."""
     batch.flush()
-    rows = batch.con.sql(f"SELECT * FROM stage_{name}_in ORDER BY seq").to_arrow_table().to_pylist()
-    for row in rows:
-        if "content_areas" in row:
-            row["content_areas"].sort(key=lambda entry: entry["area"])
-            for approval in row["approvals"]:
-                approval["categories"].sort(key=lambda entry: entry["area"])
-    return rows
+    return batch.con.sql(f"SELECT * FROM stage_{name}_in ORDER BY seq").to_arrow_table().to_pylist()
 
 
 def _without_record(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

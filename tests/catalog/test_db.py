@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -134,3 +135,35 @@ def test_reader_of_an_older_schema_gets_it_upgraded(tmp_path: Path) -> None:
     with read_connection(path) as reader:
         assert pending(reader) == []
         assert schema_version(reader) == latest_version()
+
+
+def test_upgrading_to_text_records_keeps_every_course(tmp_path: Path) -> None:
+    """Migration 008 rebuilds ``course`` (record as zstd-compressed text): rows and their JSON stay."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)")
+    for version, file in migrations():
+        if version < 8:
+            con.execute(file.read_text())
+            con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, file.stem])
+    record = '{"type": "course", "provider": "p", "course_id": "c1", "title": "Wound care", "hours": 1.5}'
+    con.execute(
+        "INSERT INTO course (provider, course_id, title, url, format, hours, currency, kind, included_in,"
+        " source, record, content_hash, first_seen, last_seen, last_changed, title_rank, credits_aama)"
+        " VALUES ('p', 'c1', 'Wound care', 'https://p.example/c1', 'online', 1.5, 'USD', 'course', [],"
+        " 'import', ?, 'h', now(), now(), now(), 1, 1.5)",
+        [record],
+    )
+    con.execute(
+        "INSERT INTO offer VALUES ('p', 'o1', 'All access', 'subscription', 99, 'USD', 12, NULL, NULL,"
+        " 'import', NULL, ?, 'h', now(), now(), now())",
+        ['{"offer_id": "o1"}'],
+    )
+    con.close()
+    with read_connection(path) as reader:
+        assert schema_version(reader) == latest_version()
+        row = reader.execute(
+            "SELECT record, record->>'title', title_rank, credits_aama, typeof(record) FROM course"
+        ).fetchall()
+        assert row == [(record, "Wound care", 1, Decimal("1.5"), "VARCHAR")]
+        assert reader.execute("SELECT record->>'offer_id' FROM offer").fetchall() == [("o1",)]
