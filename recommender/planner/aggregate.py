@@ -23,10 +23,16 @@ from recommender.planner.build import MilpModel, PriceClass
 from recommender.planner.model import CourseKey, CourseOption, PlanInput, Selection
 
 
-def interchangeable(course: CourseOption) -> Hashable:
-    """Everything the model reads from a course except its prices, id, title, format, url and rank."""
+def interchangeable(course: CourseOption, credits: dict[int, Hashable] | None = None) -> Hashable:
+    """Everything the model reads from a course except its prices, id, title, format, url and rank.
+    ``credits``: a memo of credit signatures by credit tuple (the adapter shares one per credit)."""
+    signature = None if credits is None else credits.get(id(course.credits))
+    if signature is None:
+        signature = tuple(sorted(credit.signature() for credit in course.credits))
+        if credits is not None:
+            credits[id(course.credits)] = signature
     return (
-        tuple(sorted(credit.signature() for credit in course.credits)),
+        signature,
         course.hours,
         tuple(sorted(course.included_in)),
         tuple(sorted(course.member_offers)),
@@ -73,8 +79,9 @@ class Aggregated:
 def aggregate(inp: PlanInput) -> Aggregated | None:
     """``inp`` with interchangeable courses merged, or None when no two courses are interchangeable."""
     groups: dict[Hashable, list[CourseOption]] = {}
+    credits: dict[int, Hashable] = {}  # the courses keep their credit tuples alive: ids stay unique
     for course in inp.courses:
-        groups.setdefault(interchangeable(course), []).append(course)
+        groups.setdefault(interchangeable(course, credits), []).append(course)
     if len(groups) == len(inp.courses):
         return None
     rank = {course.key: place for place, course in enumerate(sorted(inp.courses, key=_rank_key))}

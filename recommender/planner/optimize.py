@@ -28,6 +28,7 @@ MARGIN = 0.01  # first reduced-cost fixing keeps plans up to 1 % above the LP bo
 MIN_MARGIN = 100.0  # … and at least this many units ($1.00 for cost) above it
 MARGIN_NEAR = 0.002  # with an incumbent, LP bounds are close: guess 0.2 % above the bound first
 TOLERANCE = 1e-6
+SUPPORT_FROM = 1000  # courses in a stage from which its MILP is worth a try on the LP's support first
 MERGED_LP_SHRINK = 3  # LP bounds on the counted model when it has ≥ 3× fewer courses (measured)
 
 Prepare = Callable[[Solver, MilpModel, PlanInput], None]  # adds cuts or fixes columns on a solver
@@ -241,7 +242,9 @@ def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: fl
     incumbent = math.inf
     if state.best is not None:  # the incumbent's value is always a valid limit
         incumbent = _stage_value(state.inp, state.best, name)
-        if lowest <= incumbent - 1 + TOLERANCE:  # the incumbent may not be optimal: try the LP's support
+        # The incumbent may not be optimal: try the LP's support (not for the course id, whose LP bound
+        # is far below the optimum, so the support's plan could not end the stage; measured slower)
+        if lowest <= incumbent - 1 + TOLERANCE and name != "rank" and len(state.inp.courses) > SUPPORT_FROM:
             incumbent = _improve_from_support(state, name, relaxed, incumbent, prepare, deadline)
         limit = min(limit, math.floor(incumbent + 0.5))
         if lowest > incumbent - 1 + TOLERANCE:  # whole units: no plan is better than the incumbent
