@@ -276,11 +276,7 @@ def _left(seqs: dict[int, int], left_rows: set[int]) -> dict[int, int]:
 def _stage_table(batch: Batch, table: pa.Table, first_seq: int, default_source: str) -> set[int]:
     """Stage the plain rows of a ``read_arrow`` table; returns the row numbers of the others."""
     seq_column = pa.array(np.arange(first_seq, first_seq + table.num_rows, dtype=np.int64))
-    batch.con.register("bulk_arrow", table.append_column("seq", seq_column))
-    try:
-        return _stage_arrow(batch.con, batch, default_source)
-    finally:
-        batch.con.unregister("bulk_arrow")
+    return _stage_arrow(batch, table.append_column("seq", seq_column), f"{first_seq}", default_source)
 
 
 def _line_array(data: bytes) -> pa.Array | None:
@@ -365,31 +361,29 @@ CREATE OR REPLACE TEMP VIEW arrow_rows AS
 SELECT *,
     contains(record, 'null') AND (content_areas IS NOT NULL
         OR list_bool_or(list_transform(approvals, lambda a: a.categories IS NOT NULL)) IS TRUE) AS unsure
-FROM bulk_arrow
+FROM $table
 """
 _ARROW_PLAIN = f"""
-CREATE OR REPLACE TEMP TABLE fast_ok AS
+CREATE OR REPLACE TEMP TABLE $table AS
 SELECT row_no FROM arrow_rows WHERE NOT unsure AND coalesce({_PLAIN_COURSE}, false)
 """  # noqa: S608 (constant SQL)
-_ARROW_FAST = (
-    "CREATE OR REPLACE TEMP VIEW fast AS"
-    " SELECT * EXCLUDE (unsure) FROM arrow_rows WHERE row_no IN (SELECT row_no FROM fast_ok)"
-)
 
 
-def _stage_arrow(con: duckdb.DuckDBPyConnection, batch: Batch, default_source: str) -> set[int]:
-    """Stage the plain rows of the registered Arrow table ``bulk_arrow``; returns the others' row numbers."""
+def _stage_arrow(batch: Batch, table: pa.Table, part: str, default_source: str) -> set[int]:
+    """Stage the plain rows of a typed table (``read_arrow`` + ``seq``); returns the others' row numbers.
+    The staged rows are a query over the table, read once when the batch is published; ``part`` names
+    this table's objects on the connection apart from other files'."""
+    con, arrow, plain = batch.con, f"bulk_arrow_{part}", f"fast_ok_{part}"
+    con.register(arrow, table)
     try:
-        con.execute(_ARROW_ROWS)
-        con.execute(_ARROW_PLAIN)
-        con.execute(_ARROW_FAST)
-        _insert_fast(con, batch, default_source)
-        other = "SELECT row_no FROM bulk_arrow WHERE row_no NOT IN (SELECT row_no FROM fast_ok)"
-        return {row_no for (row_no,) in con.execute(other).fetchall()}
+        con.execute(_ARROW_ROWS.replace("$table", arrow))
+        con.execute(_ARROW_PLAIN.replace("$table", plain))
     finally:
-        con.execute("DROP VIEW IF EXISTS fast")
-        con.execute("DROP TABLE IF EXISTS fast_ok")
         con.execute("DROP VIEW IF EXISTS arrow_rows")
+    fast = f"(SELECT * FROM {arrow} WHERE row_no IN (SELECT row_no FROM {plain}))"  # noqa: S608 (our names)
+    batch.add_query("course", _courses(fast, default_source), keep=table)
+    other = f"SELECT row_no FROM {arrow} WHERE row_no NOT IN (SELECT row_no FROM {plain})"  # noqa: S608 (our names)
+    return {row_no for (row_no,) in con.execute(other).fetchall()}
 
 
 def _stage_plain(
@@ -405,14 +399,15 @@ def _stage_plain(
         f" WHERE coalesce({_PLAIN_COURSE}, false)",
         {"first_seq": first_seq, "plain": plain},
     )
-    _insert_fast(con, batch, default_source)
+    batch.add_arrow("course", con.sql(_courses("fast", default_source)).to_arrow_table())
     other = "SELECT row_no FROM bulk WHERE row_no NOT IN (SELECT row_no FROM fast)"
     return {row_no for (row_no,) in con.execute(other).fetchall()}
 
 
-def _insert_fast(con: duckdb.DuckDBPyConnection, batch: Batch, default_source: str) -> None:
-    """Stage the rows of ``fast`` (a table or view) in the batch."""
-    batch.add_arrow("course", con.sql(_COURSES, params={"source": default_source}).to_arrow_table())
+def _courses(rows: str, default_source: str) -> str:
+    """The staging SELECT over ``rows`` (a table, or a parenthesised query) of plain typed course rows."""
+    source = "'" + default_source.replace("'", "''") + "'"  # one of records.SOURCES
+    return _COURSES.replace("$source", source).replace("FROM fast", f"FROM {rows}")
 
 
 _COURSES = """

@@ -6,7 +6,8 @@ stay nested in its row, so the upsert computes everything it needs per row witho
 tables. Numbers are staged as
 float64 — the precision of the record's JSON form (``records.to_dict``) — and cast to DECIMAL on upsert.
 
-The staged rows are Arrow tables registered on the connection as ``stage_<name>_in``, not DuckDB
+The staged rows are Arrow tables registered on the connection, and queries over what bulk readers
+registered (read once, when the batch is published), behind one view ``stage_<name>_in`` — not DuckDB
 temporary tables: DuckDB scans an Arrow table one record batch per thread, while an in-memory table of
 100,000 rows is one row group that only one thread reads — so every statement of the upsert after it, and
 the compression of the inserted rows, would run on one core.
@@ -134,7 +135,9 @@ class Batch:
         self.next_seq = 0
         self._rows = {name: _Rows(schema) for name, schema in STAGE_TABLES.items()}
         self._tables: dict[str, list[pa.Table]] = {name: [] for name in STAGE_TABLES}
+        self._queries: dict[str, list[str]] = {name: [] for name in STAGE_TABLES}
         self._registered: dict[str, pa.Table] = {}
+        self._kept: list[object] = []
         self.flush()
 
     def take_seq(self, count: int = 1) -> int:
@@ -160,8 +163,14 @@ class Batch:
         schema = STAGE_TABLES[name]
         self._tables[name].append(table.select(schema.names).cast(schema))
 
+    def add_query(self, name: str, sql: str, *, keep: object = None) -> None:
+        """Stage the rows a SELECT over this connection gives (the staging schema's columns, by name),
+        read when the batch is published; ``keep``: what the query reads, kept alive until then."""
+        self._queries[name].append(sql)
+        self._kept.append(keep)
+
     def flush(self) -> None:
-        """Make everything staged so far visible as ``stage_<name>_in``."""
+        """Make everything staged so far visible as ``stage_<name>_in`` (a view over the parts)."""
         for name, rows in self._rows.items():
             if rows.columns["seq"]:
                 self._tables[name].append(rows.table())
@@ -169,11 +178,10 @@ class Batch:
             parts = self._tables[name]
             table = pa.concat_tables(parts) if parts else STAGE_TABLES[name].empty_table()
             self._registered[name] = table  # the connection only borrows the table: keep it alive
-            self.con.register(f"stage_{name}_in", table)
-
-    def staged(self, name: str) -> int:
-        """How many rows of table ``name`` are staged (after ``flush``)."""
-        return self._registered[name].num_rows
+            self.con.register(f"stage_{name}_rows", table)
+            parts_sql = [f"stage_{name}_rows", *(f"({sql})" for sql in self._queries[name])]
+            union = " UNION ALL BY NAME ".join(f"SELECT * FROM {part}" for part in parts_sql)  # noqa: S608 (our SQL)
+            self.con.execute(f"CREATE OR REPLACE TEMP VIEW stage_{name}_in AS {union}")
 
     def providers(self) -> list[str]:
         """Every provider with a staged course or offer (after ``flush``)."""
