@@ -78,27 +78,30 @@ class Aggregated:
 
 def aggregate(inp: PlanInput) -> Aggregated | None:
     """``inp`` with interchangeable courses merged, or None when no two courses are interchangeable."""
-    groups: dict[Hashable, list[CourseOption]] = {}
+    ranked = sorted(inp.courses, key=_rank_key)
+    groups: dict[Hashable, list[CourseOption]] = {}  # each group's courses best rank first
     credits: dict[int, Hashable] = {}  # the courses keep their credit tuples alive: ids stay unique
-    for course in inp.courses:
+    for course in ranked:
         groups.setdefault(interchangeable(course, credits), []).append(course)
     if len(groups) == len(inp.courses):
         return None
-    rank = {course.key: place for place, course in enumerate(sorted(inp.courses, key=_rank_key))}
-    position = {course.key: place for place, course in enumerate(sorted(inp.courses, key=lambda c: c.key))}
+    rank = {course.key: place for place, course in enumerate(ranked)}
+    position: dict[CourseKey, int] = {}  # the binary model's rank of a course without one: its place
+    if any(course.rank is None for course in ranked):
+        position = {course.key: place for place, course in enumerate(sorted(ranked, key=lambda c: c.key))}
     representatives: list[CourseOption] = []
     members: list[tuple[tuple[CourseKey, ...], ...]] = []
     classes: list[tuple[PriceClass, ...]] = []
     member_ranks: list[tuple[tuple[float, ...], ...]] = []
     for group in groups.values():
         by_price: dict[tuple[int | None, int | None], list[CourseOption]] = {}
-        for course in sorted(group, key=_rank_key):
+        for course in group:
             by_price.setdefault(_price(course), []).append(course)
-        representatives.append(min(group, key=_rank_key))
+        representatives.append(group[0])
         ordered = sorted(by_price.items(), key=lambda item: str(item[0]))
         members.append(tuple(tuple(c.key for c in courses) for _, courses in ordered))
         classes.append(tuple((*price, len(courses)) for price, courses in ordered))
-        member_ranks.append(  # the binary model's rank objective: the course's rank, else its place
+        member_ranks.append(  # the binary model's rank objective
             tuple(
                 tuple(float(position[c.key] if c.rank is None else c.rank) for c in courses)
                 for _, courses in ordered
