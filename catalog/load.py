@@ -361,31 +361,42 @@ _BODY_CREDITS = (
     " list_transform(l.approvals, lambda a: CAST(a.credits AS DECIMAL(18, 6)))) END"
 )
 
-# One row per key (the last staged copy wins), everything computed within the row: no joins.
+# The key facts of each course to store, one row per key (the last staged copy wins): what the diff, the
+# price history and the title ranks need, and the content hash. Narrow, so it is materialised.
 _STAGE_COURSES = f"""
 SELECT
-    l.seq, l.provider, l.course_id, l.title, l.url, l.description, l.format,
-    CAST(l.hours AS DECIMAL(18, 6)) AS hours,
+    l.seq, l.provider, l.course_id, l.title,
     CAST(l.price AS DECIMAL(18, 4)) AS price,
     CAST(l.member_price AS DECIMAL(18, 4)) AS member_price,
-    l.currency, l.kind, l.included_in, l.available_from, l.available_until, l.location,
-    l.access_months, l.source, l.scraped_at, l.record,
+    l.currency, l.scraped_at,
     CAST(hash(
         l.title, l.url, l.description, l.format, l.hours, l.price, l.member_price, l.currency, l.kind,
         l.included_in, l.available_from, l.available_until, l.location, l.access_months, l.source,
         l.extras, {_xor(_APPROVAL_HASHES)}, {_CATEGORY_DIGEST}, {_AREA_DIGEST}
     ) AS VARCHAR) AS content_hash,
-    coalesce(l.scraped_at, CAST($started AS TIMESTAMPTZ)) AS seen_at,
+    coalesce(l.scraped_at, CAST($started AS TIMESTAMPTZ)) AS seen_at
+FROM stage_course_in AS l
+WHERE seq IN (SELECT max(seq) FROM stage_course_in GROUP BY provider, course_id)
+"""  # noqa: S608 (constant SQL)
+
+# The stored columns of every staged course, computed within the row (no joins). Read once, by the
+# insert, straight from the staged rows: the wide rows (with the record text) are never materialised.
+_COURSE_ROWS = f"""
+SELECT
+    l.seq, l.title, l.url, l.description, l.format,
+    CAST(l.hours AS DECIMAL(18, 6)) AS hours,
+    CAST(l.price AS DECIMAL(18, 4)) AS price,
+    CAST(l.member_price AS DECIMAL(18, 4)) AS member_price,
+    l.currency, l.kind, l.included_in, l.available_from, l.available_until, l.location,
+    l.access_months, l.source, l.scraped_at, l.record,
     list_filter({list(AREAS)!r}, lambda area, i: (l.area_mask >> (i - 1)) & 1 = 1) AS areas,
     l.area_mask,
     list_sort(list_transform(l.approvals, lambda a: a.body)) AS bodies,
     coalesce(l.body_credits, MAP {{}}) AS credits,
-    {flat_select("CAST(l.price AS DECIMAL(18, 4))", "l.body_credits")},
-    l.approvals, l.content_areas
+    {flat_select("CAST(l.price AS DECIMAL(18, 4))", "l.body_credits")}
 FROM (
     SELECT *, CAST({_AREA_MASK} AS UTINYINT) AS area_mask, {_BODY_CREDITS} AS body_credits
     FROM stage_course_in AS l
-    WHERE seq IN (SELECT max(seq) FROM stage_course_in GROUP BY provider, course_id)
 ) AS l
 """  # noqa: S608 (constant SQL: the flat body columns)
 
@@ -443,7 +454,7 @@ WHERE r.seq IS NULL AND course.provider = r.provider AND course.course_id = r.co
 
 def _replace_children(con: duckdb.DuckDBPyConnection) -> None:
     """Approvals, approval categories and content areas of new and changed courses, unnested from their
-    rows in ``s_course``."""
+    staged rows."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE changed_course AS"
         " SELECT d.seq, d.provider, d.course_id, d.is_new FROM d_course AS d WHERE d.changed"
@@ -453,8 +464,13 @@ def _replace_children(con: duckdb.DuckDBPyConnection) -> None:
             f"DELETE FROM {table} USING changed_course AS k"  # noqa: S608 (identifiers only)
             f" WHERE NOT k.is_new AND {table}.provider = k.provider AND {table}.course_id = k.course_id"
         )
-    changed = "s_course AS s JOIN changed_course AS k USING (seq)"
-    approvals = f"(SELECT s.provider, s.course_id, unnest(s.approvals) AS a FROM {changed})"  # noqa: S608
+    # The nested rows of the changed courses, read from the staged rows once for the three tables.
+    nested = con.sql(
+        "SELECT k.provider, k.course_id, l.approvals, l.content_areas"
+        " FROM stage_course_in AS l JOIN changed_course AS k USING (seq)"
+    ).to_arrow_table()
+    con.register("changed_nested", nested)
+    approvals = "(SELECT provider, course_id, unnest(approvals) AS a FROM changed_nested)"
     con.execute(
         "INSERT INTO course_approval SELECT provider, course_id, a.body,"  # noqa: S608 (constant SQL)
         f" CAST(a.credits AS DECIMAL(18, 6)), a.approval_id, a.expires FROM {approvals}"
@@ -467,14 +483,15 @@ def _replace_children(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         "INSERT INTO course_area SELECT provider, course_id, c.area, CAST(c.amount AS DECIMAL(18, 6))"  # noqa: S608 (constant SQL)
-        f" FROM (SELECT s.provider, s.course_id, unnest({_entries('s.content_areas')}) AS c FROM {changed})"
+        f" FROM (SELECT provider, course_id, unnest({_entries('content_areas')}) AS c FROM changed_nested)"
         " WHERE c.amount IS NOT NULL"
     )
+    con.unregister("changed_nested")
 
 
 def _entries(expr: str) -> str:
     """An area struct as a list of (area, amount) structs, one per area (amount NULL if absent)."""
-    return "[" + ", ".join(f"{{'area': {area!r}, 'amount': {expr}.{area}}}" for area in AREAS) + "]"
+    return "[" + ", ".join(f"{{'area': {area!r}, 'amount': ({expr}).{area}}}" for area in AREAS) + "]"
 
 
 _STAGE_OFFERS = """
@@ -511,9 +528,10 @@ class _ItemTable:
 
     table: str
     id_column: str
-    stage_sql: str
+    stage_sql: str  # materialised as s_<table>: one row per key, with content_hash and seen_at
     columns: tuple[str, ...]
     price_columns: tuple[str, ...]
+    rows_sql: str | None = None  # the stored columns per staged seq, if not all in s_<table>
     ranked: bool = False  # courses carry ``title_rank``
 
 
@@ -523,6 +541,7 @@ _COURSES = _ItemTable(
     _STAGE_COURSES,
     _COURSE_COLUMNS,
     ("price", "member_price", "currency"),
+    rows_sql=_COURSE_ROWS,
     ranked=True,
 )
 _OFFERS = _ItemTable("offer", "offer_id", _STAGE_OFFERS, _OFFER_COLUMNS, ("price", "currency"))
@@ -534,8 +553,7 @@ def _upsert(
     """Stage, diff, record prices, then insert new rows and replace re-seen ones that changed or were
     seen later (delete + insert: cheap in a column store, unlike wide UPDATEs); (counts, price changes)."""
     table, id_column = items.table, items.id_column
-    # The rows to store, as an Arrow table (scanned by both threads in what follows; see staging.py).
-    con.register(f"s_{table}", con.sql(items.stage_sql, params={"started": started}).to_arrow_table())
+    con.execute(f"CREATE OR REPLACE TEMP TABLE s_{table} AS {items.stage_sql}", {"started": started})
     price_moved = " OR ".join(f"o.{c} IS DISTINCT FROM s.{c}" for c in items.price_columns)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE d_{table} AS SELECT s.seq, s.provider, s.{id_column},"  # noqa: S608 (identifiers only)
@@ -557,21 +575,33 @@ def _upsert(
         f"DELETE FROM {table} USING d_{table} AS d WHERE d.rewrite"  # noqa: S608 (identifiers only)
         f" AND {table}.provider = d.provider AND {table}.{id_column} = d.{id_column}"
     )
-    columns = ", ".join(items.columns)
-    source_columns = ", ".join(f"s.{c}" for c in items.columns)
-    rank_column, rank_value, rank_join = (
-        (", title_rank", ", r.title_rank", " JOIN title_rank_new AS r USING (seq)")
-        if items.ranked
-        else ("", "", "")
+    # The key facts of every row to write (narrow), then the insert: its wide rows are computed once,
+    # straight from the staged rows, and joined to the facts with the facts as the hash table (the
+    # optimizer, not knowing how many staged rows there are, would build it from the wide rows).
+    rank_value, rank_join = (
+        (", r.title_rank", " JOIN title_rank_new AS r USING (seq)") if items.ranked else ("", "")
     )
     con.execute(
-        f"INSERT INTO {table} (provider, {id_column}, {columns}, first_seen, last_seen, last_changed"  # noqa: S608 (identifiers only)
-        f"{rank_column}) SELECT s.provider, s.{id_column}, {source_columns},"
-        " coalesce(d.first_seen, s.seen_at),"
-        " greatest(coalesce(d.last_seen, s.seen_at), s.seen_at),"
-        f" CASE WHEN d.changed THEN s.seen_at ELSE d.last_changed END{rank_value}"
+        f"CREATE OR REPLACE TEMP TABLE w_{table} AS SELECT s.seq, s.provider, s.{id_column}, s.content_hash,"  # noqa: S608 (identifiers only)
+        " coalesce(d.first_seen, s.seen_at) AS first_seen,"
+        " greatest(coalesce(d.last_seen, s.seen_at), s.seen_at) AS last_seen,"
+        f" CASE WHEN d.changed THEN s.seen_at ELSE d.last_changed END AS last_changed{rank_value}"
         f" FROM s_{table} AS s JOIN d_{table} AS d USING (seq){rank_join} WHERE d.is_new OR d.rewrite"
     )
+    facts = ("first_seen", "last_seen", "last_changed", *(("title_rank",) if items.ranked else ()))
+    wide = items.rows_sql or f"SELECT * EXCLUDE (content_hash) FROM s_{table}"  # noqa: S608 (identifier)
+    stored = ", ".join((*items.columns, *facts))
+    values = ", ".join(
+        f"k.{c}" if c in ("content_hash", *facts) else f"w.{c}" for c in (*items.columns, *facts)
+    )
+    con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+    try:
+        con.execute(
+            f"INSERT INTO {table} (provider, {id_column}, {stored})"  # noqa: S608 (identifiers only)
+            f" SELECT k.provider, k.{id_column}, {values} FROM ({wide}) AS w JOIN w_{table} AS k USING (seq)"
+        )
+    finally:
+        con.execute("RESET disabled_optimizers")
     if items.ranked:
         con.execute(_RERANK_KEPT)
     return counts, price_changes
