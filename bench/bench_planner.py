@@ -1,6 +1,7 @@
 """Planner benchmark: median end-to-end time (read the catalog, build inputs, presolve, solve, explain)
 on synthetic catalogs of 1k / 10k / 100k courses with 20 offers, read from a DuckDB catalog (*catalog*:
-the normal path of `recert plan`, read by columns; *records*: the record-by-record fallback) and from a
+the normal path of `recert plan`, read by columns and presolved before any course is built; *records*:
+the record-by-record fallback) and from a
 course-record JSONL file (`--catalog-file`, every record validated), with the time per phase and the
 greedy baseline's extra cost in %.
 Run: `.venv/bin/python -m bench.bench_planner [sizes...]`. Results: docs/benchmarks.md.
@@ -92,8 +93,9 @@ class Run:
 
 
 def from_catalog(path: Path, held: Profile) -> Run:
-    """Read the planner input by columns from the DuckDB catalog (``catalog_input``; its time is
-    the *read* phase, *input* is 0), presolve, solve, explain — the path of `recert plan`."""
+    """Read the planner input by columns from the DuckDB catalog, already presolved (``catalog_input``:
+    only the courses the presolve keeps become ``CourseOption``s; its time is the *read* phase, *input*
+    is 0), presolve (the rest of it), solve, explain — the path of `recert plan`."""
     phases: dict[str, float] = {}
     cpu = time.process_time()
     start = time.perf_counter()

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from recommender.planner.aggregate import Aggregated
 from recommender.planner.build import MilpModel
 from recommender.planner.evaluate import active_offers, course_payment, selection_meets
-from recommender.planner.model import CourseKey, CourseOption, PlanInput
+from recommender.planner.model import CourseKey, CourseOption, PlanInput, Selection
 from recommender.planner.solve import LpBound, Solver
 
 TOLERANCE = 1e-6  # objectives are whole units; float error in the bound is far below this
@@ -71,11 +71,11 @@ def restrict(inp: PlanInput, model: MilpModel, bounds: list[LpBound], limit: flo
 Expand = Callable[[npt.NDArray[np.float64]], list[CourseOption]]  # the courses an LP solution touches
 
 
-def rounded_cost(
+def rounded_plan(
     inp: PlanInput, model: MilpModel, values: npt.NDArray[np.float64], expand: Expand | None = None
-) -> int | None:
-    """Cents of the plan that takes every course (and buys every offer) the LP solution touches, if
-    that plan meets every requirement within the limits — an upper bound on the optimum. ``expand``:
+) -> tuple[int, Selection] | None:
+    """The plan that takes every course (and buys every offer) the LP solution touches and its cost in
+    cents, if it meets every requirement within the limits — an upper bound on the optimum. ``expand``:
     those courses, when ``model`` has counted columns."""
     if expand is None:
         courses = [c for i, c in enumerate(inp.courses) if values[model.take[i]] > ROUND_UP]
@@ -92,7 +92,7 @@ def rounded_cost(
         return None
     if limits.max_hours is not None and sum(c.hours for c in courses) > limits.max_hours:
         return None
-    return cost
+    return cost, Selection(frozenset(c.key for c in courses), frozenset(o.key for o in bought))
 
 
 def _alive_members(merged: Aggregated, model: MilpModel, bound: LpBound, limit: float) -> set[CourseKey]:
@@ -143,11 +143,13 @@ Part = tuple[str, str] | None  # the offer bought in a part of the plans; None: 
 @dataclass
 class Parts:
     """The LP bounds of the parts of the plans, the least cost each part can have (when cost was the
-    objective) and the best upper bound on cost met on the way."""
+    objective) and the best upper bound on cost met on the way — with its plan when it is below the
+    limit given (a rounded LP solution)."""
 
     bounds: list[LpBound]
     cost_limit: float
     least_cost: dict[Part, float]
+    plan: Selection | None = None
 
 
 def scenario_bounds(
@@ -194,8 +196,8 @@ def scenario_bounds(
         parts.bounds.append(found)
         if rounding:
             parts.least_cost[part] = found.lower
-            cost = None if found.values is None else rounded_cost(inp, model, found.values, expand)
-            if cost is not None:
-                parts.cost_limit = min(parts.cost_limit, cost)
+            rounded = None if found.values is None else rounded_plan(inp, model, found.values, expand)
+            if rounded is not None and rounded[0] < parts.cost_limit:
+                parts.cost_limit, parts.plan = rounded
     solver.set_bounds(free, 0.0, 1.0)
     return parts

@@ -232,6 +232,8 @@ def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: fl
     bounds = parts.bounds
     if not bounds:
         return INFEASIBLE
+    if name == "cost" and parts.plan is not None:  # a rounded LP solution cheaper than the incumbent
+        state.best = clean(state.inp, parts.plan)
     lowest = min(bound.lower for bound in bounds)
     margin = MARGIN if state.best is None else MARGIN_NEAR
     limit = math.inf
