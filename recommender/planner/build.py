@@ -82,6 +82,13 @@ class MilpModel:
     pay_member: dict[int, int] = field(default_factory=dict)
     pay_classes: PayColumns = field(default_factory=dict)  # course → per price class (list, member) columns
     _matrix: Matrix | None = None
+    _take: npt.NDArray[np.int64] | None = None
+
+    def take_columns(self) -> npt.NDArray[np.int64]:
+        """``take`` as an array: the column of course i at i (computed once)."""
+        if self._take is None:
+            self._take = np.array([self.take[i] for i in range(len(self.take))], dtype=np.int64)
+        return self._take
 
     def matrix(self) -> Matrix:
         """The rows as a sparse matrix (computed once)."""

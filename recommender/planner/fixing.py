@@ -39,9 +39,8 @@ def _alive_courses(inp: PlanInput, model: MilpModel, bound: LpBound, limit: floa
         return column is not None and bool(open_[column])
 
     kept = set()
-    for i, course in enumerate(inp.courses):
-        if not alive(model.take[i]):
-            continue
+    for i in np.flatnonzero(open_[model.take_columns()]).tolist():
+        course = inp.courses[i]
         if (
             course.price_cents == 0
             or alive(model.pay_list.get(i))
@@ -78,7 +77,7 @@ def rounded_plan(
     cents, if it meets every requirement within the limits — an upper bound on the optimum. ``expand``:
     those courses, when ``model`` has counted columns."""
     if expand is None:
-        courses = [c for i, c in enumerate(inp.courses) if values[model.take[i]] > ROUND_UP]
+        courses = [inp.courses[i] for i in np.flatnonzero(values[model.take_columns()] > ROUND_UP).tolist()]
     else:
         courses = expand(values)
     bought = [o for o in inp.offers if not o.held and values[model.buy[o.key]] > ROUND_UP]

@@ -103,8 +103,10 @@ class Solver:
         lp.col_cost_ = model.cost.copy()
         lp.col_lower_ = self.lower.copy()
         lp.col_upper_ = self.upper.copy()
-        lp.row_lower_ = np.array([row.lower for row in self.rows], dtype=np.float64)
-        lp.row_upper_ = np.array([row.upper for row in self.rows], dtype=np.float64)
+        self.row_lower = np.array([row.lower for row in self.rows], dtype=np.float64)
+        self.row_upper = np.array([row.upper for row in self.rows], dtype=np.float64)
+        lp.row_lower_ = self.row_lower.copy()
+        lp.row_upper_ = self.row_upper.copy()
         self.matrix = model.matrix() if not skip_rows else rowwise(self.rows)
         starts, index, value = self.matrix
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
@@ -145,6 +147,8 @@ class Solver:
         )
         lower = np.array([row.lower for row in rows], dtype=np.float64)
         upper = np.array([row.upper for row in rows], dtype=np.float64)
+        self.row_lower = np.concatenate([self.row_lower, lower])
+        self.row_upper = np.concatenate([self.row_upper, upper])
         self.highs.addRows(len(rows), lower, upper, len(index), starts[:-1], index, value)
 
     def fix_columns(self, columns: list[int], value: float) -> None:
@@ -188,12 +192,13 @@ class Solver:
             return LpBound(-INF, np.zeros(len(self.lower)), self.lower.copy(), self.upper.copy())
         solution = self.highs.getSolution()
         duals = np.array(solution.row_dual, dtype=np.float64) * self.scale
-        bound = lagrangian_bound(self.rows, self.matrix, self.lower, self.upper, self.objective, duals)
+        rows = (self.row_lower, self.row_upper)
+        bound = lagrangian_bound(rows, self.matrix, self.lower, self.upper, self.objective, duals)
         return replace(bound, values=np.array(solution.col_value, dtype=np.float64))
 
 
 def lagrangian_bound(
-    rows: list[Row],
+    rows: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
     matrix: Matrix,
     lower: npt.NDArray[np.float64],
     upper: npt.NDArray[np.float64],
@@ -201,9 +206,9 @@ def lagrangian_bound(
     duals: npt.NDArray[np.float64],
 ) -> LpBound:
     """For any row multipliers y: c·x = y·Ax + (c − Aᵀy)·x ≥ Σ_i y_i·(L_i if y_i > 0 else U_i) +
-    Σ_j min(d_j·l_j, d_j·u_j). Multipliers whose row side is unbounded are set to 0 first."""
-    row_lower = np.array([row.lower for row in rows], dtype=np.float64)
-    row_upper = np.array([row.upper for row in rows], dtype=np.float64)
+    Σ_j min(d_j·l_j, d_j·u_j), ``rows`` = (L, U). Multipliers whose row side is unbounded are set to 0
+    first."""
+    row_lower, row_upper = rows
     y = duals.copy()
     y[(y > 0) & ~np.isfinite(row_lower)] = 0.0
     y[(y < 0) & ~np.isfinite(row_upper)] = 0.0
