@@ -232,7 +232,9 @@ def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: fl
     bounds = parts.bounds
     if not bounds:
         return INFEASIBLE
-    if name == "cost" and parts.plan is not None:  # a rounded LP solution cheaper than the incumbent
+    # A rounded LP solution cheaper than the incumbent — not with ``prepare``'s cuts (runner-ups,
+    # variants), which rounding up does not respect.
+    if name == "cost" and parts.plan is not None and prepare is None:
         state.best = clean(state.inp, parts.plan)
     lowest = min(bound.lower for bound in bounds)
     margin = MARGIN if state.best is None else MARGIN_NEAR
