@@ -273,7 +273,6 @@ def _publish(
     run_id = _next_run_id(con)
     con.execute("BEGIN TRANSACTION")
     courses, course_prices = _upsert(con, _COURSES, run_id, started)
-    _replace_children(con)
     offers, offer_prices = _upsert(con, _OFFERS, run_id, started)
     result = LoadResult(run_id, courses, offers, course_prices + offer_prices)
     _insert_run(
@@ -379,6 +378,12 @@ FROM stage_course_in AS l
 WHERE seq IN (SELECT max(seq) FROM stage_course_in GROUP BY provider, course_id)
 """  # noqa: S608 (constant SQL)
 
+_AREAS_TYPE = "STRUCT(" + ", ".join(f"{area} DECIMAL(18, 6)" for area in AREAS) + ")"
+_APPROVALS_TYPE = (
+    "STRUCT(body VARCHAR, credits DECIMAL(18, 6), approval_id VARCHAR, expires DATE,"
+    f" categories {_AREAS_TYPE})[]"
+)
+
 # The stored columns of every staged course, computed within the row (no joins). Read once, by the
 # insert, straight from the staged rows: the wide rows (with the record text) are never materialised.
 _COURSE_ROWS = f"""
@@ -393,7 +398,9 @@ SELECT
     l.area_mask,
     list_sort(list_transform(l.approvals, lambda a: a.body)) AS bodies,
     coalesce(l.body_credits, MAP {{}}) AS credits,
-    {flat_select("CAST(l.price AS DECIMAL(18, 4))", "l.body_credits")}
+    {flat_select("CAST(l.price AS DECIMAL(18, 4))", "l.body_credits")},
+    CAST(l.approvals AS {_APPROVALS_TYPE}) AS approvals,
+    CAST(l.content_areas AS {_AREAS_TYPE}) AS content_areas
 FROM (
     SELECT *, CAST({_AREA_MASK} AS UTINYINT) AS area_mask, {_BODY_CREDITS} AS body_credits
     FROM stage_course_in AS l
@@ -425,6 +432,8 @@ _COURSE_COLUMNS = (
     "bodies",
     "credits",
     *flat_columns(),
+    "approvals",
+    "content_areas",
 )
 
 
@@ -450,48 +459,6 @@ FROM title_rank_new AS r
 WHERE r.seq IS NULL AND course.provider = r.provider AND course.course_id = r.course_id
     AND course.title_rank IS DISTINCT FROM r.title_rank
 """
-
-
-def _replace_children(con: duckdb.DuckDBPyConnection) -> None:
-    """Approvals, approval categories and content areas of new and changed courses, unnested from their
-    staged rows."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE changed_course AS"
-        " SELECT d.seq, d.provider, d.course_id, d.is_new FROM d_course AS d WHERE d.changed"
-    )
-    for table in ("course_approval", "course_approval_area", "course_area"):
-        con.execute(
-            f"DELETE FROM {table} USING changed_course AS k"  # noqa: S608 (identifiers only)
-            f" WHERE NOT k.is_new AND {table}.provider = k.provider AND {table}.course_id = k.course_id"
-        )
-    # The nested rows of the changed courses, read from the staged rows once for the three tables.
-    nested = con.sql(
-        "SELECT k.provider, k.course_id, l.approvals, l.content_areas"
-        " FROM stage_course_in AS l JOIN changed_course AS k USING (seq)"
-    ).to_arrow_table()
-    con.register("changed_nested", nested)
-    approvals = "(SELECT provider, course_id, unnest(approvals) AS a FROM changed_nested)"
-    con.execute(
-        "INSERT INTO course_approval SELECT provider, course_id, a.body,"  # noqa: S608 (constant SQL)
-        f" CAST(a.credits AS DECIMAL(18, 6)), a.approval_id, a.expires FROM {approvals}"
-    )
-    con.execute(
-        "INSERT INTO course_approval_area SELECT provider, course_id, body, c.area,"  # noqa: S608 (constant SQL)
-        " CAST(c.amount AS DECIMAL(18, 6))"
-        f" FROM (SELECT provider, course_id, a.body AS body, unnest({_entries('a.categories')}) AS c"
-        f" FROM {approvals}) WHERE c.amount IS NOT NULL"
-    )
-    con.execute(
-        "INSERT INTO course_area SELECT provider, course_id, c.area, CAST(c.amount AS DECIMAL(18, 6))"  # noqa: S608 (constant SQL)
-        f" FROM (SELECT provider, course_id, unnest({_entries('content_areas')}) AS c FROM changed_nested)"
-        " WHERE c.amount IS NOT NULL"
-    )
-    con.unregister("changed_nested")
-
-
-def _entries(expr: str) -> str:
-    """An area struct as a list of (area, amount) structs, one per area (amount NULL if absent)."""
-    return "[" + ", ".join(f"{{'area': {area!r}, 'amount': ({expr}).{area}}}" for area in AREAS) + "]"
 
 
 _STAGE_OFFERS = """

@@ -2,7 +2,7 @@
 -- JSON, which parses it again (~0.14 s of CPU per 100,000 records) although the loader only ever stores
 -- records it has just parsed and validated; the JSON functions read VARCHAR the same way. Left to itself
 -- DuckDB tried its light-weight string compressions on the record column; zstd compresses it faster and
--- smaller (100,000 records: catalog 28 → 19 MB, which every later copy-on-write load copies).
+-- smaller (the course table of 100,000 records alone: 28 → 19 MB; every copy-on-write load copies the file).
 -- The table is rebuilt to set the column's compression; views are recreated after the migrations.
 DROP VIEW IF EXISTS course_credit;
 DROP VIEW IF EXISTS current_price;

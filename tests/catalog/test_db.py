@@ -25,13 +25,18 @@ TABLES = {
     "schema_version",
     "run",
     "course",
-    "course_approval",
-    "course_approval_area",
-    "course_area",
     "offer",
     "price_history",
 }
-VIEWS = {"course_credit", "current_price", "last_run", "provider_summary"}
+VIEWS = {
+    "course_approval",
+    "course_approval_area",
+    "course_area",
+    "course_credit",
+    "current_price",
+    "last_run",
+    "provider_summary",
+}
 
 
 def _names(con: duckdb.DuckDBPyConnection, kind: str) -> set[str]:
@@ -137,8 +142,9 @@ def test_reader_of_an_older_schema_gets_it_upgraded(tmp_path: Path) -> None:
         assert schema_version(reader) == latest_version()
 
 
-def test_upgrading_to_text_records_keeps_every_course(tmp_path: Path) -> None:
-    """Migration 008 rebuilds ``course`` (record as zstd-compressed text): rows and their JSON stay."""
+def test_upgrading_to_text_records_and_nested_approvals_keeps_every_course(tmp_path: Path) -> None:
+    """Migrations 008 (record as zstd text) and 009 (approvals, categories and areas nested in the course
+    row, the old tables as views) keep every row, the record JSON and every child row."""
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_version (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)")
@@ -147,23 +153,49 @@ def test_upgrading_to_text_records_keeps_every_course(tmp_path: Path) -> None:
             con.execute(file.read_text())
             con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, file.stem])
     record = '{"type": "course", "provider": "p", "course_id": "c1", "title": "Wound care", "hours": 1.5}'
+    for course_id in ("c1", "c2"):
+        con.execute(
+            "INSERT INTO course (provider, course_id, title, url, format, hours, currency, kind, included_in,"
+            " source, record, content_hash, first_seen, last_seen, last_changed, title_rank, credits_aama)"
+            " VALUES ('p', ?, 'Wound care', 'https://p.example/c1', 'online', 1.5, 'USD', 'course', [],"
+            " 'import', ?, 'h', now(), now(), now(), 1, 1.5)",
+            [course_id, record],
+        )
     con.execute(
-        "INSERT INTO course (provider, course_id, title, url, format, hours, currency, kind, included_in,"
-        " source, record, content_hash, first_seen, last_seen, last_changed, title_rank, credits_aama)"
-        " VALUES ('p', 'c1', 'Wound care', 'https://p.example/c1', 'online', 1.5, 'USD', 'course', [],"
-        " 'import', ?, 'h', now(), now(), now(), 1, 1.5)",
-        [record],
+        "INSERT INTO course_approval VALUES ('p', 'c1', 'AAMA', 1.5, 'A1', NULL),"
+        " ('p', 'c1', 'NHA', 1, NULL, '2027-01-31')"
     )
+    con.execute(
+        "INSERT INTO course_approval_area VALUES ('p', 'c1', 'AAMA', 'clinical', 1),"
+        " ('p', 'c1', 'AAMA', 'general', 0.5)"
+    )
+    con.execute("INSERT INTO course_area VALUES ('p', 'c1', 'clinical', 1), ('p', 'c1', 'general', 0.5)")
     con.execute(
         "INSERT INTO offer VALUES ('p', 'o1', 'All access', 'subscription', 99, 'USD', 12, NULL, NULL,"
         " 'import', NULL, ?, 'h', now(), now(), now())",
         ['{"offer_id": "o1"}'],
     )
+    before = {
+        table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+        for table in ("course_approval", "course_approval_area", "course_area")
+    }
     con.close()
     with read_connection(path) as reader:
         assert schema_version(reader) == latest_version()
-        row = reader.execute(
-            "SELECT record, record->>'title', title_rank, credits_aama, typeof(record) FROM course"
+        rows = reader.execute(
+            "SELECT course_id, record, record->>'title', title_rank, credits_aama, typeof(record) FROM course"
+            " ORDER BY course_id"
         ).fetchall()
-        assert row == [(record, "Wound care", 1, Decimal("1.5"), "VARCHAR")]
+        assert rows[0] == ("c1", record, "Wound care", 1, Decimal("1.5"), "VARCHAR")
         assert reader.execute("SELECT record->>'offer_id' FROM offer").fetchall() == [("o1",)]
+        for table, old_rows in before.items():
+            assert reader.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == old_rows
+        nested = reader.execute("SELECT approvals, content_areas FROM course ORDER BY course_id").fetchall()
+    assert nested[1] == ([], None)  # c2 had no approvals and no areas
+    assert [a["body"] for a in nested[0][0]] == ["AAMA", "NHA"]
+    assert nested[0][0][0]["categories"] == {
+        "administrative": None,
+        "clinical": Decimal(1),
+        "general": Decimal("0.5"),
+    }
+    assert nested[0][1] == {"administrative": None, "clinical": Decimal(1), "general": Decimal("0.5")}
