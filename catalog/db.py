@@ -240,8 +240,6 @@ def _connect_writer(copy: Path) -> duckdb.DuckDBPyConnection:
         # A commit bigger than this checkpoints straight into the (private) file instead of writing
         # the WAL first and the file again at the final CHECKPOINT.
         con.execute("SET checkpoint_threshold = '1MB'")
-        if os.environ.get("ZSTD"):
-            con.execute("SET force_compression = 'zstd'")
     except BaseException:
         con.close()
         raise

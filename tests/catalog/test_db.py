@@ -143,7 +143,7 @@ def test_reader_of_an_older_schema_gets_it_upgraded(tmp_path: Path) -> None:
 
 
 def test_upgrading_to_text_records_and_nested_approvals_keeps_every_course(tmp_path: Path) -> None:
-    """Migrations 008 (record as zstd text) and 009 (approvals, categories and areas nested in the course
+    """Migrations 008 (record as text) and 009 (approvals, categories and areas nested in the course
     row, the old tables as views) keep every row, the record JSON and every child row."""
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
