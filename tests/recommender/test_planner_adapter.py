@@ -192,3 +192,22 @@ def test_catalog_input_falls_back_to_the_record_path(tmp_path: Path, monkeypatch
     with pytest.raises(duckdb.Error):
         columnar_input(catalog, held, {}, {}, TODAY)
     assert catalog_input(catalog, held, today=TODAY) == expected
+
+
+def test_presolved_catalog_input_gives_runner_ups_from_every_course(tmp_path: Path) -> None:
+    """One point is missing and three equal courses give it: the presolve keeps only the cheapest, so the
+    runner-up ($6) exists only in the whole input, which the presolved one hands over (fails without)."""
+    records = [
+        {"provider": "acme", "course_id": f"c{n}", "title": f"Course {n}", "url": f"https://acme.example/{n}",
+         "format": "online", "hours": 1, "price": price, "source": "import", "content_areas": {"general": 1},
+         "approvals": [{"body": "AAMA", "credits": 1, "categories": {"general": 1}}]}
+        for n, price in ((1, 5), (2, 6), (3, 7))
+    ]  # fmt: skip
+    catalog = _catalog(tmp_path, [json.dumps(r) for r in records])
+    earned = {"administrative": {"approved": 10}, "clinical": {"approved": 10}, "general": {"approved": 39}}
+    held = parse_profile({"credentials": [{"id": "cma_aama", "cycle_end": "2028-06-30", "earned": earned}]})
+    assert [c.course_id for c in catalog_input(catalog, held, today=TODAY).courses] == ["c1"]
+    _both_paths(catalog, held, alternatives=1)
+    result = solve_input(catalog_input(catalog, held, today=TODAY), alternatives=1)
+    assert [c.course_id for c in result.courses] == ["c1"]
+    assert [(a.total_cost, a.courses) for a in result.alternatives[:1]] == [(Decimal(6), (("acme", "c2"),))]

@@ -139,3 +139,26 @@ def test_plan_from_the_catalog_matches_the_file(tmp_path: Path) -> None:
     data = json.loads(done.stdout)
     assert data["total_cost"] == 60
     assert {c["course_id"] for c in data["courses"]} == {"adm-1", "cli-2", "cli-3"}
+
+
+def test_catalog_runner_ups_and_reasons_match_the_file(tmp_path: Path) -> None:
+    """From the catalog (a presolved input that re-reads every course for them) the alternatives and
+    the infeasible reasons are those of the same records from a file."""
+    from catalog.load import load_files
+
+    source = _catalog(tmp_path)
+    catalog = tmp_path / "catalog.duckdb"
+    load_files(catalog, [source])
+    for profile, args, code in (
+        (_feasible_profile(tmp_path), ("--alternatives", "2"), 0),
+        (_profile(tmp_path), (), 3),
+    ):
+        answers = []
+        for where in (("--catalog", catalog), ("--catalog-file", source)):
+            done = _run("--profile", profile, *where, *args, "--format", "json")
+            assert done.returncode == code, done.stderr
+            answers.append(json.loads(done.stdout))
+        keys = ("status", "total_cost", "courses", "offers", "alternatives", "reasons")
+        from_catalog, from_file = ({k: a[k] for k in keys} for a in answers)
+        assert from_catalog == from_file
+        assert answers[0]["alternatives"] or answers[0]["reasons"]
