@@ -99,7 +99,7 @@ def runner_ups(
 
 def _variant(
     inp: PlanInput,
-    model: MilpModel,
+    model: MilpModel | None,
     objectives: tuple[str, ...],
     time_limit: float,
     prepare: Prepare | None = None,
@@ -107,18 +107,16 @@ def _variant(
     return optimize(inp, model, time_limit=time_limit, objectives=objectives, prepare=prepare).selection
 
 
-def _only_approved(credential_id: str) -> Prepare:
-    """Forbid courses that give ``credential_id`` outside (not body-approved) credit only."""
-
-    def prepare(solver: Solver, model: MilpModel, inp: PlanInput) -> None:
-        columns = []
-        for i, course in enumerate(inp.courses):
-            credit = course.credit_for(credential_id)
-            if credit is not None and not any(v > 0 for v in credit.approved.values()):
-                columns.append(model.take[i])
-        solver.fix_columns(columns, 0.0)
-
-    return prepare
+def _only_approved(inp: PlanInput, credential_id: str) -> PlanInput:
+    """``inp`` without the courses that give ``credential_id`` outside (not body-approved) credit only
+    (the same plans as fixing their columns to 0, but interchangeable courses can still be merged)."""
+    courses = tuple(
+        course
+        for course in inp.courses
+        if (credit := course.credit_for(credential_id)) is None
+        or any(v > 0 for v in credit.approved.values())
+    )
+    return PlanInput(inp.needs, courses, inp.offers, inp.limits, inp.excluded)
 
 
 def alternatives(
@@ -142,7 +140,7 @@ def alternatives(
     for need in inp.needs:
         if need.approved_minimum <= 0 and need.other_cap is None:
             continue
-        plan = _variant(inp, model, DEFAULT_OBJECTIVES, time_limit, _only_approved(need.credential_id))
+        plan = _variant(_only_approved(inp, need.credential_id), None, DEFAULT_OBJECTIVES, time_limit)
         name = f"all_{need.body.lower()}"
         if plan is None:
             found.append(
