@@ -21,6 +21,7 @@ the record module would reject or normalise differently.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -214,19 +215,35 @@ _PLAIN_COURSE = " AND ".join(
 )
 
 
-def stage_file(path: str, data: bytes, batch: Batch, default_source: str) -> dict[int, int]:
-    """Stage the plainly valid course lines of one JSONL file (its bytes) in bulk into the batch.
+@dataclass(frozen=True)
+class ParsedFile:
+    """A JSONL file's bytes and, when it could be read whole (no blank line, UTF-8, the typed schema),
+    its typed table (``read_arrow``'s form)."""
+
+    data: bytes
+    table: pa.Table | None
+
+
+def parse_file(data: bytes) -> ParsedFile:
+    """Parse a JSONL file's bytes in place (its lines are one Arrow array over ``data``, no copy). Runs
+    without the GIL for the most part: a loader may call it while it prepares the catalog."""
+    records = _line_array(data)
+    return ParsedFile(data, _read_typed(pa.BufferReader(data), records) if records is not None else None)
+
+
+def stage_file(path: str, data: bytes | ParsedFile, batch: Batch, default_source: str) -> dict[int, int]:
+    """Stage the plainly valid course lines of one JSONL file (its bytes, or ``parse_file``'s result)
+    in bulk into the batch.
 
     Every non-blank line gets a sequence number in file order; returns {line number: seq} for the lines
-    left to the exact Python path. A file without blank lines is parsed in place (its lines are one Arrow
-    array over ``data``, no copy); any other goes through ``stage`` line by line.
+    left to the exact Python path. A file ``parse_file`` read whole is staged from its typed table; any
+    other goes through ``stage`` line by line.
     """
-    records = _line_array(data) if default_source in SOURCES else None
-    table = _read_typed(pa.BufferReader(data), records) if records is not None else None
-    if table is None:
-        return stage(path, data.split(b"\n"), batch, default_source)
-    first_seq = batch.take_seq(table.num_rows)
-    left = _stage_table(batch, table, first_seq, default_source)
+    parsed = data if isinstance(data, ParsedFile) else parse_file(data)
+    if parsed.table is None or default_source not in SOURCES:
+        return stage(path, parsed.data.split(b"\n"), batch, default_source)
+    first_seq = batch.take_seq(parsed.table.num_rows)
+    left = _stage_table(batch, parsed.table, first_seq, default_source)
     return {row_no: first_seq + row_no - 1 for row_no in left}
 
 
@@ -381,9 +398,10 @@ def _stage_arrow(batch: Batch, table: pa.Table, part: str, default_source: str) 
     finally:
         con.execute("DROP VIEW IF EXISTS arrow_rows")
     fast = f"(SELECT * FROM {arrow} WHERE row_no IN (SELECT row_no FROM {plain}))"  # noqa: S608 (our names)
-    batch.add_query("course", _courses(fast, default_source), keep=table)
     other = f"SELECT row_no FROM {arrow} WHERE row_no NOT IN (SELECT row_no FROM {plain})"  # noqa: S608 (our names)
-    return {row_no for (row_no,) in con.execute(other).fetchall()}
+    left = {row_no for (row_no,) in con.execute(other).fetchall()}
+    batch.add_query("course", _courses(fast, default_source), rows=table.num_rows - len(left), keep=table)
+    return left
 
 
 def _stage_plain(

@@ -14,6 +14,7 @@ import csv
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,20 +98,27 @@ def load_files(
     started = _now()
     names = [str(f) for f in files]
     total_bytes = sum(_size(name) for name in names)
-    # Staging happens in the writer's private copy: a rejected load is simply never published.
-    with writing(path) as con:
-        batch = Batch(con)
-        errors: list[str] = []
-        done_bytes = 0
-        for name in names:
-            errors.extend(_read_file(name, batch, default_source))
-            done_bytes += _size(name)
-            if progress:
-                progress(f"read {Path(name).name}", done_bytes, total_bytes)
-        if errors:
-            raise LoadError(errors)
-        note = "files: " + ", ".join(names)
-        return _publish(batch, kind=run_kind, provider=None, note=note, started=started, progress=progress)
+    # JSON Lines files are read and parsed in a worker thread while the writer takes the lock and
+    # prepares its private copy (pyarrow parses without the GIL); the staging waits for each in turn.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="recert-parse") as pool:
+        parsed = {name: pool.submit(_parse_jsonl, name) for name in names if _is_jsonl(name)}
+        # Staging happens in the writer's private copy: a rejected load is simply never published.
+        with writing(path) as con:
+            batch = Batch(con)
+            errors: list[str] = []
+            done_bytes = 0
+            for name in names:
+                future = parsed.get(name)
+                errors.extend(_read_file(name, batch, default_source, future.result() if future else None))
+                done_bytes += _size(name)
+                if progress:
+                    progress(f"read {Path(name).name}", done_bytes, total_bytes)
+            if errors:
+                raise LoadError(errors)
+            note = "files: " + ", ".join(names)
+            return _publish(
+                batch, kind=run_kind, provider=None, note=note, started=started, progress=progress
+            )
 
 
 def load_records(
@@ -167,11 +175,28 @@ def _size(name: str) -> int:
         return 0
 
 
-def _read_file(name: str, batch: Batch, default_source: str) -> list[str]:
+def _is_jsonl(name: str) -> bool:
+    return Path(name).suffix.lower() in JSONL_SUFFIXES
+
+
+def _parse_jsonl(name: str) -> bulk_jsonl.ParsedFile | None:
+    """A JSONL file read and parsed (None if it cannot be read: the staging reports why)."""
+    try:
+        data = Path(name).read_bytes()
+    except OSError:
+        return None
+    return bulk_jsonl.parse_file(data)
+
+
+def _read_file(
+    name: str, batch: Batch, default_source: str, parsed: bulk_jsonl.ParsedFile | None = None
+) -> list[str]:
     """Stage every record of one file; returns its problems as ``file:line: field: problem``."""
     suffix = Path(name).suffix.lower()
     if suffix not in JSONL_SUFFIXES + CSV_SUFFIXES:
         return [f"{name}:0: file: must end in .jsonl, .ndjson or .csv"]
+    if parsed is not None:
+        return _read_jsonl(name, parsed, batch, default_source)
     try:
         data = Path(name).read_bytes()
     except OSError as exc:
@@ -182,11 +207,13 @@ def _read_file(name: str, batch: Batch, default_source: str) -> list[str]:
     return _read_jsonl(name, data, batch, default_source)
 
 
-def _read_jsonl(name: str, data: bytes, batch: Batch, default_source: str) -> list[str]:
+def _read_jsonl(
+    name: str, data: bytes | bulk_jsonl.ParsedFile, batch: Batch, default_source: str
+) -> list[str]:
     left = bulk_jsonl.stage_file(name, data, batch, default_source)
     if not left:
         return []
-    lines = data.split(b"\n")
+    lines = (data.data if isinstance(data, bulk_jsonl.ParsedFile) else data).split(b"\n")
     rows = _json_rows(lines, list(left))
     return _stage_rows(name, rows, batch, default_source, parse=parse_record, seqs=left)
 
@@ -262,12 +289,7 @@ def _publish(
     """Upsert the staged batch and record the run, in one transaction on the writer's connection."""
     con = batch.con
     batch.flush()
-    providers = batch.providers()
-    if provider is None and len(providers) == 1:
-        provider = providers[0]
-    staged = _scalar(
-        con, "SELECT (SELECT count(*) FROM stage_course_in) + (SELECT count(*) FROM stage_offer_in)"
-    )
+    staged = batch.staged()
     if progress:
         progress("publish", 0, staged)
     run_id = _next_run_id(con)
@@ -275,6 +297,15 @@ def _publish(
     courses, course_prices = _upsert(con, _COURSES, run_id, started)
     offers, offer_prices = _upsert(con, _OFFERS, run_id, started)
     result = LoadResult(run_id, courses, offers, course_prices + offer_prices)
+    # Every provider with a staged course or offer (from the staged keys, one row per key).
+    providers = [
+        name
+        for (name,) in con.execute(
+            "SELECT provider FROM d_course UNION SELECT provider FROM d_offer ORDER BY 1"
+        ).fetchall()
+    ]
+    if provider is None and len(providers) == 1:
+        provider = providers[0]
     _insert_run(
         con,
         kind=kind,
@@ -448,8 +479,7 @@ FROM (
     SELECT c.provider, c.course_id, c.title, CAST(NULL AS BIGINT) AS seq FROM course AS c
     ANTI JOIN (SELECT provider, course_id FROM d_course WHERE rewrite) AS r USING (provider, course_id)
     UNION ALL
-    SELECT s.provider, s.course_id, s.title, s.seq FROM s_course AS s JOIN d_course AS d USING (seq)
-    WHERE d.is_new OR d.rewrite
+    SELECT provider, course_id, title, seq FROM d_course WHERE is_new OR rewrite
 )
 """
 # Courses kept as they were whose place moved (new titles sort before them).
@@ -495,10 +525,10 @@ class _ItemTable:
 
     table: str
     id_column: str
-    stage_sql: str  # materialised as s_<table>: one row per key, with content_hash and seen_at
+    stage_sql: str  # one row per key, with content_hash and seen_at (the facts of d_<table>)
     columns: tuple[str, ...]
     price_columns: tuple[str, ...]
-    rows_sql: str | None = None  # the stored columns per staged seq, if not all in s_<table>
+    rows_sql: str | None = None  # the stored columns per staged seq, if not all in stage_sql's rows
     ranked: bool = False  # courses carry ``title_rank``
 
 
@@ -520,18 +550,23 @@ def _upsert(
     """Stage, diff, record prices, then insert new rows and replace re-seen ones that changed or were
     seen later (delete + insert: cheap in a column store, unlike wide UPDATEs); (counts, price changes)."""
     table, id_column = items.table, items.id_column
-    con.execute(f"CREATE OR REPLACE TEMP TABLE s_{table} AS {items.stage_sql}", {"started": started})
+    # d_<table>: each staged key's facts (stage_sql) beside what the stored row says about it, and the
+    # first/last seen and last changed it will be stored with. An Arrow table, so both threads scan it.
     price_moved = " OR ".join(f"o.{c} IS DISTINCT FROM s.{c}" for c in items.price_columns)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE d_{table} AS SELECT s.seq, s.provider, s.{id_column},"  # noqa: S608 (identifiers only)
-        " o.provider IS NULL AS is_new,"
+    diff = con.sql(
+        "SELECT s.*, o.provider IS NULL AS is_new,"  # noqa: S608 (identifiers only)
         " o.content_hash IS DISTINCT FROM s.content_hash AS changed,"
         f" o.provider IS NULL OR {price_moved} AS price_seen,"
         " o.provider IS NOT NULL AND (o.content_hash IS DISTINCT FROM s.content_hash"
         " OR o.scraped_at IS DISTINCT FROM s.scraped_at OR s.seen_at > o.last_seen) AS rewrite,"
-        " o.first_seen, o.last_seen, o.last_changed"
-        f" FROM s_{table} AS s LEFT JOIN {table} AS o USING (provider, {id_column})"
-    )
+        " coalesce(o.first_seen, s.seen_at) AS first_seen,"
+        " greatest(coalesce(o.last_seen, s.seen_at), s.seen_at) AS last_seen,"
+        " CASE WHEN o.content_hash IS DISTINCT FROM s.content_hash THEN s.seen_at ELSE o.last_changed END"
+        " AS last_changed"
+        f" FROM ({items.stage_sql}) AS s LEFT JOIN {table} AS o USING (provider, {id_column})",
+        params={"started": started},
+    ).to_arrow_table()
+    con.register(f"d_{table}", diff)
     counts = _counts(con, f"d_{table}")
     price_changes = _record_prices(con, table, run_id)
     if not _scalar(con, f"SELECT count(*) FROM d_{table} WHERE is_new OR rewrite"):  # noqa: S608 (identifier)
@@ -542,30 +577,31 @@ def _upsert(
         f"DELETE FROM {table} USING d_{table} AS d WHERE d.rewrite"  # noqa: S608 (identifiers only)
         f" AND {table}.provider = d.provider AND {table}.{id_column} = d.{id_column}"
     )
-    # The key facts of every row to write (narrow), then the insert: its wide rows are computed once,
-    # straight from the staged rows, and joined to the facts with the facts as the hash table (the
-    # optimizer, not knowing how many staged rows there are, would build it from the wide rows).
-    rank_value, rank_join = (
-        (", r.title_rank", " JOIN title_rank_new AS r USING (seq)") if items.ranked else ("", "")
+    # The insert: the wide rows are computed once, straight from the staged rows, and joined to the
+    # narrow facts with the facts as the hash tables (the optimizer, not knowing how many staged rows
+    # there are, would build them from the wide rows).
+    facts = (
+        "content_hash",
+        "first_seen",
+        "last_seen",
+        "last_changed",
+        *(("title_rank",) if items.ranked else ()),
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE w_{table} AS SELECT s.seq, s.provider, s.{id_column}, s.content_hash,"  # noqa: S608 (identifiers only)
-        " coalesce(d.first_seen, s.seen_at) AS first_seen,"
-        " greatest(coalesce(d.last_seen, s.seen_at), s.seen_at) AS last_seen,"
-        f" CASE WHEN d.changed THEN s.seen_at ELSE d.last_changed END AS last_changed{rank_value}"
-        f" FROM s_{table} AS s JOIN d_{table} AS d USING (seq){rank_join} WHERE d.is_new OR d.rewrite"
-    )
-    facts = ("first_seen", "last_seen", "last_changed", *(("title_rank",) if items.ranked else ()))
-    wide = items.rows_sql or f"SELECT * EXCLUDE (content_hash) FROM s_{table}"  # noqa: S608 (identifier)
-    stored = ", ".join((*items.columns, *facts))
+    source = f"d_{table} AS k"
+    if items.rows_sql:
+        source = f"({items.rows_sql}) AS w JOIN d_{table} AS k USING (seq)"
+    if items.ranked:
+        source += " JOIN title_rank_new AS r USING (seq)"
+    stored = [*(c for c in items.columns if c not in facts), *facts]
     values = ", ".join(
-        f"k.{c}" if c in ("content_hash", *facts) else f"w.{c}" for c in (*items.columns, *facts)
+        "r.title_rank" if c == "title_rank" else f"k.{c}" if c in facts or not items.rows_sql else f"w.{c}"
+        for c in stored
     )
     con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
     try:
         con.execute(
-            f"INSERT INTO {table} (provider, {id_column}, {stored})"  # noqa: S608 (identifiers only)
-            f" SELECT k.provider, k.{id_column}, {values} FROM ({wide}) AS w JOIN w_{table} AS k USING (seq)"
+            f"INSERT INTO {table} (provider, {id_column}, {', '.join(stored)})"  # noqa: S608 (identifiers only)
+            f" SELECT k.provider, k.{id_column}, {values} FROM {source} WHERE k.is_new OR k.rewrite"
         )
     finally:
         con.execute("RESET disabled_optimizers")
@@ -587,9 +623,8 @@ def _record_prices(con: duckdb.DuckDBPyConnection, item_type: str, run_id: int) 
     (first sightings excluded)."""
     id_column = "course_id" if item_type == "course" else "offer_id"
     con.execute(
-        f"INSERT INTO price_history SELECT ?, s.provider, s.{id_column}, s.price, s.member_price,"  # noqa: S608 (identifiers only)
-        f" s.currency, s.seen_at, ? FROM s_{item_type} AS s JOIN d_{item_type} AS d USING (seq)"
-        " WHERE d.price_seen",
+        f"INSERT INTO price_history SELECT ?, provider, {id_column}, price, member_price,"  # noqa: S608 (identifiers only)
+        f" currency, seen_at, ? FROM d_{item_type} WHERE price_seen",
         [item_type, run_id],
     )
     changes = f"SELECT count(*) FROM d_{item_type} WHERE price_seen AND NOT is_new"  # noqa: S608 (identifier)

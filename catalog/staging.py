@@ -138,6 +138,7 @@ class Batch:
         self._queries: dict[str, list[str]] = {name: [] for name in STAGE_TABLES}
         self._registered: dict[str, pa.Table] = {}
         self._kept: list[object] = []
+        self._query_rows = 0
         self.flush()
 
     def take_seq(self, count: int = 1) -> int:
@@ -163,11 +164,16 @@ class Batch:
         schema = STAGE_TABLES[name]
         self._tables[name].append(table.select(schema.names).cast(schema))
 
-    def add_query(self, name: str, sql: str, *, keep: object = None) -> None:
-        """Stage the rows a SELECT over this connection gives (the staging schema's columns, by name),
-        read when the batch is published; ``keep``: what the query reads, kept alive until then."""
+    def add_query(self, name: str, sql: str, *, rows: int, keep: object = None) -> None:
+        """Stage the ``rows`` rows a SELECT over this connection gives (the staging schema's columns, by
+        name), read when the batch is published; ``keep``: what the query reads, kept alive until then."""
         self._queries[name].append(sql)
+        self._query_rows += rows
         self._kept.append(keep)
+
+    def staged(self) -> int:
+        """How many records (courses and offers) are staged, copies of a key included (after ``flush``)."""
+        return self._query_rows + sum(table.num_rows for table in self._registered.values())
 
     def flush(self) -> None:
         """Make everything staged so far visible as ``stage_<name>_in`` (a view over the parts)."""
@@ -182,11 +188,6 @@ class Batch:
             parts_sql = [f"stage_{name}_rows", *(f"({sql})" for sql in self._queries[name])]
             union = " UNION ALL BY NAME ".join(f"SELECT * FROM {part}" for part in parts_sql)  # noqa: S608 (our SQL)
             self.con.execute(f"CREATE OR REPLACE TEMP VIEW stage_{name}_in AS {union}")
-
-    def providers(self) -> list[str]:
-        """Every provider with a staged course or offer (after ``flush``)."""
-        sql = "SELECT provider FROM stage_course_in UNION SELECT provider FROM stage_offer_in ORDER BY 1"
-        return [provider for (provider,) in self.con.execute(sql).fetchall()]
 
     def _add_course(self, seq: int, course: Course) -> None:
         as_dict = to_dict(course)
