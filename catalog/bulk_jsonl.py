@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from catalog.records import AREAS, COURSE_KINDS, FORMATS, SOURCES
-from catalog.staging import Batch
+from catalog.staging import AREA_STRUCT, Batch
 
 _NUMBER = frozenset({"UBIGINT", "BIGINT", "DOUBLE"})
 _TEXT = frozenset({"VARCHAR", "NULL"})
@@ -318,7 +318,6 @@ def _line_array(data: bytes) -> pa.Array | None:
     return pc.utf8_rtrim(lines, characters="\n")
 
 
-_AREA_STRUCT = pa.struct([(area, pa.float64()) for area in AREAS])
 ARROW_SCHEMA = pa.schema(
     [
         *((name, pa.string()) for name in _TEXT_FIELDS),
@@ -326,7 +325,7 @@ ARROW_SCHEMA = pa.schema(
         ("price", pa.float64()),
         ("member_price", pa.float64()),
         ("access_months", pa.int64()),
-        ("content_areas", _AREA_STRUCT),
+        ("content_areas", AREA_STRUCT),
         ("included_in", pa.list_(pa.string())),
         (
             "approvals",
@@ -335,7 +334,7 @@ ARROW_SCHEMA = pa.schema(
                     [
                         ("body", pa.string()),
                         ("credits", pa.float64()),
-                        ("categories", _AREA_STRUCT),
+                        ("categories", AREA_STRUCT),
                         ("approval_id", pa.string()),
                         ("expires", pa.string()),
                     ]
