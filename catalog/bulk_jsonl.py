@@ -231,15 +231,14 @@ def parse_file(data: bytes) -> ParsedFile:
     return ParsedFile(data, _read_typed(pa.BufferReader(data), records) if records is not None else None)
 
 
-def stage_file(path: str, data: bytes | ParsedFile, batch: Batch, default_source: str) -> dict[int, int]:
-    """Stage the plainly valid course lines of one JSONL file (its bytes, or ``parse_file``'s result)
-    in bulk into the batch.
+def stage_file(path: str, parsed: ParsedFile, batch: Batch, default_source: str) -> dict[int, int]:
+    """Stage the plainly valid course lines of one JSONL file (``parse_file``'s result) in bulk into the
+    batch.
 
     Every non-blank line gets a sequence number in file order; returns {line number: seq} for the lines
     left to the exact Python path. A file ``parse_file`` read whole is staged from its typed table; any
     other goes through ``stage`` line by line.
     """
-    parsed = data if isinstance(data, ParsedFile) else parse_file(data)
     if parsed.table is None or default_source not in SOURCES:
         return stage(path, parsed.data.split(b"\n"), batch, default_source)
     first_seq = batch.take_seq(parsed.table.num_rows)

@@ -191,30 +191,23 @@ def _parse_jsonl(name: str) -> bulk_jsonl.ParsedFile | None:
 def _read_file(
     name: str, batch: Batch, default_source: str, parsed: bulk_jsonl.ParsedFile | None = None
 ) -> list[str]:
-    """Stage every record of one file; returns its problems as ``file:line: field: problem``."""
+    """Stage every record of one file (a JSONL file as ``_parse_jsonl`` read it); returns its problems as
+    ``file:line: field: problem``."""
     suffix = Path(name).suffix.lower()
     if suffix not in JSONL_SUFFIXES + CSV_SUFFIXES:
         return [f"{name}:0: file: must end in .jsonl, .ndjson or .csv"]
-    if parsed is not None:
-        return _read_jsonl(name, parsed, batch, default_source)
-    try:
-        data = Path(name).read_bytes()
-    except OSError as exc:
-        return [f"{name}:0: file: cannot be read ({exc.strerror or exc})"]
-    if suffix in CSV_SUFFIXES:
-        rows = _csv_rows(data)
-        return _stage_rows(name, rows, batch, default_source, parse=parse_csv_row)
-    return _read_jsonl(name, data, batch, default_source)
-
-
-def _read_jsonl(
-    name: str, data: bytes | bulk_jsonl.ParsedFile, batch: Batch, default_source: str
-) -> list[str]:
-    left = bulk_jsonl.stage_file(name, data, batch, default_source)
+    if parsed is None:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            return [f"{name}:0: file: cannot be read ({exc.strerror or exc})"]
+        if suffix in CSV_SUFFIXES:
+            return _stage_rows(name, _csv_rows(data), batch, default_source, parse=parse_csv_row)
+        parsed = bulk_jsonl.parse_file(data)
+    left = bulk_jsonl.stage_file(name, parsed, batch, default_source)
     if not left:
         return []
-    lines = (data.data if isinstance(data, bulk_jsonl.ParsedFile) else data).split(b"\n")
-    rows = _json_rows(lines, list(left))
+    rows = _json_rows(parsed.data.split(b"\n"), list(left))
     return _stage_rows(name, rows, batch, default_source, parse=parse_record, seqs=left)
 
 

@@ -214,7 +214,7 @@ def test_staging_a_whole_file_equals_staging_its_lines(tmp_path: Path, layout: s
     path = tmp_path / "in.jsonl"
     path.write_bytes(data)
     whole, by_line = Batch(duckdb.connect()), Batch(duckdb.connect())
-    left = bulk_jsonl.stage_file(str(path), data, whole, "import")
+    left = bulk_jsonl.stage_file(str(path), bulk_jsonl.parse_file(data), whole, "import")
     assert left == bulk_jsonl.stage(str(path), data.split(b"\n"), by_line, "import")
     assert _rows(whole, "course") == _rows(by_line, "course")
     if layout == "not-utf8":  # the Python path reports the line; nothing is staged in bulk
