@@ -28,6 +28,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from catalog.records import iter_jsonl
 from recert.console import (
     EXIT_BAD_INPUT,
     CatalogOption,
@@ -200,15 +201,9 @@ def _read_inputs(text: str, name: str) -> list[tuple[str, str | None]]:
 
 def _read_jsonl(lines: list[str], name: str) -> list[tuple[str, str | None]]:
     inputs = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            fail(f"{name}:{number}: record: not valid JSON ({exc.msg})", EXIT_BAD_INPUT)
-        if not isinstance(obj, dict):
-            fail(f"{name}:{number}: record: must be a JSON object", EXIT_BAD_INPUT)
+    for number, obj, error in iter_jsonl(lines):
+        if obj is None:
+            fail(f"{name}:{number}: {error}", EXIT_BAD_INPUT)
         inputs.append(_title_and_description(obj, name, number))
     return inputs
 
