@@ -24,7 +24,14 @@ import duckdb
 from catalog import bulk_jsonl
 from catalog.db import writing
 from catalog.flat import flat_columns, flat_select
-from catalog.records import AREAS, Record, RecordError, iter_jsonl, parse_csv_row, parse_record
+from catalog.records import (
+    AREAS,
+    Record,
+    checked_records,
+    iter_jsonl,
+    parse_csv_row,
+    parse_record,
+)
 from catalog.staging import Batch
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -254,15 +261,7 @@ def _stage_rows(
 ) -> list[str]:
     """Validate and stage rows; ``seqs`` gives the batch position reserved for each line number."""
     errors: list[str] = []
-    for number, obj, problem in rows:
-        if problem is not None or obj is None:
-            errors.append(f"{name}:{number}: {problem}")
-            continue
-        try:
-            record = parse(obj, default_source=default_source)
-        except RecordError as exc:
-            errors.extend(f"{name}:{number}: {p}" for p in exc.problems)
-            continue
+    for number, record in checked_records(name, rows, errors, parse=parse, default_source=default_source):
         batch.add(record, seqs[number] if seqs else None)
     return errors
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -554,6 +554,26 @@ def iter_jsonl(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | Non
         yield number, obj, None
 
 
+def checked_records(
+    name: object,
+    rows: Iterable[tuple[int, dict[str, Any] | None, str | None]],
+    errors: list[str],
+    *,
+    parse: Callable[..., Record] = parse_record,
+    default_source: str = "import",
+) -> Iterator[tuple[int, Record]]:
+    """(line number, record) for every row that parses; every problem of the others is appended to
+    ``errors`` as ``name:line: field: problem``. ``rows`` as ``iter_jsonl`` gives them."""
+    for number, obj, problem in rows:
+        if problem is not None or obj is None:
+            errors.append(f"{name}:{number}: {problem}")
+            continue
+        try:
+            yield number, parse(obj, default_source=default_source)
+        except RecordError as exc:
+            errors.extend(f"{name}:{number}: {p}" for p in exc.problems)
+
+
 class RecordFileError(ValueError):
     """A course-record file has bad lines; ``errors`` are ``file:line: field: problem``."""
 
@@ -575,15 +595,7 @@ def read_jsonl_file(path: Path, *, default_source: str = "import") -> tuple[list
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordFileError([f"{path}: cannot read: {exc}"]) from exc
-    for number, obj, error in iter_jsonl(lines):
-        if error is not None or obj is None:
-            errors.append(f"{path}:{number}: {error}")
-            continue
-        try:
-            record = parse_record(obj, default_source=default_source)
-        except RecordError as exc:
-            errors.extend(f"{path}:{number}: {problem}" for problem in exc.problems)
-            continue
+    for _, record in checked_records(path, iter_jsonl(lines), errors, default_source=default_source):
         if isinstance(record, Course):
             courses.append(record)
         else:
