@@ -539,8 +539,9 @@ _OFFERS = _ItemTable("offer", "offer_id", _STAGE_OFFERS, _OFFER_COLUMNS, ("price
 def _upsert(
     con: duckdb.DuckDBPyConnection, items: _ItemTable, run_id: int, started: datetime
 ) -> tuple[ChangeCounts, int]:
-    """Stage, diff, record prices, then insert new rows and replace re-seen ones that changed or were
-    seen later (delete + insert: cheap in a column store, unlike wide UPDATEs); (counts, price changes)."""
+    """Stage, diff, record prices (first sightings and changes), then insert new rows and replace re-seen
+    ones that changed or were seen later (delete + insert: cheap in a column store, unlike wide UPDATEs);
+    (counts, price changes — first sightings excluded)."""
     table, id_column = items.table, items.id_column
     # d_<table>: each staged key's facts (stage_sql) beside what the stored row says about it, and the
     # first/last seen and last changed it will be stored with. An Arrow table, so both threads scan it.
@@ -559,9 +560,18 @@ def _upsert(
         params={"started": started},
     ).to_arrow_table()
     con.register(f"d_{table}", diff)
-    counts = _counts(con, f"d_{table}")
-    price_changes = _record_prices(con, table, run_id)
-    if not _scalar(con, f"SELECT count(*) FROM d_{table} WHERE is_new OR rewrite"):  # noqa: S608 (identifier)
+    ((inserted, updated, unchanged, price_changes, writes),) = con.execute(
+        "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE changed AND NOT is_new),"  # noqa: S608 (identifier)
+        " count(*) FILTER (WHERE NOT changed), count(*) FILTER (WHERE price_seen AND NOT is_new),"
+        f" count(*) FILTER (WHERE is_new OR rewrite) FROM d_{table}"
+    ).fetchall()
+    counts = ChangeCounts(inserted, updated, unchanged)
+    con.execute(
+        f"INSERT INTO price_history SELECT ?, provider, {id_column}, price, member_price,"  # noqa: S608 (identifiers only)
+        f" currency, seen_at, ? FROM d_{table} WHERE price_seen",
+        [table, run_id],
+    )
+    if not writes:
         return counts, price_changes
     if items.ranked:
         con.execute(_RANK_TITLES)
@@ -600,27 +610,6 @@ def _upsert(
     if items.ranked:
         con.execute(_RERANK_KEPT)
     return counts, price_changes
-
-
-def _counts(con: duckdb.DuckDBPyConnection, diff_table: str) -> ChangeCounts:
-    (row,) = con.execute(
-        f"SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE changed AND NOT is_new),"  # noqa: S608 (identifiers only)
-        f" count(*) FILTER (WHERE NOT changed) FROM {diff_table}"
-    ).fetchall()
-    return ChangeCounts(int(row[0]), int(row[1]), int(row[2]))
-
-
-def _record_prices(con: duckdb.DuckDBPyConnection, item_type: str, run_id: int) -> int:
-    """Add price-history rows for first sightings and price changes; returns the number of changes
-    (first sightings excluded)."""
-    id_column = "course_id" if item_type == "course" else "offer_id"
-    con.execute(
-        f"INSERT INTO price_history SELECT ?, provider, {id_column}, price, member_price,"  # noqa: S608 (identifiers only)
-        f" currency, seen_at, ? FROM d_{item_type} WHERE price_seen",
-        [item_type, run_id],
-    )
-    changes = f"SELECT count(*) FROM d_{item_type} WHERE price_seen AND NOT is_new"  # noqa: S608 (identifier)
-    return _scalar(con, changes)
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
