@@ -193,19 +193,18 @@ def show_downloads(result: PlanResult) -> None:
     )
 
 
-def show_infeasible(result: PlanResult, profile: Profile, limits: ui.PlanLimits) -> None:
+def show_infeasible(result: PlanResult, advice: list[str]) -> None:
     st.error("No plan can meet your requirements with these limits.", icon=":material/error:")
     st.subheader("Why not")
     st.text("\n".join(f"• {reason.message}" for reason in result.reasons) or "• The solver found none.")
-    advice = ui.what_would_help(result, profile, limits)
     if advice:
         st.subheader("What would make it possible")
         st.text("\n".join(f"• {line}" for line in advice))
 
 
-def show_result(result: PlanResult, profile: Profile, limits: ui.PlanLimits) -> None:
+def show_result(result: PlanResult, profile: Profile, advice: list[str]) -> None:
     if result.status == "infeasible":
-        show_infeasible(result, profile, limits)
+        show_infeasible(result, advice)
         return
     if result.status == "time_limit":
         st.warning("The search hit its time limit: this plan is good but may not be the cheapest.")
@@ -235,15 +234,18 @@ def main() -> None:
     asked = ui.plan_signature(limits)
     if st.button("Make my plan", type="primary", key="plan_make"):
         with st.spinner("Finding the cheapest plan…"):
-            st.session_state["plan_result"] = (asked, ui.make_plan(profile, limits))
+            result = ui.make_plan(profile, limits)
+            # The advice may solve again without the limits: once per plan, not on every rerun.
+            advice = ui.what_would_help(result, profile, limits) if result.status == "infeasible" else []
+            st.session_state["plan_result"] = (asked, result, advice)
     made = st.session_state.get("plan_result")
     if made is None:
         return
-    signature, result = made
+    signature, result, advice = made
     if signature != asked:
         st.info("Your profile or limits changed: press **Make my plan** for a plan that reflects them.")
         return
-    show_result(result, profile, limits)
+    show_result(result, profile, advice)
 
 
 with ui.page_guard("the plan"):
