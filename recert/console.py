@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -35,6 +36,14 @@ class CliError(Exception):
 
 def fail(message: str, code: int = EXIT_FAILURE) -> NoReturn:
     raise CliError(message, code)
+
+
+def fail_with_problems(problems: Iterable[str], summary: str) -> NoReturn:
+    """Each problem (``file:line: field: problem``) on its own stderr line, then ``summary`` as the
+    one-line error (exit 2)."""
+    for problem in problems:
+        sys.stderr.write(problem + "\n")
+    fail(summary, EXIT_BAD_INPUT)
 
 
 def catalog_path(value: Path | None) -> Path:

@@ -23,6 +23,7 @@ from recert.console import (
     console,
     err_console,
     fail,
+    fail_with_problems,
     sample_notice,
 )
 
@@ -73,9 +74,7 @@ def load(
         else:
             result = load_files(path, files, default_source=source)
     except LoadError as exc:
-        for line in exc.errors:
-            sys.stderr.write(line + "\n")
-        fail(f"{len(exc.errors)} problem(s) found; nothing was loaded", EXIT_BAD_INPUT)
+        fail_with_problems(exc.errors, f"{len(exc.errors)} problem(s) found; nothing was loaded")
     except CatalogBusy as exc:
         fail(str(exc))
     print_load_result(path, result)

@@ -26,6 +26,7 @@ from recert.console import (
     console,
     err_console,
     fail,
+    fail_with_problems,
     sample_notice,
 )
 
@@ -176,9 +177,9 @@ def _courses(
         try:
             courses, offers = read_jsonl_file(catalog_file)
         except RecordFileError as exc:
-            for message in exc.errors:
-                err_console.print(escape(message), soft_wrap=True)
-            fail(f"{len(exc.errors)} problem(s) in {catalog_file}; nothing was planned", EXIT_BAD_INPUT)
+            fail_with_problems(
+                exc.errors, f"{len(exc.errors)} problem(s) in {catalog_file}; nothing was planned"
+            )
         return courses, offers, {}, False
     from catalog.db import CatalogMissing
     from catalog.queries import is_sample

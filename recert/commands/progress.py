@@ -26,6 +26,7 @@ from recert.console import (
     catalog_path,
     console,
     fail,
+    fail_with_problems,
     find_course,
     sample_notice,
 )
@@ -225,9 +226,7 @@ def _courses_from_file(path: Path) -> tuple[list[Course], dict[tuple[str, str], 
     try:
         courses, _offers = read_jsonl_file(path)
     except RecordFileError as exc:
-        for message in exc.errors:
-            sys.stderr.write(message + "\n")
-        fail(f"{len(exc.errors)} problem(s) in {path}", EXIT_BAD_INPUT)
+        fail_with_problems(exc.errors, f"{len(exc.errors)} problem(s) in {path}")
     return courses, {}
 
 
