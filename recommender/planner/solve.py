@@ -151,9 +151,6 @@ class Solver:
         self.row_upper = np.concatenate([self.row_upper, upper])
         self.highs.addRows(len(rows), lower, upper, len(index), starts[:-1], index, value)
 
-    def fix_columns(self, columns: list[int], value: float) -> None:
-        self.set_bounds(columns, value, value)
-
     def set_bounds(self, columns: list[int], lower: float, upper: float) -> None:
         if not columns:
             return
