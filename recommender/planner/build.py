@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from recommender.planner.model import CourseOption, CredentialNeed, OfferKey, PlanInput
+from recommender.planner.prune import hundredths, interest_points
 
 INF = math.inf
 ZERO = Decimal(0)
@@ -172,8 +173,8 @@ def build_model(
     order = sorted(range(len(inp.courses)), key=lambda i: inp.courses[i].key)
     for position, i in enumerate(order):
         course = inp.courses[i]
-        hours[take[i]] = round(float(course.hours) * 100)
-        interest[take[i]] = 1000 - round(1000 * course.interest)
+        hours[take[i]] = hundredths(course.hours)
+        interest[take[i]] = interest_points(course.interest)
         rank[take[i]] = position if course.rank is None else course.rank
     if members:
         rank[:] = 0.0

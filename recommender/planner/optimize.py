@@ -20,6 +20,7 @@ from recommender.planner.build import MilpModel, Row, build_model
 from recommender.planner.evaluate import selection_cost, selection_meets
 from recommender.planner.fixing import ROUND_UP, Part, Parts, restrict, restrict_merged, scenario_bounds
 from recommender.planner.model import CourseKey, CourseOption, PlanInput, Selection
+from recommender.planner.prune import hundredths, interest_points
 from recommender.planner.solve import INFEASIBLE, OPTIMAL, TIME_LIMIT, LpBound, Outcome, Solver
 
 DEFAULT_TIME_LIMIT = 30.0  # seconds for the whole optimisation
@@ -341,11 +342,11 @@ def _stage_value(inp: PlanInput, selection: Selection, name: str) -> float:
         return float(cost if cost is not None else 0)
     chosen = [course for course in inp.courses if course.key in selection.courses]
     if name == "hours":
-        return float(sum(round(float(course.hours) * 100) for course in chosen))
+        return float(sum(hundredths(course.hours) for course in chosen))
     if name == "match":
-        return float(sum(-round(1000 * course.interest) for course in chosen))
+        return float(sum(interest_points(course.interest) - 1000 for course in chosen))
     if name == "interest":
-        return float(sum(1000 - round(1000 * course.interest) for course in chosen))
+        return float(sum(interest_points(course.interest) for course in chosen))
     if name == "rank" and all(course.rank is not None for course in chosen):
         return float(sum(course.rank for course in chosen if course.rank is not None))
     model = build_model(inp)
