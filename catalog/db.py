@@ -211,7 +211,8 @@ def writing(
         con = _connect_writer(copy)
         try:
             migrate(con)
-            yield con
+            with _write_behind(copy):
+                yield con
             con.execute("CHECKPOINT")
             con.close()
             _fsync(copy)
@@ -245,6 +246,39 @@ def _connect_writer(copy: Path) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+WRITE_BEHIND_S = 0.1
+
+
+@contextlib.contextmanager
+def _write_behind(copy: Path) -> Iterator[None]:
+    """Flush the private copy's written pages to disk every ``WRITE_BEHIND_S`` seconds from a background
+    thread while the writer works. DuckDB writes full row groups to the file as an insert runs and
+    fsyncs at COMMIT; without this the whole file (~30 MB per 100,000 courses) goes to disk then, with
+    both cores idle (≈ 0.07 s here). Only an optimisation: a failed flush is left to the final fsync."""
+    stop = threading.Event()
+
+    def flush() -> None:
+        try:
+            fd = os.open(copy, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            while not stop.wait(WRITE_BEHIND_S):
+                os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+    thread = threading.Thread(target=flush, name="recert-write-behind", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @contextlib.contextmanager
