@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from catalog.records import AREAS, COURSE_KINDS, FORMATS, SOURCES
-from catalog.staging import AREA_STRUCT, Batch
+from catalog.staging import AREA_STRUCT, Batch, numbered
 
 _NUMBER = frozenset({"UBIGINT", "BIGINT", "DOUBLE"})
 _TEXT = frozenset({"VARCHAR", "NULL"})
@@ -291,7 +291,7 @@ def _left(seqs: dict[int, int], left_rows: set[int]) -> dict[int, int]:
 
 def _stage_table(batch: Batch, table: pa.Table, first_seq: int, default_source: str) -> set[int]:
     """Stage the plain rows of a ``read_arrow`` table; returns the row numbers of the others."""
-    seq_column = pa.array(np.arange(first_seq, first_seq + table.num_rows, dtype=np.int64))
+    seq_column = numbered(first_seq, table.num_rows)
     return _stage_arrow(batch, table.append_column("seq", seq_column), f"{first_seq}", default_source)
 
 
@@ -364,7 +364,7 @@ def _read_typed(source: pa.BufferReader, records: pa.Array) -> pa.Table | None:
         return None
     if table.num_rows != len(records) or not table.schema.equals(ARROW_SCHEMA):
         return None
-    rows = pa.array(np.arange(1, len(records) + 1, dtype=np.int64))
+    rows = numbered(1, len(records))
     return table.append_column("record", records).append_column("row_no", rows)
 
 

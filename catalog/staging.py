@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from catalog.records import AREAS, Course, Offer, Record, to_dict
@@ -88,6 +89,14 @@ OFFER_SCHEMA = pa.schema(
         ("record", pa.string()),
     ]
 )
+
+
+def numbered(first: int, count: int, kind: pa.DataType = pa.int64()) -> pa.Array:
+    """The integers ``first, first + 1, …`` (``count`` of them) as an Arrow array of ``kind`` (int32 or
+    int64). Built from a NumPy buffer: ``pa.array`` first imports pandas (~0.7 s in a fresh `recert`
+    process) to ask whether its argument is a pandas object; loading canonical JSON Lines never needs it."""
+    values = np.arange(first, first + count, dtype=kind.to_pandas_dtype())
+    return pa.Array.from_buffers(kind, count, [None, pa.py_buffer(values)])
 
 
 def _number(value: Any) -> float | None:
@@ -182,7 +191,7 @@ class Batch:
                 self._tables[name].append(rows.table())
                 self._rows[name] = _Rows(rows.schema)
             parts = self._tables[name]
-            table = pa.concat_tables(parts) if parts else STAGE_TABLES[name].empty_table()
+            table = pa.concat_tables(parts) if parts else pa.Table.from_batches([], STAGE_TABLES[name])
             self._registered[name] = table  # the connection only borrows the table: keep it alive
             self.con.register(f"stage_{name}_rows", table)
             parts_sql = [f"stage_{name}_rows", *(f"({sql})" for sql in self._queries[name])]
