@@ -62,6 +62,7 @@ UNUSUAL: list[dict[str, Any] | str] = [
     course("u23", provider="acmé"),
     course("u24", hours=1e13),
     course("u25", description="ends with a no-break space\u00a0", included_in=["x\u2003"]),
+    course("u26", description="ends with a newline\n", included_in=["\tx"]),  # RE2's $: end of text only
     offer(),
     "[1, 2]",
 ]
