@@ -392,11 +392,11 @@ SELECT
     CAST(l.price AS DECIMAL(18, 4)) AS price,
     CAST(l.member_price AS DECIMAL(18, 4)) AS member_price,
     l.currency, l.scraped_at,
-    CAST(hash(
+    hash(
         l.title, l.url, l.description, l.format, l.hours, l.price, l.member_price, l.currency, l.kind,
         l.included_in, l.available_from, l.available_until, l.location, l.access_months, l.source,
         l.extras, {_xor(_APPROVAL_HASHES)}, {_CATEGORY_DIGEST}, {_AREA_DIGEST}
-    ) AS VARCHAR) AS content_hash,
+    ) AS content_hash,
     coalesce(l.scraped_at, CAST($started AS TIMESTAMPTZ)) AS seen_at
 FROM stage_course_in AS l
 WHERE seq IN (SELECT max(seq) FROM stage_course_in GROUP BY provider, course_id)
@@ -490,8 +490,7 @@ _STAGE_OFFERS = """
 SELECT
     seq, provider, offer_id, name, kind, CAST(price AS DECIMAL(18, 4)) AS price, currency, period_months, url,
     description, source, scraped_at, record,
-    CAST(hash(name, kind, price, currency, period_months, url, description, source, extras) AS VARCHAR)
-        AS content_hash,
+    hash(name, kind, price, currency, period_months, url, description, source, extras) AS content_hash,
     CAST(NULL AS DECIMAL(18, 4)) AS member_price,
     coalesce(scraped_at, CAST($started AS TIMESTAMPTZ)) AS seen_at
 FROM stage_offer_in

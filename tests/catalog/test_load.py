@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from catalog.db import read_connection, writing
-from catalog.load import LoadError, load_files, load_records, record_run
+from catalog.load import ChangeCounts, LoadError, load_files, load_records, record_run
 from catalog.queries import last_good_run, price_history, snapshot
 from catalog.records import parse_record
 from tests.catalog.conftest import course, offer, undo_flat_body_columns, write_jsonl
@@ -333,6 +333,25 @@ def test_loads_keep_working_when_the_ml_inferred_area_table_has_rows(
         assert con.execute("SELECT count(*) FROM schema_version WHERE version IN (7, 50)").fetchall() == [
             (2,)
         ]
+
+
+def test_catalogs_with_text_hashes_reload_unchanged_after_migration_010(
+    catalog_path: Path, tmp_path: Path
+) -> None:
+    """010 turns the content hashes (stored as text before) into integers with the same values, so the
+    same records reload as unchanged; a hash that is no number becomes 0 and its row counts changed."""
+    records = [course("c1"), course("c2", price=12), offer("o1")]
+    file = write_jsonl(tmp_path / "a.jsonl", records)
+    load_files(catalog_path, [file])
+    with writing(catalog_path) as con:  # back to the schema before 010, hashes as text
+        for table in ("course", "offer"):
+            con.execute(f"ALTER TABLE {table} ALTER COLUMN content_hash SET DATA TYPE VARCHAR")
+        con.execute("UPDATE course SET content_hash = 'not a number' WHERE course_id = 'c2'")
+        con.execute("DELETE FROM schema_version WHERE version = 10")
+    result = load_files(catalog_path, [file])
+    assert (result.courses, result.offers) == (ChangeCounts(0, 1, 1), ChangeCounts(0, 0, 1))
+    assert _rows(catalog_path, "SELECT DISTINCT typeof(content_hash) FROM course") == [("UBIGINT",)]
+    assert load_files(catalog_path, [file]).unchanged == 3
 
 
 def _title_ranks(path: Path) -> list[tuple[Any, ...]]:
