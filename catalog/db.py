@@ -74,31 +74,29 @@ def pending(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the migrations not yet recorded in ``schema_version``, each in its own transaction, then
-    recreate the views. Idempotent; returns the versions applied now."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
-    )
-    applied = {int(v) for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
-    done: list[int] = []
-    for version, file in migrations():
-        if version in applied:
-            continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+    """Apply the migrations not yet recorded in ``schema_version`` and recreate the views, all in one
+    transaction: an upgrade is applied whole or not at all (and one commit is cheaper than one per
+    migration and view). Idempotent; returns the versions applied now."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        applied = {int(v) for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
+        done: list[int] = []
+        for version, file in migrations():
+            if version in applied:
+                continue
             con.execute(file.read_text(encoding="utf-8"))
-            con.execute(
-                "INSERT INTO schema_version VALUES (?, ?, now())",
-                [version, file.stem],
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        done.append(version)
-    for view in sorted(VIEWS_DIR.glob("*.sql")):
-        con.execute(view.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, file.stem])
+            done.append(version)
+        for view in sorted(VIEWS_DIR.glob("*.sql")):
+            con.execute(view.read_text(encoding="utf-8"))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     return done
 
 
