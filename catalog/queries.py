@@ -181,9 +181,12 @@ def _order_keys(query: CourseQuery) -> list[tuple[str, str]]:
     return [*primary, ("c.title_rank", "ASC")]
 
 
-def search(path: Path, query: CourseQuery) -> pd.DataFrame:
+def search(path: Path, query: CourseQuery, *, records: bool = False) -> pd.DataFrame:
     """One row per matching course, in the query's order, with ``credits`` and ``cost_per_credit`` for
-    ``query.body`` and the lists ``areas`` (content areas) and ``bodies`` (approving bodies)."""
+    ``query.body``, the lists ``areas`` (content areas) and ``bodies`` (approving bodies, sorted) and
+    ``body_credits`` (each approving body's credits, as (body, credits) pairs in the record's order); with
+    ``records``, also each course's stored ``record`` JSON (~1 ms more per row: that column is
+    zstd-compressed, see migration 011, so a page shows columns, not records)."""
     where, params = _where(query)
     keys = _order_keys(query)
     params["body"] = query.body
@@ -197,7 +200,8 @@ def search(path: Path, query: CourseQuery) -> pd.DataFrame:
     SELECT c.provider, c.course_id, c.title, c.url, c.description, c.format, c.kind, c.hours, c.price,
         c.member_price, c.currency, c.included_in, c.source, c.available_from, c.available_until,
         c.first_seen, c.last_seen, c.last_changed, $body AS body, {_credits(query.body)} AS credits,
-        {_cost(query.body)} AS cost_per_credit, c.areas, c.bodies, c.record
+        {_cost(query.body)} AS cost_per_credit, c.areas, c.bodies,
+        c.credits AS body_credits{", c.record" if records else ""}
     {_BASE} {where} ORDER BY {order} {page}
     """
     with read_connection(path) as con:

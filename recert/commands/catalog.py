@@ -207,7 +207,7 @@ def catalog_command(
         fail(str(exc), EXIT_BAD_INPUT)
     path = catalog_path(catalog)
     try:
-        courses = queries.search(path, query)
+        courses = queries.search(path, query, records=output is OutputFormat.json)
         total = queries.count(path, query)
     except CatalogMissing as exc:
         fail(str(exc))

@@ -168,11 +168,10 @@ def _elsewhere(path: str, stamp: int) -> dict[Key, str]:
     return result
 
 
-def _approvals_text(record: str) -> str:
-    import json
-
-    approvals = json.loads(record).get("approvals") or []
-    return " · ".join(f"{a['body']} {amount(Decimal(str(a['credits'])))}" for a in approvals) or "—"
+def _approvals_text(body_credits: Any) -> str:
+    """ "AAMA 1.5 · NHA 1" from a search row's ``body_credits`` ((body, credits) pairs, record order)."""
+    pairs = list(body_credits) if body_credits is not None else []
+    return " · ".join(f"{body} {amount(Decimal(str(credits)))}" for body, credits in pairs) or "—"
 
 
 def _areas_text(areas: Any, key: tuple[str, str], inferred: Any) -> str:
@@ -204,7 +203,7 @@ def _table(path: str, stamp: int, query: Any) -> pd.DataFrame:
                 "Area": _areas_text(course.areas, key, inferred),
                 "Member price": as_float(course.member_price),
                 "Format": format_label(course.format),
-                "Credits": _approvals_text(course.record),
+                "Credits": _approvals_text(course.body_credits),
                 "Also sold by": elsewhere.get(key, ""),
                 "course_id": course.course_id,
             }

@@ -107,6 +107,22 @@ def test_catalog_titles_link_to_http_pages(open_page: OpenPage) -> None:
     assert table["Title"].str.match(r"^https?://[^ ]+#recert-title=").all()
 
 
+def test_catalog_credits_column_lists_each_approval_in_record_order(
+    open_page: OpenPage, catalog: Path
+) -> None:
+    table = open_page("catalog").dataframe[0].value
+    by_key = {(c.provider, c.course_id): c for c in snapshot(catalog).courses}
+    checked = 0
+    for provider, course_id, credits in zip(
+        table["Provider"], table["course_id"], table["Credits"], strict=True
+    ):
+        course = by_key[provider, course_id]
+        expected = " · ".join(f"{a.body} {ui.amount(a.credits)}" for a in course.approvals) or "—"
+        assert credits == expected
+        checked += bool(course.approvals)
+    assert checked > 0
+
+
 def test_credentials_show_progress_for_the_example_profile(catalog: Path, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     at = with_example_profile("my_credentials")

@@ -143,8 +143,9 @@ def test_reader_of_an_older_schema_gets_it_upgraded(tmp_path: Path) -> None:
 
 
 def test_upgrading_to_text_records_and_nested_approvals_keeps_every_course(tmp_path: Path) -> None:
-    """Migrations 008 (record as text) and 009 (approvals, categories and areas nested in the course
-    row, the old tables as views) keep every row, the record JSON and every child row."""
+    """Migrations 008 (record as text), 009 (approvals, categories and areas nested in the course row,
+    the old tables as views) and 011 (record zstd-compressed) keep every row, the record JSON and every
+    child row."""
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE schema_version (version INTEGER, name VARCHAR, applied_at TIMESTAMPTZ)")
@@ -187,6 +188,9 @@ def test_upgrading_to_text_records_and_nested_approvals_keeps_every_course(tmp_p
             " ORDER BY course_id"
         ).fetchall()
         assert rows[0] == ("c1", record, "Wound care", 1, Decimal("1.5"), "VARCHAR")
+        stored_as = "SELECT DISTINCT compression FROM pragma_storage_info('course')"
+        stored_as += " WHERE column_name = 'record' AND segment_type = 'VARCHAR'"
+        assert reader.execute(stored_as).fetchall() == [("ZSTD",)]  # migration 011
         assert reader.execute("SELECT record->>'offer_id' FROM offer").fetchall() == [("o1",)]
         for table, old_rows in before.items():
             assert reader.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == old_rows

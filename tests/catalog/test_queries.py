@@ -99,12 +99,15 @@ def test_paging(catalog: Path) -> None:
     assert count(catalog, CourseQuery(limit=1)) == 6
 
 
-def test_rows_carry_areas_bodies_and_the_record(catalog: Path) -> None:
+def test_rows_carry_areas_bodies_credits_and_on_request_the_record(catalog: Path) -> None:
     row = search(catalog, CourseQuery(text="wound")).iloc[0]
     assert list(row["areas"]) == ["clinical"]
     assert list(row["bodies"]) == ["AAMA"]
-    assert '"course_id": "a1"' in row["record"]
+    assert list(row["body_credits"]) == [("AAMA", Decimal(2))]
+    assert "record" not in row
     assert row["price"] == Decimal(20)
+    with_record = search(catalog, CourseQuery(text="wound"), records=True).iloc[0]
+    assert '"course_id": "a1"' in with_record["record"]
 
 
 def test_facets_count_matching_courses(catalog: Path) -> None:
