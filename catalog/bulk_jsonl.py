@@ -372,18 +372,14 @@ def _read_typed(source: pa.BufferReader, records: pa.Array) -> pa.Table | None:
 
 
 # A struct cannot tell {"clinical": null} from an absent key: a line with a null anywhere and an area
-# object is left to the exact path (``unsure``). Only the row numbers of the plain rows are materialised;
-# the staging reads the Arrow table through the view ``fast``.
-_ARROW_ROWS = """
-CREATE OR REPLACE TEMP VIEW arrow_rows AS
-SELECT *,
-    contains(record, 'null') AND (content_areas IS NOT NULL
-        OR list_bool_or(list_transform(approvals, lambda a: a.categories IS NOT NULL)) IS TRUE) AS unsure
-FROM $table
-"""
-_ARROW_PLAIN = f"""
-CREATE OR REPLACE TEMP TABLE $table AS
-SELECT row_no FROM arrow_rows WHERE NOT unsure AND coalesce({_PLAIN_COURSE}, false)
+# object is left to the exact path (``unsure``). The check returns only the row numbers of the rows that
+# are not plain (usually none); the staging reads the Arrow table itself, without them.
+_ARROW_OTHERS = f"""
+SELECT row_no FROM $table
+WHERE (contains(record, 'null') AND (content_areas IS NOT NULL
+        OR list_bool_or(list_transform(approvals, lambda a: a.categories IS NOT NULL)) IS TRUE))
+    OR NOT coalesce({_PLAIN_COURSE}, false)
+ORDER BY row_no
 """  # noqa: S608 (constant SQL)
 
 
@@ -391,18 +387,16 @@ def _stage_arrow(batch: Batch, table: pa.Table, part: str, default_source: str) 
     """Stage the plain rows of a typed table (``read_arrow`` + ``seq``); returns the others' row numbers.
     The staged rows are a query over the table, read once when the batch is published; ``part`` names
     this table's objects on the connection apart from other files'."""
-    con, arrow, plain = batch.con, f"bulk_arrow_{part}", f"fast_ok_{part}"
+    con, arrow, others = batch.con, f"bulk_arrow_{part}", f"bulk_others_{part}"
     con.register(arrow, table)
-    try:
-        con.execute(_ARROW_ROWS.replace("$table", arrow))
-        con.execute(_ARROW_PLAIN.replace("$table", plain))
-    finally:
-        con.execute("DROP VIEW IF EXISTS arrow_rows")
-    fast = f"(SELECT * FROM {arrow} WHERE row_no IN (SELECT row_no FROM {plain}))"  # noqa: S608 (our names)
-    other = f"SELECT row_no FROM {arrow} WHERE row_no NOT IN (SELECT row_no FROM {plain})"  # noqa: S608 (our names)
-    left = {row_no for (row_no,) in con.execute(other).fetchall()}
-    batch.add_query("course", _courses(fast, default_source), rows=table.num_rows - len(left), keep=table)
-    return left
+    left = [row_no for (row_no,) in con.execute(_ARROW_OTHERS.replace("$table", arrow)).fetchall()]
+    rows, keep = arrow, [table]
+    if left:  # leave the others out (they are staged by the Python path)
+        keep.append(pa.table({"row_no": pa.array(left, pa.int64())}))
+        con.register(others, keep[-1])
+        rows = f"(SELECT * FROM {arrow} ANTI JOIN {others} USING (row_no))"  # noqa: S608 (our names)
+    batch.add_query("course", _courses(rows, default_source), rows=table.num_rows - len(left), keep=keep)
+    return set(left)
 
 
 def _stage_plain(
