@@ -1,0 +1,25 @@
+"""The before/after load benchmark runs both trees in turn and reports a paired ratio."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bench import ab_load
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_ab_load_interleaves_two_trees_and_reports_the_paired_ratio(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ab_load.main([str(ROOT), str(ROOT), "--records", "300", "--pairs", "2"])
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith(("| before", "| after"))]
+    assert len(rows) == 2
+    for row in rows:  # the wall-clock seconds of each of the two loads
+        assert [float(run) > 0 for run in row.split("|")[4].split(",")] == [True, True]
+    ratio = re.search(r"after ÷ before, per pair: median (\d+\.\d+)", out)
+    assert ratio is not None and float(ratio.group(1)) > 0
