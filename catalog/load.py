@@ -465,10 +465,11 @@ _COURSE_COLUMNS = (
 # into Arrow takes about half the time of ``row_number() OVER (ORDER BY ...)``, which sorts on one
 # core), computed before the insert so new and rewritten rows are written with their rank: an UPDATE of
 # the freshly inserted rows would have DuckDB rewrite them all at COMMIT (≈ 0.5 s per 100,000). ``seq``
-# is NULL for a course kept as it was; only those carry their key (for ``_RERANK_KEPT``).
+# is NULL for a course kept as it was; only those carry their key (for ``_RERANK_KEPT``), under other
+# names: ORDER BY would take an output column named ``provider`` over the input's.
 _TITLE_ORDER = """
-SELECT CASE WHEN seq IS NULL THEN provider END AS provider,
-    CASE WHEN seq IS NULL THEN course_id END AS course_id, seq
+SELECT CASE WHEN seq IS NULL THEN provider END AS kept_provider,
+    CASE WHEN seq IS NULL THEN course_id END AS kept_course_id, seq
 FROM (
     SELECT c.provider, c.course_id, c.title, CAST(NULL AS BIGINT) AS seq FROM course AS c
     ANTI JOIN (SELECT provider, course_id FROM d_course WHERE rewrite) AS r USING (provider, course_id)
@@ -481,7 +482,7 @@ ORDER BY lower(title), provider, course_id
 _RERANK_KEPT = """
 UPDATE course SET title_rank = r.title_rank
 FROM title_rank_new AS r
-WHERE r.seq IS NULL AND course.provider = r.provider AND course.course_id = r.course_id
+WHERE r.seq IS NULL AND course.provider = r.kept_provider AND course.course_id = r.kept_course_id
     AND course.title_rank IS DISTINCT FROM r.title_rank
 """
 
@@ -616,7 +617,7 @@ def _upsert(
 
 def _rank_titles(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """Every course's ``title_rank`` after this load, registered on ``con`` as ``title_rank_new``
-    (provider, course_id, seq, title_rank; see ``_TITLE_ORDER``)."""
+    (kept_provider, kept_course_id, seq, title_rank; see ``_TITLE_ORDER``)."""
     ordered = con.sql(_TITLE_ORDER).to_arrow_table()
     table = ordered.append_column("title_rank", numbered(1, ordered.num_rows, pa.int32()))
     con.register("title_rank_new", table)

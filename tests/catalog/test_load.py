@@ -380,6 +380,17 @@ def _title_ranks(path: Path) -> list[tuple[Any, ...]]:
     )
 
 
+def test_title_ranks_break_ties_by_provider_then_course_id(tmp_path: Path, catalog_path: Path) -> None:
+    """Courses sharing a title (in any case) are ranked by provider, then course id, new or kept."""
+    first = [course("b", provider="zeta", title="CPR"), course("a", provider="zeta", title="cpr")]
+    load_files(catalog_path, [write_jsonl(tmp_path / "a.jsonl", first)])
+    later = [course("c", provider="alpha", title="CPR"), course("a", provider="mid", title="Cpr")]
+    load_files(catalog_path, [write_jsonl(tmp_path / "b.jsonl", later)])
+    ranks = _title_ranks(catalog_path)
+    assert [row[0] for row in ranks] == ["c", "a", "a", "b"]  # alpha/c, mid/a, zeta/a, zeta/b
+    assert all(rank == expected for _, rank, expected in ranks)
+
+
 def test_title_ranks_follow_every_load(tmp_path: Path, catalog_path: Path) -> None:
     """New titles sorting before kept ones move them; rewritten rows (even re-seen only) keep a rank."""
     load_files(
