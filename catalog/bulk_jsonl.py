@@ -379,7 +379,6 @@ SELECT row_no FROM $table
 WHERE (contains(record, 'null') AND (content_areas IS NOT NULL
         OR list_bool_or(list_transform(approvals, lambda a: a.categories IS NOT NULL)) IS TRUE))
     OR NOT coalesce({_PLAIN_COURSE}, false)
-ORDER BY row_no
 """  # noqa: S608 (constant SQL)
 
 
@@ -420,7 +419,7 @@ def _stage_plain(
 def _courses(rows: str, default_source: str) -> str:
     """The staging SELECT over ``rows`` (a table, or a parenthesised query) of plain typed course rows."""
     source = "'" + default_source.replace("'", "''") + "'"  # one of records.SOURCES
-    return _COURSES.replace("$source", source).replace("FROM fast", f"FROM {rows}")
+    return _COURSES.replace("$source", source).replace("$rows", rows)
 
 
 _COURSES = """
@@ -436,5 +435,5 @@ SELECT seq, provider, course_id, title, url, description, format, hours, price, 
     coalesce(list_transform(approvals, lambda a: struct_pack(
         body := a.body, credits := a.credits, approval_id := a.approval_id,
         expires := CAST(a.expires AS DATE), categories := a.categories)), []) AS approvals
-FROM fast
+FROM $rows
 """
