@@ -212,10 +212,9 @@ class _Table:
 class _Reader:
     """Builds the input from a ``_Table`` with ``_Builder``'s filters, offers and credit."""
 
-    def __init__(self, rows: _Table, builder: _Builder, interest: Mapping[tuple[str, str], float]):
+    def __init__(self, rows: _Table, builder: _Builder):
         self.rows = rows
         self.builder = builder
-        self.interest = interest
         cols = rows.columns
         self.price = cols["price"].mapped(_cents)
         self.member = cols["member_price"].mapped(_cents)
@@ -333,10 +332,12 @@ class _Reader:
         return keep
 
     def _interest(self, index: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        if not self.interest:
+        if not self.builder.interest:
             return np.full(len(index), float(interest_points(0.0)))
         keys = zip(self.rows.pylist("provider", index), self.rows.pylist("course_id", index), strict=True)
-        return np.array([interest_points(float(self.interest.get(key, 0.0))) for key in keys], dtype=float)
+        return np.array(
+            [interest_points(float(self.builder.interest.get(key, 0.0))) for key in keys], dtype=float
+        )
 
     def options(self, index: npt.NDArray[np.int64], rank: Codes) -> list[CourseOption]:
         """The ``CourseOption`` of each row in ``index``."""
@@ -358,7 +359,7 @@ class _Reader:
                     credits=self.credits[self.credit_code[row]],
                     included_in=self.offer_keys[self.offers_code[row]],
                     member_offers=self.member_offers(provider, member),
-                    interest=float(self.interest.get((provider, course_id), 0.0)),
+                    interest=float(self.builder.interest.get((provider, course_id), 0.0)),
                     url=url,
                     rank=int(rank[row]),
                 )
@@ -400,24 +401,26 @@ def columnar_input(
         offers = [record for (text,) in offer_rows if isinstance(record := parse_record(load(text)), Offer)]
         builder = _Builder(offers, profile, rules, interest_scores, inferred, today)
         table = con.sql(COURSE_SQL, params=_parameters(builder)).to_arrow_table()
-    reader = _Reader(_Table(table, inferred), builder, interest_scores)
+    reader = _Reader(_Table(table, inferred), builder)
     eligible = np.ones(reader.rows.size, dtype=bool)
     eligible[list(reader.reasons)] = False
     rank = np.cumsum(eligible) - 1
     needs = tuple(credential_need(held, rules.get(held.id)) for held in profile.credentials)
     chosen = reader.presolved(eligible, rank, needs) if presolve else eligible
+    offer_options, limits = tuple(builder.offers.values()), limits_of(profile)
+    excluded = (*builder.excluded, *reader.excluded())
 
-    def whole() -> PlanInput:
-        return catalog_input(
-            path, profile, rules=rules, interest_scores=interest_scores, today=today, presolve=False
+    def whole() -> PlanInput:  # every eligible course, from the rows already read
+        return PlanInput(
+            needs, tuple(reader.options(np.flatnonzero(eligible), rank)), offer_options, limits, excluded
         )
 
     return PlanInput(
         needs=needs,
         courses=tuple(reader.options(np.flatnonzero(chosen), rank)),
-        offers=tuple(builder.offers.values()),
-        limits=limits_of(profile),
-        excluded=(*builder.excluded, *reader.excluded()),
+        offers=offer_options,
+        limits=limits,
+        excluded=excluded,
         whole=whole if presolve else None,
     )
 
