@@ -102,10 +102,9 @@ def solve_input(
     clock.lap("solve")
     notes = exclusion_notes(inp.excluded)
     if solved.selection is None:
-        if solved.status == INFEASIBLE and inp.whole is not None:  # the reasons look at every course
-            return solve_input(inp.whole(), time_limit=time_limit, with_explanations=with_explanations)
-        if solved.status == INFEASIBLE:
-            reasons = explain_infeasible(ranked, presolve.subset(kept))
+        if solved.status == INFEASIBLE:  # the reasons look at every course (the pruned ones: same optima)
+            everything = with_ranks(inp.whole()) if inp.whole is not None else ranked
+            reasons = explain_infeasible(everything, presolve.subset(kept))
             return replace(empty_result(inp, INFEASIBLE), reasons=reasons, notes=notes)
         words = f"no plan was found within the time limit of {time_limit:g} s"
         return replace(empty_result(inp, solved.status), notes=(*notes, words))
