@@ -15,7 +15,7 @@ from decimal import Decimal
 from recommender.planner.build import MilpModel, Row
 from recommender.planner.evaluate import selection_cost, selection_hours
 from recommender.planner.model import Alternative, PlanInput, Selection
-from recommender.planner.optimize import DEFAULT_OBJECTIVES, Prepare, optimize
+from recommender.planner.optimize import DEFAULT_OBJECTIVES, optimize
 from recommender.planner.result import dollars
 from recommender.planner.solve import Solver
 
@@ -98,13 +98,9 @@ def runner_ups(
 
 
 def _variant(
-    inp: PlanInput,
-    model: MilpModel | None,
-    objectives: tuple[str, ...],
-    time_limit: float,
-    prepare: Prepare | None = None,
+    inp: PlanInput, model: MilpModel | None, objectives: tuple[str, ...], time_limit: float
 ) -> Selection | None:
-    return optimize(inp, model, time_limit=time_limit, objectives=objectives, prepare=prepare).selection
+    return optimize(inp, model, time_limit=time_limit, objectives=objectives).selection
 
 
 def _only_approved(inp: PlanInput, credential_id: str) -> PlanInput:
