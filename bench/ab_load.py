@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.bench_catalog import write_file
+from bench.bench_catalog import _load_row, write_file
 
 # One load per line read from stdin, into a fresh catalog; prints "wall cpu" seconds. The tree's own
 # catalog package comes first on the path.
@@ -84,16 +84,10 @@ def main(argv: list[str] | None = None) -> None:
                     process.stdin.close()
                 process.wait()
     print(f"records: {args.records:,}; {args.pairs} pairs; load average {os.getloadavg()[0]:.1f} (2 cores)")
-    print("| tree | median wall | median CPU | runs (s) |")
+    print("| tree | median, wall clock | median, CPU time | wall-clock runs |")
     print("|---|---:|---:|---|")
     for name, tree in trees.items():
-        walls = [wall for wall, _ in runs[name]]
-        cpu = statistics.median(c for _, c in runs[name])
-        rate = args.records / statistics.median(walls)
-        print(
-            f"| {name} ({tree}) | {statistics.median(walls):.2f} s ({rate:,.0f} records/s) | {cpu:.2f} s "
-            f"| {', '.join(f'{w:.2f}' for w in walls)} |"
-        )
+        print(_load_row(f"{name} ({tree})", args.records, runs[name]))
     ratios = [after / before for (after, _), (before, _) in zip(runs["after"], runs["before"], strict=True)]
     spread = f"min {min(ratios):.3f}, max {max(ratios):.3f}"
     print(f"after ÷ before, per pair: median {statistics.median(ratios):.3f} ({spread})")
