@@ -171,8 +171,8 @@ def _elsewhere(path: str, stamp: int) -> dict[Key, str]:
 def _approvals_text(body_credits: Any) -> str:
     """The "Credits" cell, e.g. AAMA 1.5 · NHA 1, from a search row's ``body_credits`` ((body, credits)
     pairs in the record's order)."""
-    pairs = list(body_credits) if body_credits is not None else []
-    return " · ".join(f"{body} {amount(Decimal(str(credits)))}" for body, credits in pairs) or "—"
+    pairs = body_credits if body_credits is not None else ()
+    return " · ".join(f"{body} {amount(credits)}" for body, credits in pairs) or "—"
 
 
 def _areas_text(areas: Any, key: tuple[str, str], inferred: Any) -> str:
