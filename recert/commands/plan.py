@@ -8,8 +8,6 @@ requirements (reasons in words), 2 for bad input. Money in USD, hours in contact
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -29,6 +27,7 @@ from recert.console import (
     fail_with_problems,
     sample_notice,
 )
+from recert.plan_output import result_json
 
 if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a plan is made, not for --help
     from catalog.records import Course, Offer
@@ -44,94 +43,6 @@ class OutputFormat(StrEnum):
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the `recert` app."""
     app.command("plan")(plan_command)
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready: Decimals as numbers, tuples as lists, mappings with string keys."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def result_json(result: PlanResult) -> dict[str, Any]:
-    """The plan as JSON (see docs/planner.md for the fields)."""
-    return _plain(
-        {
-            "status": result.status,
-            "total_cost": result.total_cost,
-            "total_hours": result.total_hours,
-            "courses": [
-                {
-                    "course_id": c.course_id,
-                    "provider": c.provider,
-                    "title": c.title,
-                    "price_paid": c.price_paid,
-                    "paid_as": c.paid_as,
-                    "via_offer": c.via_offer[1] if c.via_offer else None,
-                    "hours": c.hours,
-                    "credits": c.credits,
-                    "url": c.url,
-                }
-                for c in result.courses
-            ],
-            "offers": [
-                {
-                    "offer_id": o.offer_id,
-                    "provider": o.provider,
-                    "name": o.name,
-                    "kind": o.kind,
-                    "price": o.price,
-                }
-                for o in result.offers
-            ],
-            "credentials": [
-                {
-                    "id": t.credential_id,
-                    "name": t.name,
-                    "unit": t.unit,
-                    "required_total": t.required_total,
-                    "counted": {
-                        "total": t.counted_total,
-                        "approved": t.counted_approved,
-                        "other": t.counted_other,
-                        "areas": t.counted_areas,
-                    },
-                    "plan_credit": t.plan_credit,
-                    "cost_per_credit": t.cost_per_credit,
-                }
-                for t in result.credentials
-            ],
-            "explanations": list(result.explanations),
-            "alternatives": [
-                {
-                    "name": a.name,
-                    "total_cost": a.total_cost,
-                    "hours": a.hours,
-                    "courses": [f"{p}/{c}" for p, c in a.courses],
-                    "offers": [f"{p}/{o}" for p, o in a.offers],
-                    "changes": a.changes,
-                }
-                for a in result.alternatives
-            ],
-            "reasons": [
-                {
-                    "requirement": r.requirement,
-                    "credential_id": r.credential_id,
-                    "area": r.area,
-                    "needed": r.needed,
-                    "best": r.best,
-                    "message": r.message,
-                }
-                for r in result.reasons
-            ],
-            "notes": list(result.notes),
-            "what_if": result.what_if,
-        }
-    )
 
 
 def _print_table(result: PlanResult) -> None:

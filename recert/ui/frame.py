@@ -68,8 +68,11 @@ def frame() -> None:
             sample_notice()
 
 
-def _is_catalog_missing(exc: BaseException) -> bool:
-    return type(exc).__name__ == "CatalogMissing" or isinstance(exc, FileNotFoundError)
+def _is_profile_problem(exc: BaseException) -> bool:
+    from recommender.rules.profile import ProfileError
+    from recommender.rules.transcript import TranscriptError
+
+    return isinstance(exc, ProfileError | TranscriptError)
 
 
 @contextmanager
@@ -83,10 +86,10 @@ def page_guard(what: str) -> Iterator[None]:
     except ScriptControlException:
         raise
     except Exception as exc:
-        if _is_catalog_missing(exc):
+        if isinstance(exc, FileNotFoundError):  # catalog.db.CatalogMissing is one
             st.info(NO_CATALOG_MESSAGE, icon=":material/info:")
             return
-        if type(exc).__name__ in ("ProfileError", "TranscriptError"):
+        if _is_profile_problem(exc):
             st.error("Your profile can't be used as it is. Please fix:", icon=":material/error:")
             st.text("\n".join(problems_of(exc)))
             return

@@ -157,7 +157,7 @@ def plan_json(result: Any) -> str:
     """The plan exactly as `recert plan --format json` prints it."""
     import json
 
-    from recert.commands.plan import result_json
+    from recert.plan_output import result_json
 
     return json.dumps(result_json(result), indent=2)
 
