@@ -21,9 +21,9 @@ from pathlib import Path
 
 from catalog.load import load_files
 from catalog.records import Course, Offer, read_jsonl_file
-from recommender.planner.adapter import build_input, read_catalog
+from recert.planning import catalog_input, read_catalog
+from recommender.planner.adapter import build_input
 from recommender.planner.api import solve_input
-from recommender.planner.columnar import catalog_input
 from recommender.planner.greedy import greedy
 from recommender.rules.profile import Profile, parse_profile
 

@@ -21,6 +21,7 @@ import duckdb
 
 from catalog.db import read_connection, schema_version
 from catalog.flat import cost_column, cost_expression, credits_column
+from catalog.planner_columns import CourseFilter, PlannerColumns
 from catalog.records import AREAS, Course, Offer, course_from_stored, parse_record
 
 if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas() only when a DataFrame is built
@@ -396,3 +397,49 @@ def _run_dict(run: Run | None) -> dict[str, Any] | None:
         "status": run.status,
         "note": run.note,
     }
+
+
+# The planner's columns: see catalog/planner_columns.py for what each column and flag means.
+PLANNER_COURSE_SQL = """
+SELECT provider, course_id, title, url, format, currency, kind, available_from, available_until,
+       number[1] AS hours, number[2] AS price, number[3] AS member_price,
+       part[1] AS included_in, part[2] AS content_areas, part[3] AS approvals, part[4] AS college,
+       CAST(coalesce(
+           coalesce(currency, $currency) <> $currency
+           OR coalesce(available_until < $today, false)
+           OR list_contains(CAST($avoid AS VARCHAR[]), provider)
+           OR (len(CAST($formats AS VARCHAR[])) > 0
+               AND NOT list_contains(CAST($formats AS VARCHAR[]), format))
+           OR list_contains(CAST($taken AS VARCHAR[]), course_id)
+           OR list_contains(CAST($taken AS VARCHAR[]), provider || '/' || course_id), true) AS TINYINT
+       ) AS suspect,
+       CAST(coalesce(list_sum(list_transform(CAST($ends AS DATE[]),
+           lambda cycle_end, i: CAST(coalesce(available_from > cycle_end, false) AS INTEGER) << (i - 1))), 0)
+           AS INTEGER) AS late
+FROM (
+    SELECT *, json_extract_string(record, ['$.hours', '$.price', '$.member_price']) AS number,
+           json_extract(record, ['$.included_in', '$.content_areas', '$.approvals',
+                                 '$.extras.college_credits']) AS part
+    FROM course
+)
+"""
+
+
+def planner_columns(path: str | os.PathLike[str], course_filter: CourseFilter) -> PlannerColumns:
+    """The planner's columns from the published catalog at ``path`` for ``course_filter`` (raises
+    ``catalog.db.CatalogMissing``)."""
+    parameters = {
+        "currency": course_filter.currency,
+        "today": course_filter.today,
+        "avoid": sorted(course_filter.avoid),
+        "formats": sorted(course_filter.formats),
+        "taken": sorted(course_filter.taken),
+        "ends": list(course_filter.cycle_ends),
+    }
+    load = json.JSONDecoder(parse_float=Decimal).decode
+    with read_connection(path) as con:
+        offer_rows = con.execute("SELECT record FROM offer ORDER BY provider, offer_id").fetchall()
+        inferred = {key: found.area for key, found in inferred_areas(con).items()}
+        table = con.sql(PLANNER_COURSE_SQL, params=parameters).to_arrow_table()
+    offers = [record for (text,) in offer_rows if isinstance(record := parse_record(load(text)), Offer)]
+    return PlannerColumns(offers, inferred, table)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -77,52 +77,33 @@ def _print_table(result: PlanResult) -> None:
         err_console.print(f"note: {escape(note)}")
 
 
-def _courses(
-    catalog: Path | None, catalog_file: Path | None
-) -> tuple[list[Course], list[Offer], dict[Any, str], bool]:
-    """Courses, offers, inferred areas and whether the data is the bundled sample."""
+def _file_records(catalog_file: Path) -> tuple[list[Course], list[Offer]]:
+    """Courses and offers of a course-record JSONL file (every record validated)."""
     from catalog.records import RecordFileError, read_jsonl_file
-    from recommender.planner.adapter import read_catalog
 
-    if catalog_file is not None:
-        try:
-            courses, offers = read_jsonl_file(catalog_file)
-        except RecordFileError as exc:
-            fail_with_problems(
-                exc.errors, f"{len(exc.errors)} problem(s) in {catalog_file}; nothing was planned"
-            )
-        return courses, offers, {}, False
+    try:
+        return read_jsonl_file(catalog_file)
+    except RecordFileError as exc:
+        fail_with_problems(exc.errors, f"{len(exc.errors)} problem(s) in {catalog_file}; nothing was planned")
+
+
+def _catalog_input(
+    catalog: Path | None, held: Profile, full_records: bool
+) -> tuple[PlanInput, list[Course], list[Offer], bool]:
+    """The planner input from the catalog (``recert.planning``, the app's route too), the full course and
+    offer records when ``full_records`` (interests, --what-if), and whether the data is the bundled sample."""
     from catalog.db import CatalogMissing
     from catalog.queries import is_sample
+    from recert.planning import catalog_input, interest_scores, read_catalog
 
     path = catalog_path(catalog)
     try:
-        read = read_catalog(path)
-        sample = is_sample(path)
+        read = read_catalog(path) if full_records else None
+        courses, offers = (read.courses, read.offers) if read is not None else ([], [])
+        scores = interest_scores(courses, held.interests)
+        return catalog_input(path, held, interest_scores=scores), courses, offers, is_sample(path)
     except CatalogMissing as exc:
         fail(str(exc), EXIT_BAD_INPUT)
-    return read.courses, read.offers, dict(read.inferred_areas), sample
-
-
-def _catalog_input(catalog: Path | None, held: Profile) -> tuple[PlanInput, bool]:
-    """The planner input read by columns from the catalog, and whether it is the bundled sample."""
-    from catalog.db import CatalogMissing
-    from catalog.queries import is_sample
-    from recommender.planner.columnar import catalog_input
-
-    path = catalog_path(catalog)
-    try:
-        return catalog_input(path, held), is_sample(path)
-    except CatalogMissing as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
-
-
-def _interest_scores(profile: Profile, courses: list[Course]) -> dict[tuple[str, str], float]:
-    if not profile.interests or not courses:
-        return {}
-    from recommender.ml.ranking import InterestRanker
-
-    return InterestRanker(courses).scores(profile.interests)
 
 
 def plan_command(
@@ -143,6 +124,7 @@ def plan_command(
     ] = 30.0,
 ) -> None:
     """The cheapest plan of courses, subscriptions and memberships that meets every held credential."""
+    from recert.planning import interest_scores
     from recommender.planner.adapter import build_input
     from recommender.planner.api import solve_input
     from recommender.planner.whatif import what_if
@@ -155,14 +137,13 @@ def plan_command(
     if not held.credentials:
         fail(f"profile {profile}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
     with console.status("Planning…") if output == OutputFormat.table else _Quiet():
-        if catalog_file is None and not held.interests and not what_if_flag:
-            courses: list[Course] = []  # the plan needs no full records: read by columns
-            offers: list[Offer] = []
-            inp, sample = _catalog_input(catalog, held)
+        if catalog_file is None:
+            full_records = bool(held.interests) or what_if_flag
+            inp, courses, offers, sample = _catalog_input(catalog, held, full_records)
         else:
-            courses, offers, inferred, sample = _courses(catalog, catalog_file)
-            scores = _interest_scores(held, courses)
-            inp = build_input(courses, offers, held, interest_scores=scores, inferred_areas=inferred)
+            courses, offers = _file_records(catalog_file)
+            scores = interest_scores(courses, held.interests)
+            inp, sample = build_input(courses, offers, held, interest_scores=scores), False
         result = solve_input(inp, alternatives=alternatives, time_limit=time_limit)
         if what_if_flag and result.status != "infeasible":
             result = what_if(result, held, courses, offers, time_limit=time_limit)

@@ -76,18 +76,15 @@ def profile_summary(profile: Any) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _interest_scores(path: str, stamp: int, interests: str) -> dict[tuple[str, str], float]:
-    from recommender.ml.ranking import InterestRanker
+    from recert.planning import interest_scores
 
-    return InterestRanker(list(cached_snapshot(path, stamp).courses)).scores(interests)
+    return interest_scores(cached_snapshot(path, stamp).courses, interests)
 
 
 def make_plan(profile: Any, limits: PlanLimits) -> Any:
-    """The planner's ``PlanResult`` for ``profile`` under the page's ``limits``, over the whole catalog.
-
-    Same inputs as `recert plan`: the catalog snapshot, its inferred areas and the interest scores.
-    """
-
-    from recommender.planner.api import plan
+    """The planner's ``PlanResult`` for ``profile`` under the page's ``limits``, over the whole catalog,
+    by the route `recert plan` takes (``recert.planning.catalog_plan``)."""
+    from recert.planning import catalog_plan
     from recommender.rules.profile import Limits
 
     profile = replace(
@@ -96,16 +93,8 @@ def make_plan(profile: Any, limits: PlanLimits) -> Any:
         allow_inferred_areas=limits.allow_inferred,
     )
     path, stamp = published_catalog()
-    snap = cached_snapshot(path, stamp)
     scores = _interest_scores(path, stamp, profile.interests) if profile.interests else {}
-    return plan(
-        list(snap.courses),
-        list(snap.offers),
-        profile,
-        interest_scores=scores,
-        inferred_areas={key: guess.area for key, guess in snap.inferred_areas.items()},
-        alternatives=limits.alternatives,
-    )
+    return catalog_plan(path, profile, interest_scores=scores, alternatives=limits.alternatives)
 
 
 def coverage_frame(result: Any, profile: Any) -> pd.DataFrame:

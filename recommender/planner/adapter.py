@@ -1,24 +1,22 @@
 """Builds the planner's plain inputs from course records and a profile (the only place that knows both).
 
-Sources: ``catalog.queries.snapshot(path)`` (courses, offers, inferred areas) or a course-record JSONL
-file (``catalog.records.read_jsonl_file``). Filtering happens here, each left-out course with its reason
-in words: already taken, unwanted format or provider, not sold in US dollars, not available before the
-cycle ends, sold only through an offer that isn't in the list, or giving nothing to any held credential.
-Money becomes whole cents; hours stay contact hours; credit is in each credential's unit.
+Sources: the catalog's records (``catalog.queries.snapshot``, read by ``recert.planning``) or a
+course-record JSONL file (``catalog.records.read_jsonl_file``); it reads neither itself. Filtering happens
+here, each left-out course with its reason in words: already taken, unwanted format or provider, not sold in
+US dollars, not available before the cycle ends, sold only through an offer that isn't in the list, or
+giving nothing to any held credential. Money becomes whole cents; hours stay contact hours; credit is in
+each credential's unit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 from catalog.records import Course, Offer
 from recommender.planner.model import (
     CourseCredit,
-    CourseKey,
     CourseOption,
     CredentialNeed,
     Exclusion,
@@ -32,25 +30,6 @@ from recommender.rules.profile import HeldCredential, Profile
 
 CURRENCY = "USD"
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class CatalogCourses:
-    """What the planner reads from the catalog: courses, offers, areas inferred by the ML model."""
-
-    courses: list[Course]
-    offers: list[Offer]
-    inferred_areas: dict[CourseKey, str]
-
-
-def read_catalog(path: Path) -> CatalogCourses:
-    """Courses, offers and inferred areas of the published catalog at ``path`` (raises
-    ``catalog.db.CatalogMissing``), through ``catalog.queries.snapshot``."""
-    from catalog.queries import snapshot
-
-    snap = snapshot(path)
-    inferred = {key: found.area for key, found in snap.inferred_areas.items()}
-    return CatalogCourses(list(snap.courses), list(snap.offers), inferred)
 
 
 def cents(amount: Decimal) -> int:

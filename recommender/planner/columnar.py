@@ -1,13 +1,15 @@
-"""The planner's input read column by column from the catalog, presolved before any course is built.
+"""The planner's input built column by column from the catalog's columns, presolved before any course is
+built. The columns come from ``catalog.planner_columns`` (the query lives there; nothing here opens the
+catalog).
 
-``read_catalog`` + ``build_input`` parse every stored record JSON into a ``Course`` (~40 µs a record) and
-build a ``CourseOption`` for each. Here DuckDB extracts only the fields the input needs from each record
-JSON (hours, prices, included_in and the credit inputs: content areas, approvals, college credits, as
-their exact text) beside the table's plain columns, into Arrow arrays; every column is dictionary-encoded,
-so each distinct text is parsed once: cents per price text, hours per hours text, the credit per held
-credential once per *credit shape* (the text of kind, hours, content areas, approvals, college credits,
-plus the inferred area) by the same rules engine on a ``Course`` built for that shape only (equal text
-gives equal parsed values, so the memo is exact), the offers per (provider, included_in) text.
+``build_input`` over the catalog's records parses every stored record JSON into a ``Course`` (~40 µs a
+record) and builds a ``CourseOption`` for each. Here the catalog's query extracts only the fields the input
+needs from each record JSON (hours, prices, included_in and the credit inputs: content areas, approvals,
+college credits, as their exact text) beside the table's plain columns, into Arrow arrays; every column is
+dictionary-encoded, so each distinct text is parsed once: cents per price text, hours per hours text, the
+credit per held credential once per *credit shape* (the text of kind, hours, content areas, approvals,
+college credits, plus the inferred area) by the same rules engine on a ``Course`` built for that shape only
+(equal text gives equal parsed values, so the memo is exact), the offers per (provider, included_in) text.
 
 The filters (taken, formats, avoided providers, non-USD, no longer available, unpriced and in no offer,
 no credit) and the ranks (place among every eligible course by provider and course id) are computed
@@ -17,7 +19,7 @@ credit, offers and payment options, the best ``copies_needed`` in each payment m
 arrays, and ``CourseOption``s are built only for the courses it keeps — the exact set
 ``Presolve(whole).prune()`` keeps from the whole input, with the same ranks (tested), so the plan is the
 same. The input then carries ``whole`` (every eligible course) for runner-ups, variants and infeasible
-reasons. Without ``presolve`` the input equals ``build_input`` over ``read_catalog`` (tested).
+reasons. Without ``presolve`` the input equals ``build_input`` over the catalog's records (tested).
 
 Units as in ``adapter.py``: money in whole cents, hours in contact hours, credit in each credential's unit.
 """
@@ -29,23 +31,15 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from catalog.records import Course, Offer, course_from_stored, parse_record
-from recommender.planner.adapter import (
-    CURRENCY,
-    _Builder,
-    build_input,
-    cents,
-    credential_need,
-    limits_of,
-    read_catalog,
-)
+from catalog.planner_columns import CourseFilter, PlannerColumns
+from catalog.records import Course, course_from_stored
+from recommender.planner.adapter import CURRENCY, _Builder, cents, credential_need, limits_of
 from recommender.planner.model import CourseCredit, CourseOption, Exclusion, OfferKey, PlanInput
 from recommender.planner.prune import (
     NO_PRICE,
@@ -62,34 +56,6 @@ from recommender.rules.profile import Profile
 if TYPE_CHECKING:
     import pyarrow as pa
 
-# Per course: the plain string and date columns the catalog keeps beside the record (written from it),
-# the record JSON's own text for numbers (exact, as stored) and for the credit inputs — each record
-# parsed once for all paths (one path at a time took twice as long) — and two flags: ``suspect`` (a
-# filter of the profile may leave the course out; ``_Builder.why_not`` decides and words it) and
-# ``late`` (bit i: it starts after held credential i's cycle ends, ``$ends[i + 1]``).
-COURSE_SQL = """
-SELECT provider, course_id, title, url, format, currency, kind, available_from, available_until,
-       number[1] AS hours, number[2] AS price, number[3] AS member_price,
-       part[1] AS included_in, part[2] AS content_areas, part[3] AS approvals, part[4] AS college,
-       CAST(coalesce(
-           coalesce(currency, $usd) <> $usd
-           OR coalesce(available_until < $today, false)
-           OR list_contains(CAST($avoid AS VARCHAR[]), provider)
-           OR (len(CAST($formats AS VARCHAR[])) > 0
-               AND NOT list_contains(CAST($formats AS VARCHAR[]), format))
-           OR list_contains(CAST($taken AS VARCHAR[]), course_id)
-           OR list_contains(CAST($taken AS VARCHAR[]), provider || '/' || course_id), true) AS TINYINT
-       ) AS suspect,
-       CAST(coalesce(list_sum(list_transform(CAST($ends AS DATE[]),
-           lambda cycle_end, i: CAST(coalesce(available_from > cycle_end, false) AS INTEGER) << (i - 1))), 0)
-           AS INTEGER) AS late
-FROM (
-    SELECT *, json_extract_string(record, ['$.hours', '$.price', '$.member_price']) AS number,
-           json_extract(record, ['$.included_in', '$.content_areas', '$.approvals',
-                                 '$.extras.college_credits']) AS part
-    FROM course
-)
-"""
 SHAPE = ("kind", "hours", "content_areas", "approvals", "college")  # what the credit depends on
 
 Codes = npt.NDArray[np.int64]
@@ -256,7 +222,7 @@ class _Reader:
     def _reasons(self) -> dict[int, str]:
         """Why each left-out row is left out, in ``_Builder``'s words."""
         builder, rows = self.builder, self.rows
-        suspect = rows.suspect  # some filter of the profile may apply (SQL, see _filters)
+        suspect = rows.suspect  # some filter of the profile may apply (see catalog.planner_columns)
         reasons: dict[int, str] = {}
         index = np.flatnonzero(suspect)
         names = ("course_id", "provider", "format", "currency", "available_until")
@@ -367,20 +333,21 @@ class _Reader:
         return options
 
 
-def _parameters(builder: _Builder) -> dict[str, object]:
-    """The parameters of ``COURSE_SQL`` for the profile ``builder`` filters by."""
-    return {
-        "usd": CURRENCY,
-        "today": builder.today,
-        "avoid": sorted(builder.avoid),
-        "formats": sorted(builder.formats),
-        "taken": sorted(builder.taken),
-        "ends": [held.cycle_end for held, _ in builder.counting],
-    }
+def course_filter(profile: Profile, today: date) -> CourseFilter:
+    """What ``profile`` filters courses by, for ``catalog.planner_columns`` (the same filters as
+    ``_Builder.why_not`` and ``_Builder.in_cycle``)."""
+    return CourseFilter(
+        currency=CURRENCY,
+        today=today,
+        avoid=tuple(profile.limits.avoid_providers),
+        formats=tuple(profile.limits.formats),
+        taken=tuple(profile.taken),
+        cycle_ends=tuple(held.cycle_end for held in profile.credentials),
+    )
 
 
 def columnar_input(
-    path: Path,
+    columns: PlannerColumns,
     profile: Profile,
     rules: Mapping[str, CredentialRules],
     interest_scores: Mapping[tuple[str, str], float],
@@ -388,20 +355,11 @@ def columnar_input(
     *,
     presolve: bool = False,
 ) -> PlanInput:
-    """The planner's input for ``profile`` from the published catalog at ``path``, read by columns
-    (raises ``catalog.db.CatalogMissing``): equal to ``build_input`` over ``read_catalog(path)``, or with
+    """The planner's input for ``profile`` from the catalog's columns (``catalog.planner_columns`` read
+    with ``course_filter(profile, today)``): equal to ``build_input`` over the catalog's records, or with
     ``presolve`` only the courses ``Presolve.prune`` keeps of it (and ``whole`` = the input without it)."""
-    from catalog.db import read_connection
-    from catalog.queries import inferred_areas
-
-    with read_connection(path) as con:
-        offer_rows = con.execute("SELECT record FROM offer ORDER BY provider, offer_id").fetchall()
-        inferred = {key: found.area for key, found in inferred_areas(con).items()}
-        load = json.JSONDecoder(parse_float=Decimal).decode
-        offers = [record for (text,) in offer_rows if isinstance(record := parse_record(load(text)), Offer)]
-        builder = _Builder(offers, profile, rules, interest_scores, inferred, today)
-        table = con.sql(COURSE_SQL, params=_parameters(builder)).to_arrow_table()
-    reader = _Reader(_Table(table, inferred), builder)
+    builder = _Builder(columns.offers, profile, rules, interest_scores, columns.inferred_areas, today)
+    reader = _Reader(_Table(columns.courses, columns.inferred_areas), builder)
     eligible = np.ones(reader.rows.size, dtype=bool)
     eligible[list(reader.reasons)] = False
     rank = np.cumsum(eligible) - 1
@@ -423,35 +381,3 @@ def columnar_input(
         excluded=excluded,
         whole=whole if presolve else None,
     )
-
-
-def catalog_input(
-    path: Path,
-    profile: Profile,
-    *,
-    rules: Mapping[str, CredentialRules] | None = None,
-    interest_scores: Mapping[tuple[str, str], float] | None = None,
-    today: date | None = None,
-    presolve: bool = True,
-) -> PlanInput:
-    """``columnar_input``, or — if the catalog's records are not in the form it expects (an unusual
-    schema or record) — the record-by-record path, ``build_input`` over ``read_catalog`` (never
-    presolved). ``presolve``: see ``columnar_input`` — what `recert plan` uses."""
-    from catalog.db import CatalogMissing
-
-    on = today or date.today()
-    try:
-        return columnar_input(path, profile, rules or {}, interest_scores or {}, on, presolve=presolve)
-    except CatalogMissing:
-        raise
-    except Exception:  # any surprise in the fast path: the exact record-by-record path decides
-        read = read_catalog(path)
-        return build_input(
-            read.courses,
-            read.offers,
-            profile,
-            rules=rules,
-            interest_scores=interest_scores,
-            inferred_areas=read.inferred_areas,
-            today=on,
-        )

@@ -14,15 +14,16 @@ import pytest
 
 from bench.bench_planner import profile as bench_profile
 from bench.bench_planner import synthetic_records
+from catalog import queries
 from catalog.db import read_connection
 from catalog.load import load_files
-from catalog.queries import snapshot
+from catalog.queries import planner_columns, snapshot
 from catalog.records import dumps, parse_record
-from recommender.planner import columnar
-from recommender.planner.adapter import build_input, read_catalog
+from recert.planning import catalog_input, read_catalog
+from recommender.planner.adapter import build_input
 from recommender.planner.api import solve_input
-from recommender.planner.columnar import catalog_input, columnar_input
-from recommender.planner.model import PlanResult
+from recommender.planner.columnar import columnar_input, course_filter
+from recommender.planner.model import PlanInput, PlanResult
 from recommender.planner.prune import Presolve
 from recommender.rules.engine import contribution
 from recommender.rules.profile import Profile, parse_profile
@@ -108,12 +109,17 @@ def _same_plans(one: PlanResult, other: PlanResult) -> None:
     ]
 
 
+def _columnar(catalog: Path, held: Profile) -> PlanInput:
+    """The columnar input (not presolved) from the catalog's planner columns."""
+    return columnar_input(planner_columns(catalog, course_filter(held, TODAY)), held, {}, {}, TODAY)
+
+
 def _both_paths(catalog: Path, held: Profile, *, alternatives: int = 0) -> None:
     """The columnar input equals the record-by-record one; the presolved columnar input (what `recert
     plan` uses) is exactly what the presolve keeps of it, with the same ranks; all give the same plan."""
     read = read_catalog(catalog)
     slow = build_input(read.courses, read.offers, held, today=TODAY)
-    fast = columnar_input(catalog, held, {}, {}, TODAY)
+    fast = _columnar(catalog, held)
     assert fast == slow
     presolved = catalog_input(catalog, held, today=TODAY)
     presolve = Presolve(slow)
@@ -183,15 +189,21 @@ def test_presolved_input_without_a_plan_gives_the_whole_catalogs_reasons(tmp_pat
     assert solve_input(catalog_input(catalog, held, today=TODAY)).status == "infeasible"
 
 
-def test_catalog_input_falls_back_to_the_record_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_catalog_input_falls_back_to_the_record_path_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     catalog = _catalog(tmp_path, [json.dumps(r) for r in synthetic_records(30, seed=2)])
     held = bench_profile()
-    expected = columnar_input(catalog, held, {}, {}, TODAY)
+    expected = _columnar(catalog, held)
     # a catalog whose schema the columnar query does not know (a renamed column)
-    monkeypatch.setattr(columnar, "COURSE_SQL", columnar.COURSE_SQL.replace("provider,", "vendor,", 1))
+    sql = queries.PLANNER_COURSE_SQL.replace("provider,", "vendor,", 1)
+    monkeypatch.setattr(queries, "PLANNER_COURSE_SQL", sql)
     with pytest.raises(duckdb.Error):
-        columnar_input(catalog, held, {}, {}, TODAY)
-    assert catalog_input(catalog, held, today=TODAY) == expected
+        _columnar(catalog, held)
+    with caplog.at_level("WARNING", logger="recert.planning"):
+        assert catalog_input(catalog, held, today=TODAY, presolve=False) == expected
+    (warning,) = [r.getMessage() for r in caplog.records if r.name == "recert.planning"]
+    assert "record by record" in warning and "vendor" in warning
 
 
 def test_presolved_catalog_input_gives_runner_ups_from_every_course(tmp_path: Path) -> None:
