@@ -235,8 +235,7 @@ def main() -> None:
     if st.button("Make my plan", type="primary", key="plan_make"):
         with st.spinner("Finding the cheapest plan…"):
             result = ui.make_plan(profile, limits)
-            # The advice may solve again without the limits: once per plan, not on every rerun.
-            advice = ui.what_would_help(result, profile, limits) if result.status == "infeasible" else []
+            advice = ui.what_would_help(result, limits) if result.status == "infeasible" else []
             st.session_state["plan_result"] = (asked, result, advice)
     made = st.session_state.get("plan_result")
     if made is None:

@@ -180,24 +180,20 @@ def plan_csv(result: Any) -> str:
     return pd.DataFrame(rows).to_csv(index=False)
 
 
-def what_would_help(result: Any, profile: Any, limits: PlanLimits) -> list[str]:
-    """Plain advice for an impossible plan: the change to the limits (or catalog) that would allow one.
-
-    With a budget or hours limit set, the planner is asked again without them: if a plan then exists,
-    its cost and hours say exactly how far to raise them.
-    """
+def what_would_help(result: Any, limits: PlanLimits) -> list[str]:
+    """Plain advice for an impossible plan, from the planner's reasons (no second solve here): how far to
+    raise the budget or the hours (the planner's ``budget`` / ``max_hours`` reasons), else which limits
+    or catalog gaps to look at."""
     advice = []
     for reason in result.reasons:
         if reason.requirement == "budget":
-            advice.append(f"Raise your budget to at least {money(reason.needed)}.")
+            advice.append(
+                f"Raise your budget to {money(reason.needed)}: that is what the cheapest plan costs."
+            )
         elif reason.requirement == "max_hours":
-            advice.append(f"Allow at least {hours(reason.needed)} of study.")
+            advice.append(f"Allow {hours(reason.needed)} of study: that is how long the plan takes.")
     if advice:
         return advice
-    if limits.budget is not None or limits.max_hours is not None:
-        unlimited = make_plan(profile, replace(limits, budget=None, max_hours=None, alternatives=0))
-        if unlimited.status != "infeasible":
-            return _limits_to_raise(unlimited, limits)
     if limits.formats:
         advice.append("Accept more course formats (you allow only " + ", ".join(limits.formats) + ").")
     if limits.avoid_providers:
@@ -206,20 +202,6 @@ def what_would_help(result: Any, profile: Any, limits: PlanLimits) -> list[str]:
         advice.append("Count courses by their inferred content area (if your certifying body accepts it).")
     advice.append("Add providers to the catalog with `recert crawl`: it may not hold enough courses.")
     return advice
-
-
-def _limits_to_raise(unlimited: Any, limits: PlanLimits) -> list[str]:
-    """How far the budget and hours must go for the plan made without them (USD, contact hours)."""
-    advice = []
-    if limits.budget is not None and unlimited.total_cost > limits.budget:
-        advice.append(
-            f"Raise your budget to {money(unlimited.total_cost)}: that is what the cheapest plan costs."
-        )
-    if limits.max_hours is not None and unlimited.total_hours > limits.max_hours:
-        advice.append(
-            f"Allow {hours(unlimited.total_hours)} of study: that is how long the cheapest plan takes."
-        )
-    return advice or ["Raise the budget or the hours limit: together they rule out every plan."]
 
 
 def plan_signature(limits: PlanLimits) -> str:

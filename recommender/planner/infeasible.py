@@ -2,7 +2,9 @@
 
 First without the profile's limits (is there enough credit in the catalog at all?), then within them
 (maximise each requirement alone under the budget and hours), then the limits themselves (the cheapest
-plan costs more than the budget; the shortest takes longer than the hours allowed).
+plan costs more than the budget; the shortest takes longer than the hours allowed; or, when each limit
+rules out every plan the other allows, the cheapest plan with neither against both) — the last are the
+reasons that say how far to raise a limit, which the app turns into advice.
 Credit is in the credential's unit, money in dollars, hours in contact hours.
 """
 
@@ -16,7 +18,14 @@ import numpy as np
 
 from recommender.planner.build import MilpModel, build_model
 from recommender.planner.evaluate import selection_cost
-from recommender.planner.model import CourseOption, CredentialNeed, InfeasibleReason, Limits, PlanInput
+from recommender.planner.model import (
+    CourseOption,
+    CredentialNeed,
+    InfeasibleReason,
+    Limits,
+    PlanInput,
+    Selection,
+)
 from recommender.planner.optimize import optimize
 from recommender.planner.result import dollars
 from recommender.planner.solve import Solver
@@ -160,36 +169,46 @@ def _earned_for(need: CredentialNeed, requirement: str) -> Decimal:
 
 
 def _limit_reasons(inp: PlanInput) -> Iterator[InfeasibleReason]:
-    """The budget or the hours limit is what makes every plan impossible."""
+    """How far the budget or the hours limit must go for a plan: the cheapest plan within the hours
+    limit (else the shortest within the budget; else the cheapest with neither limit) against them."""
     limits = inp.limits
     if limits.budget_cents is not None:
         relaxed = replace(inp, limits=Limits(None, limits.max_hours))
-        model = build_model(relaxed)
-        solved = optimize(relaxed, model, time_limit=TIME_LIMIT, objectives=("cost",))
+        solved = optimize(relaxed, build_model(relaxed), time_limit=TIME_LIMIT, objectives=("cost",))
         if solved.selection is not None:
-            cost = selection_cost(relaxed, solved.selection) or 0
-            words = (
-                f"the cheapest plan that meets every requirement costs ${dollars(cost)}, "
-                f"${dollars(cost - limits.budget_cents)} more than your budget of "
-                f"${dollars(limits.budget_cents)}"
-            )
-            yield InfeasibleReason(
-                "budget", None, None, dollars(cost), dollars(limits.budget_cents), words, within_limits=True
-            )
+            yield _budget_reason(relaxed, solved.selection, limits.budget_cents)
             return
     if limits.max_hours is not None:
         relaxed = replace(inp, limits=Limits(limits.budget_cents, None))
-        model = build_model(relaxed)
-        solved = optimize(relaxed, model, time_limit=TIME_LIMIT, objectives=("hours",))
+        solved = optimize(relaxed, build_model(relaxed), time_limit=TIME_LIMIT, objectives=("hours",))
         if solved.selection is not None:
-            hours = sum((c.hours for c in relaxed.courses if c.key in solved.selection.courses), ZERO)
-            words = (
-                f"meeting every requirement takes at least {fmt(hours)} contact hours; "
-                f"your limit is {fmt(limits.max_hours)}"
-            )
-            yield InfeasibleReason(
-                "max_hours", None, None, hours, limits.max_hours, words, within_limits=True
-            )
+            yield _hours_reason(relaxed, solved.selection, limits.max_hours)
+            return
+    if limits.budget_cents is not None and limits.max_hours is not None:  # each needs the other raised
+        relaxed = replace(inp, limits=Limits(None, None))
+        solved = optimize(relaxed, build_model(relaxed), time_limit=TIME_LIMIT, objectives=("cost",))
+        if solved.selection is not None:
+            yield _budget_reason(relaxed, solved.selection, limits.budget_cents)
+            yield _hours_reason(relaxed, solved.selection, limits.max_hours)
+
+
+def _budget_reason(relaxed: PlanInput, selection: Selection, budget_cents: int) -> InfeasibleReason:
+    cost = selection_cost(relaxed, selection) or 0
+    words = (
+        f"the cheapest plan that meets every requirement costs ${dollars(cost)}, "
+        f"${dollars(cost - budget_cents)} more than your budget of ${dollars(budget_cents)}"
+    )
+    return InfeasibleReason(
+        "budget", None, None, dollars(cost), dollars(budget_cents), words, within_limits=True
+    )
+
+
+def _hours_reason(relaxed: PlanInput, selection: Selection, max_hours: Decimal) -> InfeasibleReason:
+    hours = sum((c.hours for c in relaxed.courses if c.key in selection.courses), ZERO)
+    words = (
+        f"meeting every requirement takes at least {fmt(hours)} contact hours; your limit is {fmt(max_hours)}"
+    )
+    return InfeasibleReason("max_hours", None, None, hours, max_hours, words, within_limits=True)
 
 
 def explain_infeasible(inp: PlanInput, pruned: PlanInput | None = None) -> tuple[InfeasibleReason, ...]:
@@ -197,7 +216,8 @@ def explain_infeasible(inp: PlanInput, pruned: PlanInput | None = None) -> tuple
     reasons = [r for need in inp.needs for r in _catalog_best(need, inp.courses)]
     small = pruned or inp
     if not reasons and (inp.limits.budget_cents is not None or inp.limits.max_hours is not None):
-        reasons = list(_within_limits(small)) or list(_limit_reasons(small))
+        # what cannot be met within the limits, then how far the limits must go (the app's advice)
+        reasons = [*_within_limits(small), *_limit_reasons(small)]
     if not reasons:
         words = (
             "no selection of the eligible courses meets every requirement together"

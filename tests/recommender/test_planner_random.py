@@ -225,10 +225,20 @@ def _plan(inst: Instance):  # type: ignore[no-untyped-def]
     return plan(inst.courses, inst.offers, inst.profile, today=TODAY)
 
 
-def _check_reason(inst: Instance, found: Enumerated, reason) -> None:  # type: ignore[no-untyped-def]
-    """The first reason's numbers are what the enumeration finds for that requirement."""
+def _check_reason(inst: Instance, found: Enumerated, reason, both: bool) -> None:  # type: ignore[no-untyped-def]
+    """A reason's numbers are what the enumeration finds for that requirement (``both``: the budget and
+    the hours were each named, for the cheapest plan with neither limit)."""
     limits = inst.profile.limits
     hours_ok = found.hours <= (float(limits.max_hours) if limits.max_hours is not None else np.inf) + 1e-9
+    if both:
+        cheapest = found.cost_no_budget[found.meets].min()
+        if reason.requirement == "budget":
+            assert float(reason.needed) * 100 == pytest.approx(cheapest)
+            return
+        if reason.requirement == "max_hours":
+            plans = found.meets & np.isclose(found.cost_no_budget, cheapest)
+            assert np.isclose(found.hours[plans], float(reason.needed)).any()
+            return
     if reason.requirement == "budget":
         assert float(reason.needed) * 100 == pytest.approx(found.cost_no_budget[found.meets & hours_ok].min())
         return
@@ -262,4 +272,9 @@ def test_plan_cost_equals_enumerated_optimum(seed: int) -> None:
     else:
         assert result.status == "infeasible"
         assert result.reasons and all(r.message for r in result.reasons)
-        _check_reason(inst, found, result.reasons[0])
+        named = {r.requirement for r in result.reasons}
+        if found.meets.any():  # a plan exists without the limits: the reasons say how far to raise them
+            assert named & {"budget", "max_hours"}, result.reasons
+        both = {"budget", "max_hours"} <= named
+        for reason in result.reasons:  # every reason, those saying how far to raise a limit too
+            _check_reason(inst, found, reason, both)
