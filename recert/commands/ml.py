@@ -91,7 +91,8 @@ def _catalog_errors() -> tuple[type[Exception], ...]:
 def train(catalog: CatalogOption = None) -> None:
     """Retrain the area model on the catalog's provider-stated areas and store inferred areas for the
     courses without one (kept apart from stated areas; never an AAMA approval)."""
-    from recommender.ml.store import ensure_model, infer_areas, model_path
+    from recert.areas import ensure_model, infer_areas
+    from recommender.ml.store import model_path
 
     path = catalog_path(catalog)
     try:
@@ -130,9 +131,9 @@ def evaluate(
     Near-identical titles are kept in the same fold, so a course listed twice cannot be learned in
     one fold and tested in another.
     """
+    from recert.areas import catalog_courses
     from recommender.ml.evaluation import cross_validate
     from recommender.ml.labels import LabelFileError, labelled_from_courses, read_labelled_csv
-    from recommender.ml.store import catalog_courses
 
     try:
         if labels is not None:
@@ -260,7 +261,7 @@ def categorize(
     inputs = _read_inputs(text, name)
     if not inputs:
         fail(f"{name}: no titles to categorize", EXIT_BAD_INPUT)
-    from recommender.ml.store import ensure_model
+    from recert.areas import ensure_model
 
     path = catalog_path(catalog)
     try:

@@ -81,7 +81,7 @@ def sample_command(
 def _infer_areas(target: Path) -> None:
     """Train the content-area model on the new catalog and store its sure guesses for unlabelled courses
     (table inferred_area, kept apart from provider-stated areas), so plans that allow them can use them."""
-    from recommender.ml.store import infer_areas
+    from recert.areas import infer_areas
 
     with err_console.status("Inferring content areas for courses whose provider states none"):
         summary = infer_areas(target)

@@ -1,4 +1,5 @@
-"""The stored area model and the inferred areas it writes into the catalog.
+"""The stored area model and the areas it infers (the catalog stores them: catalog.inferred, through
+recert.areas; nothing here opens the catalog).
 
 The model lives next to the catalog, in ``<catalog dir>/models/<catalog stem>.area-model.joblib``
 (data/models/ is not committed). It is reused only while three things match: the scikit-learn version
@@ -75,38 +76,28 @@ def load_model(path: Path) -> AreaClassifier | None:
     )
 
 
-def catalog_courses(catalog_path: str | os.PathLike[str]) -> tuple[Course, ...]:
-    """Every course in the published catalog (raises catalog.db.CatalogMissing when there is none)."""
-    from catalog.queries import snapshot
-
-    return tuple(snapshot(catalog_path).courses)
-
-
-def ensure_model(
-    catalog_path: str | os.PathLike[str], *, force: bool = False, progress: Progress | None = None
+def model_for(
+    courses: Sequence[Course], model_file: Path, *, force: bool = False, progress: Progress | None = None
 ) -> AreaClassifier:
-    """The area model for the catalog's current labelled courses: the stored one when it still fits
-    (same data fingerprint and versions), else a newly trained and stored one.
+    """The area model for the labelled ``courses``: the one stored in ``model_file`` when it still fits
+    (same data fingerprint and versions), else a newly trained one, stored there.
 
-    Raises TrainingError when the catalog has too few labelled courses per area.
+    Raises TrainingError when there are too few labelled courses per area.
     """
-    if progress:
-        progress("reading the catalog")
-    examples = labelled_from_courses(catalog_courses(catalog_path))
-    path = model_path(catalog_path)
-    stored = None if force else load_model(path)
+    examples = labelled_from_courses(courses)
+    stored = None if force else load_model(model_file)
     if stored is not None and stored.data_fingerprint == fingerprint(examples):
         return stored
     model = AreaClassifier.train(examples, progress=progress)
     if progress:
         progress("saving the model")
-    save_model(model, path)
+    save_model(model, model_file)
     return model
 
 
 @dataclass(frozen=True)
 class InferenceSummary:
-    """What ``infer_areas`` did: courses given an inferred area, courses left unsure, courses skipped
+    """What ``infer`` did: courses given an inferred area, courses left unsure, courses skipped
     because their provider states an area."""
 
     model_version: str
@@ -115,20 +106,21 @@ class InferenceSummary:
     stated: int
 
 
+# (provider, course_id, area, probability 0–1, model version, inferred at): catalog.inferred.InferredRow
+# (a row of table inferred_area; that module opens the catalog, so it is not imported here)
+InferredRow = tuple[str, str, str, float, str, datetime]
+
+
 def unlabelled(courses: Sequence[Course]) -> list[Course]:
     """The courses whose provider states no usable content area (candidates for inference)."""
     return [course for course in courses if not has_stated_areas(course)]
 
 
-def infer_areas(
-    catalog_path: str | os.PathLike[str], *, progress: Progress | None = None
-) -> InferenceSummary:
-    """Infer areas for the courses without provider-stated ones and store the sure answers in table
-    ``inferred_area`` (replacing earlier inferences) in one atomic catalog publish."""
-    from catalog.db import writing
-
-    model = ensure_model(catalog_path, progress=progress)
-    courses = catalog_courses(catalog_path)
+def infer(
+    courses: Sequence[Course], model: AreaClassifier, *, progress: Progress | None = None
+) -> tuple[list[InferredRow], InferenceSummary]:
+    """The sure answers of ``model`` for the courses without provider-stated areas, as rows for the
+    catalog's ``inferred_area`` table, and what was done."""
     targets = unlabelled(courses)
     if progress:
         progress(f"inferring areas for {len(targets)} courses")
@@ -139,15 +131,7 @@ def infer_areas(
         for course, answer in zip(targets, predictions, strict=True)
         if answer.area is not None
     ]
-    with writing(catalog_path) as con:
-        con.execute("DELETE FROM inferred_area")
-        if rows:
-            con.executemany("INSERT INTO inferred_area VALUES (?, ?, ?, ?, ?, ?)", rows)
-        # A course removed between reading and writing must not keep an inferred area.
-        con.execute(
-            "DELETE FROM inferred_area i WHERE NOT EXISTS "
-            "(SELECT 1 FROM course c WHERE c.provider = i.provider AND c.course_id = i.course_id)"
-        )
-    return InferenceSummary(
+    summary = InferenceSummary(
         model.model_version, len(rows), len(targets) - len(rows), len(courses) - len(targets)
     )
+    return rows, summary

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from catalog.load import load_records
+from recert.areas import ensure_model
 from recert.commands.ml import _read_inputs
 from recert.console import CliError
-from recommender.ml.store import ensure_model, model_path
+from recommender.ml.store import model_path
 from tests.recommender.ml_data import LABELS, catalog_courses, recert
 
 

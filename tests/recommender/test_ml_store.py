@@ -12,7 +12,8 @@ import pytest
 from catalog.db import CatalogMissing, read_connection
 from catalog.load import load_records
 from catalog.queries import snapshot
-from recommender.ml.store import ensure_model, infer_areas, load_model, model_path
+from recert.areas import ensure_model, infer_areas
+from recommender.ml.store import load_model, model_path
 from tests.recommender.ml_data import catalog_courses, course
 
 
