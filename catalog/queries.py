@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -267,6 +267,32 @@ def snapshot(path: Path) -> CatalogSnapshot:
         offers=tuple(o for o in offers if isinstance(o, Offer)),
         inferred_areas=inferred,
     )
+
+
+def _records_where(path: Path, condition: str, params: dict[str, Any]) -> CatalogSnapshot:
+    with read_connection(path) as con:
+        rows = con.execute(
+            f"SELECT record FROM course WHERE {condition} ORDER BY provider, course_id",  # noqa: S608
+            params,
+        ).fetchall()
+        inferred = inferred_areas(con)
+    courses = tuple(course_from_stored(_load_json(text)) for (text,) in rows)
+    keys = {course.key for course in courses}
+    return CatalogSnapshot(courses, (), {k: v for k, v in inferred.items() if k in keys})
+
+
+def courses_by_key(path: Path, keys: Iterable[tuple[str, str]]) -> CatalogSnapshot:
+    """The courses with these (provider, course_id) keys that the catalog holds, with their inferred
+    areas (no offers): what a done-list needs without reading the whole catalog."""
+    wanted = sorted({f"{provider}/{course_id}" for provider, course_id in keys})
+    return _records_where(path, "provider || '/' || course_id IN (SELECT unnest($keys))", {"keys": wanted})
+
+
+def courses_named(path: Path, text: str) -> CatalogSnapshot:
+    """The courses a person may mean by ``text``: ``provider/course_id``, a course id, or a title (any
+    case), with their inferred areas."""
+    condition = "provider || '/' || course_id = $text OR course_id = $text OR lower(title) = lower($text)"
+    return _records_where(path, condition, {"text": text.strip()})
 
 
 def inferred_areas(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], InferredArea]:

@@ -13,6 +13,7 @@ from rich.console import Console
 
 if TYPE_CHECKING:
     from catalog.records import Course
+    from recommender.rules.profile import Profile
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -63,6 +64,42 @@ CatalogOption = Annotated[
     ),
 ]
 
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        help="Your profile: a file (.json or .toml) or the name of a stored profile (recert profile list); "
+        "may be left out when exactly one profile is stored.",
+        show_default=False,
+    ),
+]
+
+
+def profile_path(value: str | None) -> Path:
+    """The profile file a ``--profile`` value means (a path or a stored name; None: the only stored
+    profile); a one-line error (exit 2) otherwise."""
+    from recert.store import ProfileStore, StoreError
+
+    try:
+        return ProfileStore().resolve(value)
+    except StoreError as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
+
+
+def read_profile(value: str | None, catalog: Path | None = None) -> Profile:
+    """The validated profile a ``--profile`` value names, its transcript applied and its done-list
+    counted from the catalog; a one-line error (exit 2) naming the file and every problem otherwise."""
+    from recert.done import with_completed
+    from recommender.rules.profile import ProfileError, load_profile
+
+    path = profile_path(value)
+    try:
+        profile = load_profile(path)
+    except ProfileError as exc:
+        fail(f"profile {path}: {exc}", EXIT_BAD_INPUT)
+    return with_completed(profile, catalog_path(catalog))
+
+
 SAMPLE_NOTICE = (
     "Sample data: these courses come from Recert's bundled synthetic mirrors, not from the providers' live "
     "sites. Prices and courses are illustrative only."
@@ -74,18 +111,12 @@ def sample_notice(stderr: bool = True) -> None:
     (err_console if stderr else console).print(f"[bold yellow]⚠ {SAMPLE_NOTICE}[/]")
 
 
-def find_course(courses: Iterable[Course], course_id: str, provider: str | None) -> Course:
-    """The one course with this id (and provider, when given); a one-line error (exit 2) otherwise."""
-    matches = [
-        c for c in courses if c.course_id == course_id and (provider is None or c.provider == provider)
-    ]
-    if not matches:
-        where = f" from provider {provider}" if provider else ""
-        fail(f"no course {course_id!r}{where} in the catalog", EXIT_BAD_INPUT)
-    if len(matches) > 1:
-        providers = ", ".join(sorted(c.provider for c in matches))
-        fail(
-            f"course {course_id!r} is offered by several providers ({providers}); add --provider",
-            EXIT_BAD_INPUT,
-        )
-    return matches[0]
+def find_course(courses: Iterable[Course], course: str, provider: str | None) -> Course:
+    """The one course ``course`` names — ``provider/course_id`` as the tool prints it, a unique course id
+    or title — (from ``provider``, when given); a one-line error (exit 2) otherwise."""
+    from recert.done import CourseNotFound, pick_course
+
+    try:
+        return pick_course(courses, course, provider)
+    except CourseNotFound as exc:
+        fail(str(exc), EXIT_BAD_INPUT)

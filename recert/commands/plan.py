@@ -20,11 +20,13 @@ from recert.console import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
     CatalogOption,
+    ProfileOption,
     catalog_path,
     console,
     err_console,
     fail,
     fail_with_problems,
+    read_profile,
     sample_notice,
 )
 from recert.plan_output import result_json
@@ -107,7 +109,7 @@ def _catalog_input(
 
 
 def plan_command(
-    profile: Annotated[Path, typer.Option("--profile", help="Your profile (.json or .toml).")],
+    profile: ProfileOption = None,
     catalog: CatalogOption = None,
     catalog_file: Annotated[
         Path | None, typer.Option("--catalog-file", help="Plan over this course-record JSONL file instead.")
@@ -128,14 +130,10 @@ def plan_command(
     from recommender.planner.adapter import build_input
     from recommender.planner.api import solve_input
     from recommender.planner.whatif import what_if
-    from recommender.rules.profile import ProfileError, load_profile
 
-    try:
-        held = load_profile(profile)
-    except ProfileError as exc:
-        fail(f"profile {profile}: {exc}", EXIT_BAD_INPUT)
+    held = read_profile(profile, catalog)
     if not held.credentials:
-        fail(f"profile {profile}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
+        fail(f"profile {held.path}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
     with console.status("Planning…") if output == OutputFormat.table else _Quiet():
         if catalog_file is None:
             full_records = bool(held.interests) or what_if_flag

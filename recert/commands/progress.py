@@ -23,20 +23,30 @@ from catalog.records import Course, RecordFileError, read_jsonl_file
 from recert.console import (
     EXIT_BAD_INPUT,
     CatalogOption,
+    ProfileOption,
     catalog_path,
     console,
     fail,
     fail_with_problems,
     find_course,
+    read_profile,
     sample_notice,
 )
+from recert.done import history_lines
+from recert.words import credential_name
+from recommender.rules.dates import parse_date
 from recommender.rules.engine import format_units
-from recommender.rules.profile import Profile, ProfileError, load_profile
-from recommender.rules.progress import CredentialProgress, number, progress, progress_json
+from recommender.rules.profile import Profile
+from recommender.rules.progress import CredentialProgress, Status, number, progress, progress_json
 from recommender.rules.transcript import TranscriptReport
 from recommender.rules.verdict import Verdict, judge
 
-STATUS_STYLE = {"complete": "bold green", "on track": "green", "at risk": "bold yellow", "lapsed": "bold red"}
+STATUS_STYLE = {
+    Status.COMPLETE: "bold green",
+    Status.ON_TRACK: "green",
+    Status.AT_RISK: "bold yellow",
+    Status.LAPSED: "bold red",
+}
 
 
 class OutputFormat(StrEnum):
@@ -44,12 +54,10 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-ProfileOption = Annotated[
-    Path, typer.Option("--profile", help="Your profile (.json or .toml), e.g. data/examples/profile.json.")
-]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table or json.")]
 TodayOption = Annotated[
-    str | None, typer.Option("--today", help="Pretend today is this date (YYYY-MM-DD), to plan ahead.")
+    str | None,
+    typer.Option("--today", help="Pretend today is this date (YYYY-MM-DD or M/D/YYYY), to plan ahead."),
 ]
 
 
@@ -59,39 +67,36 @@ def register(app: typer.Typer) -> None:
     app.command("check")(check_command)
 
 
-def _profile(path: Path) -> Profile:
-    try:
-        return load_profile(path)
-    except ProfileError as exc:
-        fail(f"profile {path}: {exc}", EXIT_BAD_INPUT)
-
-
-def _today(value: str | None) -> date:
+def typed_date(option: str, value: str | None) -> date:
+    """The date typed for ``option`` (ISO or US M/D/YYYY; None: today); a one-line error (exit 2)."""
     if value is None:
         return date.today()
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"--today must be a date as YYYY-MM-DD, got {value!r}", EXIT_BAD_INPUT)
+        return parse_date(value)
+    except ValueError as exc:
+        fail(f"{option} {exc}", EXIT_BAD_INPUT)
 
 
 def progress_command(
-    profile: ProfileOption,
+    profile: ProfileOption = None,
     output: FormatOption = OutputFormat.table,
     today: TodayOption = None,
+    catalog: CatalogOption = None,
 ) -> None:
     """Show, per credential: required / counted / missing per area and in total, cycle end, status, fee.
 
     Missing is what is still needed after the best use of outside credit under its cap. Values no official
     source confirms are labelled "unconfirmed".
     """
-    loaded = _profile(profile)
-    day = _today(today)
+    loaded = read_profile(profile, catalog)
+    day = typed_date("--today", today)
     report = progress(loaded, day)
     if output is OutputFormat.json:
         document = progress_json(report, day)
         if loaded.transcript_report is not None:
             document["transcript"] = _transcript_json(loaded.transcript_report)
+        if loaded.history:
+            document["completed"] = completed_json(loaded)
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         return
     if not report:
@@ -100,6 +105,8 @@ def progress_command(
         _print_progress(item)
     if loaded.transcript_report is not None:
         _print_transcript(loaded.transcript_report, loaded)
+    if loaded.history:
+        print_history(loaded)
 
 
 def _bar(done: Decimal, required: Decimal) -> ProgressBar:
@@ -118,7 +125,10 @@ def _print_progress(item: CredentialProgress) -> None:
             if item.days_left >= 0
             else f" · ended {-item.days_left} days ago"
         )
-    console.print(f"\n[bold]{escape(item.rules.name)}[/] — {cycle}{days} · [{style}]{item.status.upper()}[/]")
+    console.print(
+        f"\n[bold]{escape(item.rules.name)}[/] — {cycle}{days} · [{style}]{item.status.label.upper()}[/]"
+    )
+    console.print(item.status.meaning, soft_wrap=True)
     table = Table(show_edge=False, pad_edge=False)
     for column in ("", "required", "counted", "missing"):
         table.add_column(column, justify="left" if not column else "right")
@@ -207,6 +217,37 @@ def _verdict_json(verdict: Verdict) -> dict[str, Any]:
     }
 
 
+def completed_json(profile: Profile) -> list[dict[str, Any]]:
+    """The done-list as counted: each completed course with its verdict per credential id."""
+    return [
+        {
+            "course": entry.done.course,
+            "on": entry.done.on.isoformat(),
+            "title": entry.title,
+            "note": entry.done.note or None,
+            "found": entry.found,
+            "credentials": {cid: _verdict_json(v) for cid, v in entry.verdicts.items()},
+        }
+        for entry in profile.history
+    ]
+
+
+def print_history(profile: Profile) -> None:
+    """The completed courses, newest first, with what each gives every held credential and why."""
+    lines = history_lines(profile)
+    table = Table(title="Courses you have completed", show_edge=False, pad_edge=False)
+    table.add_column("completed on")
+    table.add_column("course")
+    for held in profile.credentials:
+        table.add_column(credential_name(held.id))
+    for line in lines:
+        course = f"{escape(line.title)}\n[dim]{escape(line.provider)}[/]"
+        if line.note:
+            course += f"\n[dim]note: {escape(line.note)}[/]"
+        table.add_row(line.on.isoformat(), course, *(escape(v) for v in line.verdicts.values()))
+    console.print(table)
+
+
 def _transcript_json(report: TranscriptReport) -> list[dict[str, Any]]:
     return [
         {
@@ -248,21 +289,28 @@ def _courses_from_catalog(path: Path) -> tuple[list[Course], dict[tuple[str, str
 
 
 def check_command(
-    course_id: Annotated[str, typer.Argument(help="The course's id in the catalog.")],
-    profile: ProfileOption,
+    course_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="COURSE",
+            help="The course: provider/course_id (as the plan prints it), its id or its title.",
+        ),
+    ],
+    profile: ProfileOption = None,
     catalog: CatalogOption = None,
     catalog_file: Annotated[
         Path | None, typer.Option("--catalog-file", help="Read courses from this JSON Lines file instead.")
     ] = None,
     provider: Annotated[str | None, typer.Option(help="The provider, when several offer this id.")] = None,
     on: Annotated[
-        str | None, typer.Option("--on", help="When you would complete it (YYYY-MM-DD; default today).")
+        str | None,
+        typer.Option("--on", help="When you would complete it (YYYY-MM-DD or M/D/YYYY; default today)."),
     ] = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Will this course count? For each credential you hold, with the reasons — before you buy."""
-    loaded = _profile(profile)
-    day = _today(on)
+    loaded = read_profile(profile, catalog)
+    day = typed_date("--on", on)
     if catalog_file is not None:
         courses, inferred = _courses_from_file(catalog_file)
     else:

@@ -131,6 +131,7 @@ def _bar(label: str, counted: Decimal, required: Decimal, unit: str) -> Bar:
 def credential_progress(held: Any, today: date) -> ProgressView:
     """Counted credit, bars per area, what is missing and the status of a held credential on ``today``."""
     from recommender.rules.engine import count, missing
+    from recommender.rules.progress import status_of
 
     rule = held.rules.counting
     unit = unit_word(rule.unit)
@@ -151,17 +152,8 @@ def credential_progress(held: Any, today: date) -> ProgressView:
         else ("Still needed: " + ", ".join(gaps) + ".")
     )
     end = held.cycle_end
-    if end is None:
-        days_text = "enter your date"
-        status = "Complete" if needed.complete else "In progress"
-    else:
-        days_text = days_left(end, today)
-        if needed.complete:
-            status = "Complete"
-        elif end < today:
-            status = "Cycle ended"
-        else:
-            status = "In progress"
+    days_text = "enter your date" if end is None else days_left(end, today)
+    status = status_of(held, needed, today).label  # the status `recert progress` shows
     return ProgressView(
         name=held.rules.name + (f" — cycle ends {end.isoformat()}" if end else ""),
         counted_text=f"{amount(counted.total)} of {amount(rule.total_required)} {unit}s",

@@ -106,7 +106,7 @@ class _Builder:
             self.by_id.setdefault(key[1], []).append(key)
             if option.kind == "membership":
                 self.memberships[key[0]] = (*self.memberships.get(key[0], ()), key)
-        self.taken = set(profile.taken)
+        self.taken = set(profile.already_taken)
         self.formats = set(profile.limits.formats)
         self.avoid = set(profile.limits.avoid_providers)
         self.counting = [(held, self.rules.get(held.id, held.rules).counting) for held in profile.credentials]

@@ -87,7 +87,7 @@ def _course_problems(course: Course, profile: Profile, today: date) -> list[str]
     limits = profile.limits
     name = course.course_id
     problems = []
-    if name in profile.taken or f"{course.provider}/{name}" in profile.taken:
+    if name in profile.already_taken or f"{course.provider}/{name}" in profile.already_taken:
         problems.append(f"{name}: already taken")
     if limits.formats and course.format not in limits.formats:
         problems.append(f"{name}: format {course.format} not accepted")

@@ -12,24 +12,27 @@ import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from catalog.records import FORMATS, Problem, ProblemsError, to_decimal
+from recommender.rules.dates import parse_date
 from recommender.rules.engine import CredentialRules, RulesError, list_credentials, load_rule
 from recommender.rules.model import ANY_AREA, ZERO, Standing
 
 PROFILE_FIELDS: tuple[str, ...] = (
     "credentials", "transcript", "taken", "memberships", "limits", "interests",
-    "allow_inferred_areas", "overrides",
+    "allow_inferred_areas", "overrides", "completed",
 )  # fmt: skip
 CREDENTIAL_FIELDS: tuple[str, ...] = ("id", "certified_on", "cycle_end", "earned", "cpr_cards", "member")
 LIMIT_FIELDS: tuple[str, ...] = ("budget", "max_hours", "formats", "avoid_providers")
 EARNED_FIELDS: tuple[str, ...] = ("approved", "other")
+COMPLETED_FIELDS: tuple[str, ...] = ("course", "on", "note", "title")
 
 if TYPE_CHECKING:
+    from recommender.rules.history import HistoryEntry
     from recommender.rules.transcript import TranscriptReport
 
 
@@ -79,9 +82,33 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class CompletedCourse:
+    """A course the user has taken (the profile's done-list): the catalog course ``provider/course_id``,
+    completed ``on``; ``note`` (e.g. a certificate number) and ``title`` (as it was then) are free text."""
+
+    provider: str
+    course_id: str
+    on: date
+    note: str = ""
+    title: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The catalog key (provider, course_id)."""
+        return (self.provider, self.course_id)
+
+    @property
+    def course(self) -> str:
+        """``provider/course_id``, the form the file and the CLI use."""
+        return f"{self.provider}/{self.course_id}"
+
+
+@dataclass(frozen=True)
 class Profile:
     """The whole profile. ``transcript`` is the CSV path (resolved next to the profile file);
-    ``transcript_report`` its rows judged per credential (their credit is inside each ``standing``)."""
+    ``transcript_report`` its rows judged per credential (their credit is inside each ``standing``);
+    ``completed`` the done-list, counted once an adapter has looked its courses up (rules.history), and
+    ``history`` each of them with its verdict per credential (empty until then)."""
 
     credentials: tuple[HeldCredential, ...] = ()
     taken: tuple[str, ...] = ()
@@ -93,6 +120,13 @@ class Profile:
     overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     path: Path | None = None
     transcript_report: TranscriptReport | None = None
+    completed: tuple[CompletedCourse, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+
+    @property
+    def already_taken(self) -> frozenset[str]:
+        """Course ids and ``provider/course_id`` forms never to plan again: ``taken`` and the done-list."""
+        return frozenset(self.taken) | {done.course for done in self.completed}
 
     def credential(self, credential_id: str) -> HeldCredential | None:
         """The held credential with this id, if any."""
@@ -173,15 +207,19 @@ class _Reader:
     def day(self, where: str, value: Any) -> date | None:
         if value is None:
             return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
         try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(where, f"must be a date as YYYY-MM-DD, got {value!r}")
+            return parse_date(value)
+        except ValueError as exc:
+            self.fail(where, str(exc))
             return None
+
+    def text(self, where: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.fail(where, f"must be text, got {value!r}")
+            return ""
+        return value.strip()
 
     def strings(self, where: str, value: Any) -> tuple[str, ...]:
         if value is None:
@@ -240,10 +278,46 @@ def parse_profile(raw: Any, *, base_dir: Path = Path(".")) -> Profile:
         allow_inferred_areas=bool(reader.flag("allow_inferred_areas", top.get("allow_inferred_areas"))),
         transcript=(base_dir / transcript.strip()) if isinstance(transcript, str) else None,
         overrides=overrides,
+        completed=_completed(reader, top.get("completed")),
     )
     if reader.problems:
         raise ProfileError(reader.problems)
     return profile
+
+
+def _completed(reader: _Reader, raw: Any) -> tuple[CompletedCourse, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.fail("completed", 'must be a list like [{"course": "ace/ekg-basics", "on": "2025-03-15"}]')
+        return ()
+    done: list[CompletedCourse] = []
+    seen: dict[tuple[str, str, date], int] = {}
+    for index, item in enumerate(raw):
+        where = f"completed[{index}]"
+        if not isinstance(item, Mapping):
+            reader.fail(where, 'must be an object like {"course": "ace/ekg-basics", "on": "2025-03-15"}')
+            continue
+        entry = reader.table(where, item, COMPLETED_FIELDS)
+        course = entry.get("course")
+        provider, _, course_id = course.strip().partition("/") if isinstance(course, str) else ("", "", "")
+        if not provider or not course_id:
+            reader.fail(
+                f"{where}.course", f"must be provider/course_id as the plan prints it, got {course!r}"
+            )
+        on = reader.day(f"{where}.on", entry.get("on"))
+        if "on" not in entry:
+            reader.fail(f"{where}.on", "is required: the date you completed the course")
+        note = reader.text(f"{where}.note", entry.get("note"))
+        title = reader.text(f"{where}.title", entry.get("title"))
+        if not provider or not course_id or on is None:
+            continue
+        first = seen.setdefault((provider, course_id, on), index)
+        if first != index:
+            reader.fail(where, f"{provider}/{course_id} on {on} is listed twice (also completed[{first}])")
+            continue
+        done.append(CompletedCourse(provider, course_id, on, note, title))
+    return tuple(done)
 
 
 def _overrides(reader: _Reader, raw: Any) -> dict[str, dict[str, Any]]:

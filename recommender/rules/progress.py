@@ -1,6 +1,7 @@
 """Progress and gap report per held credential: required / counted / missing, cycle, status, fee due.
 
-Amounts are in each credential's unit, money in USD, days are calendar days. ``status``:
+Amounts are in each credential's unit, money in USD, days are calendar days. ``status`` (a ``Status``,
+the one status the CLI and the app both show):
 - "complete": nothing is missing (apply to recertify);
 - "lapsed": the late window after the cycle end has closed — the CE route is gone (see ``late``);
 - "at risk": something is missing and the cycle ends within ``AT_RISK_DAYS`` (or has ended, inside the
@@ -15,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from recommender.rules.engine import CredentialRules, add_months, count, format_units, missing
@@ -23,7 +25,36 @@ from recommender.rules.profile import HeldCredential, Profile
 
 AT_RISK_DAYS = 90
 PACE_SLACK = Decimal("0.25")
-STATUSES: tuple[str, ...] = ("complete", "on track", "at risk", "lapsed")
+
+
+class Status(StrEnum):
+    """Where a credential stands; the value is the JSON word, ``label`` the word people read."""
+
+    COMPLETE = "complete"
+    ON_TRACK = "on track"
+    AT_RISK = "at risk"
+    LAPSED = "lapsed"
+
+    @property
+    def label(self) -> str:
+        """The status for people: "Complete", "On track", "At risk", "Lapsed"."""
+        return self.value.capitalize()
+
+    @property
+    def meaning(self) -> str:
+        """One plain sentence saying what the status means."""
+        return STATUS_MEANINGS[self]
+
+
+STATUS_MEANINGS: Mapping[Status, str] = {
+    Status.COMPLETE: "You have all the credit you need: apply to recertify.",
+    Status.ON_TRACK: "Credit is still missing, but you are keeping pace with your cycle.",
+    Status.AT_RISK: (
+        "Credit is still missing and the cycle ends soon (or has ended), or you are behind a steady pace."
+    ),
+    Status.LAPSED: "The late window after the cycle end has closed: the continuing-education route is gone.",
+}
+STATUSES: tuple[Status, ...] = tuple(Status)
 AFTER_WORDS: Mapping[str, str] = {
     "exam_required": "recertify by exam",
     "decertified": "decertified — reinstate by the body's recertification application",
@@ -49,7 +80,7 @@ class CredentialProgress:
     held: HeldCredential
     counted: Counted
     missing: Missing
-    status: str
+    status: Status
     days_left: int | None
     late_window_end: date | None
     late: str
@@ -76,21 +107,21 @@ def _need_share(held: HeldCredential, gap: Missing) -> Decimal:
     return need / rule.total_required
 
 
-def status_of(held: HeldCredential, gap: Missing, today: date) -> str:
-    """complete | on track | at risk | lapsed (see the module docstring)."""
+def status_of(held: HeldCredential, gap: Missing, today: date) -> Status:
+    """The credential's status on ``today`` given what is still missing (see the module docstring)."""
     end = held.cycle_end
     if end is not None and today > held.rules.late.window_end(end):
-        return "lapsed"
+        return Status.LAPSED
     if gap.complete:
-        return "complete"
+        return Status.COMPLETE
     if end is None or held.cycle_start is None:
-        return "on track"
+        return Status.ON_TRACK
     days_left = (end - today).days
     if days_left <= AT_RISK_DAYS:
-        return "at risk"
+        return Status.AT_RISK
     cycle_days = max(1, (end - held.cycle_start).days)
     time_left = Decimal(days_left) / Decimal(cycle_days)
-    return "at risk" if _need_share(held, gap) - time_left > PACE_SLACK else "on track"
+    return Status.AT_RISK if _need_share(held, gap) - time_left > PACE_SLACK else Status.ON_TRACK
 
 
 def late_words(held: HeldCredential, today: date) -> str:

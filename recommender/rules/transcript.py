@@ -1,6 +1,6 @@
 """Transcript import: the user's CE record as CSV, each row judged for each held credential.
 
-Columns (header row, names case-insensitive): ``date`` (YYYY-MM-DD or MM/DD/YYYY), ``title``, ``provider``,
+Columns (header row, names case-insensitive): ``date`` (YYYY-MM-DD or M/D/YYYY), ``title``, ``provider``,
 ``hours`` (contact hours), ``approvals`` (``AAMA:2:clinical=1.5:general=0.5;NHA:1``), ``areas``
 (``clinical=1;general=0.5``, or area names to split the hours evenly), ``certificate_id``; optional
 ``kind`` (course, cpr_card, college_credit) and ``college_credits``. A malformed row rejects the whole
@@ -14,11 +14,12 @@ import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from catalog.records import AREAS, Course, RecordError, parse_csv_row, to_decimal
+from recommender.rules.dates import parse_date
 from recommender.rules.engine import missing
 from recommender.rules.model import ZERO, Standing
 from recommender.rules.verdict import DUPLICATE, Verdict, judge
@@ -44,12 +45,24 @@ class TranscriptError(ValueError):
 
 @dataclass(frozen=True)
 class TranscriptRow:
-    """One CE activity from the transcript: when it was completed and the course it was."""
+    """One CE activity: when it was completed and the course it was — a transcript line, or (``entry``
+    set) the profile's ``completed[entry]`` looked up in the catalog."""
 
     line: int
     completed_on: date
     course: Course
     certificate_id: str | None
+    entry: int | None = None
+
+    @property
+    def where(self) -> str:
+        """Where the row comes from, for people: "line 4" or "completed[2]"."""
+        return f"line {self.line}" if self.entry is None else f"completed[{self.entry}]"
+
+    @property
+    def order(self) -> tuple[int, int]:
+        """Transcript lines first, then the done-list, each in file order."""
+        return (0, self.line) if self.entry is None else (1, self.entry)
 
 
 @dataclass(frozen=True)
@@ -73,16 +86,6 @@ def _header(name: str | None) -> str:
     return (name or "").strip().lower().replace(" ", "_")
 
 
-def _day(text: str) -> date:
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"must be a date as YYYY-MM-DD or MM/DD/YYYY, got {text!r}")
-
-
 def _areas(text: str, hours: str) -> str:
     """``clinical`` or ``clinical;general`` (hours split evenly) → the record's ``area=hours`` form."""
     parts = [p.strip() for p in text.split(";") if p.strip()]
@@ -100,7 +103,7 @@ def _areas(text: str, hours: str) -> str:
 def _row(line: int, raw: Mapping[str, str]) -> tuple[TranscriptRow | None, list[str]]:
     errors: list[str] = []
     try:
-        completed_on = _day(raw.get("date", ""))
+        completed_on = parse_date(raw.get("date", ""))
     except ValueError as exc:
         errors.append(f"line {line}: date: {exc}")
     certificate = raw.get("certificate_id", "").strip() or None
@@ -190,7 +193,7 @@ def read_transcript(path: Path) -> tuple[TranscriptRow, ...]:
     return parse_transcript(text)
 
 
-def _duplicate_of(row: TranscriptRow, seen: dict[tuple[str, ...], int]) -> int | None:
+def _duplicate_of(row: TranscriptRow, seen: dict[tuple[str, ...], str]) -> str | None:
     keys: list[tuple[str, ...]] = [
         ("title", str(row.completed_on), row.course.title.lower(), row.course.provider.lower())
     ]
@@ -198,7 +201,7 @@ def _duplicate_of(row: TranscriptRow, seen: dict[tuple[str, ...], int]) -> int |
         keys.append(("certificate", row.certificate_id))
     first = next((seen[key] for key in keys if key in seen), None)
     for key in keys:
-        seen.setdefault(key, row.line)
+        seen.setdefault(key, row.where)
     return first
 
 
@@ -216,9 +219,9 @@ def judge_rows(
     title and provider, is a duplicate.
     """
     standings = {held.id: held.earned for held in credentials}
-    seen: dict[tuple[str, ...], int] = {}
+    seen: dict[tuple[str, ...], str] = {}
     judgements: list[RowJudgement] = []
-    for row in sorted(rows, key=lambda r: (r.completed_on, r.line)):
+    for row in sorted(rows, key=lambda r: (r.completed_on, r.order)):
         first = _duplicate_of(row, seen)
         verdicts: dict[str, Verdict] = {}
         for held in credentials:
@@ -238,17 +241,17 @@ def judge_rows(
             if verdict.counts:
                 standings[held.id] = verdict.standing
         judgements.append(RowJudgement(row, verdicts))
-    judgements.sort(key=lambda j: j.row.line)
+    judgements.sort(key=lambda j: j.row.order)
     return TranscriptReport(None, tuple(judgements), standings)
 
 
-def _duplicate(held: HeldCredential, standing: Standing, first_line: int) -> Verdict:
+def _duplicate(held: HeldCredential, standing: Standing, first: str) -> Verdict:
     return Verdict(
         held.id,
         False,
         ZERO,
         ZERO,
-        (f"duplicate of line {first_line}",),
+        (f"duplicate of {first}",),
         DUPLICATE,
         standing,
         missing(held.rules.counting, standing),

@@ -1,0 +1,119 @@
+"""Words for people, one place for the CLI (recert/commands) and the app (recert/ui): provider and
+credential display names, areas, formats and the plain sentences that explain a verdict or a status.
+
+Ids (``aama``, ``cma_aama``) stay in JSON and CSV; everything a person reads goes through here, so the
+CLI and the app never disagree about a name and no internal key reaches the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from recommender.rules.verdict import Verdict
+
+# The providers Recert crawls or ships sample data for; any other provider id is shown tidied up.
+PROVIDER_NAMES: Mapping[str, str] = {
+    "aama": "AAMA",
+    "relias": "Relias Academy",
+    "ace": "ACE — Annals of Continuing Education",
+    "ma_ceu_hub": "MA CEU Hub",
+    "heartsafe": "HeartSafe CPR",
+    "nha": "NHA",
+    "amt": "AMT",
+    "ncct": "NCCT",
+    "amca": "AMCA",
+    "transcript": "your transcript",
+}
+
+AREA_NAMES: Mapping[str, str] = {
+    "administrative": "Administrative",
+    "clinical": "Clinical",
+    "general": "General",
+    "any": "any area",
+}
+
+UNIT_NAMES: Mapping[str, str] = {"point": "point", "credit": "credit", "clock_hour": "clock hour"}
+
+# Why a course gives nothing, by the rules' code (recommender.rules.verdict and .engine).
+WHY_NOT: Mapping[str, str] = {
+    "outside_cycle": "taken outside the credit window of this cycle",
+    "too_short": "too short to count",
+    "no_area": "its content area is not stated",
+    "over_cap": "over a cap on this kind of credit",
+    "duplicate": "already counted once",
+    "not_in_catalog": "not in the catalog, so its credit is unknown",
+}
+
+
+def provider_name(provider: str) -> str:
+    """A provider for people: "ace" → "ACE — Annals of Continuing Education"; unknown ids tidied
+    ("my_school" → "My school")."""
+    known = PROVIDER_NAMES.get(provider)
+    if known is not None:
+        return known
+    text = provider.replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@cache
+def credential_name(credential_id: str) -> str:
+    """A credential for people, from its rules file: "cma_aama" → "CMA (AAMA)" (unknown ids unchanged)."""
+    from recommender.rules.engine import RulesError, load_rule
+
+    try:
+        return load_rule(credential_id).name
+    except RulesError:
+        return credential_id
+
+
+def credential_names() -> dict[str, str]:
+    """Every credential the rules know: id → name for people, in the rules' order."""
+    from recommender.rules.engine import list_credentials
+
+    return {credential_id: credential_name(credential_id) for credential_id in list_credentials()}
+
+
+def area_name(area: str) -> str:
+    """A content area for people: "clinical" → "Clinical"; the rules' "any" → "any area"."""
+    return AREA_NAMES.get(area, area.replace("_", " ").capitalize())
+
+
+def unit_name(unit: str, amount: object = 2) -> str:
+    """A credential's unit for people, plural unless ``amount`` is 1: "points", "clock hour"."""
+    word = UNIT_NAMES.get(unit, unit.replace("_", " "))
+    return word if str(amount) in ("1", "1.0") else f"{word}s"
+
+
+def format_name(fmt: str) -> str:
+    """A course format for people: "in_person" → "In person"."""
+    return fmt.replace("_", " ").capitalize()
+
+
+def course_name(title: str, provider: str) -> str:
+    """A course for people: its title and provider, "EKG Basics (Relias Academy)"."""
+    return f"{title} ({provider_name(provider)})"
+
+
+def verdict_sentence(verdict: Verdict, unit: str) -> str:
+    """One credential's verdict as short sentences: "Counts: +2 points. Approved by the AAMA." or
+    "Does not count: taken outside the credit window of this cycle. Dated …"."""
+    from recommender.rules.engine import format_units
+
+    reasons = " ".join(_sentence(reason) for reason in verdict.reasons)
+    if verdict.counts:
+        head = f"Counts: +{format_units(verdict.gain)} {unit_name(unit, verdict.gain)}."
+    else:
+        why = WHY_NOT.get(verdict.why_not, "")
+        head = f"Does not count: {why}." if why else "Does not count."
+    return f"{head} {reasons}".strip()
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."
