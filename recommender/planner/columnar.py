@@ -341,7 +341,7 @@ def course_filter(profile: Profile, today: date) -> CourseFilter:
         today=today,
         avoid=tuple(profile.limits.avoid_providers),
         formats=tuple(profile.limits.formats),
-        taken=tuple(profile.taken),
+        taken=tuple(sorted(profile.already_taken)),
         cycle_ends=tuple(held.cycle_end for held in profile.credentials),
     )
 

@@ -79,3 +79,14 @@ def test_profile_may_be_a_stored_name_or_left_out_when_one_is_stored(
     assert progress(local, "--profile", "anna")["credentials"][0]["id"] == "cma_aama"
     wrong = run("progress", "--profile", "ben", env=local)
     assert wrong.returncode == 2 and "no stored profile named 'ben' (stored: anna)" in wrong.stderr
+
+
+def test_a_completed_course_is_never_planned_again(env: dict[str, str], tmp_path: Path) -> None:
+    done = tmp_path / "done.json"
+    done.write_text(
+        json.dumps({"credentials": [CMA], "completed": [{"course": "my-ce-club/bp-101", "on": "2024-03-01"}]})
+    )
+    result = run("plan", "--profile", done, "--format", "json", env=env)
+    plan = json.loads(result.stdout)
+    assert all(c["course_id"] != "bp-101" for c in plan["courses"])
+    assert "1 left out: already taken (e.g. my-ce-club/bp-101)" in plan["notes"]
