@@ -56,7 +56,7 @@ def filters(facets: ui.Facets, bounds: ui.CatalogBounds) -> None:
         st.selectbox(
             "Credits and cost per credit of",
             options=bounds.bodies,
-            index=bounds.bodies.index("AAMA") if "AAMA" in bounds.bodies else 0,
+            index=bounds.bodies.index(ui.DEFAULT_BODY) if ui.DEFAULT_BODY in bounds.bodies else 0,
             key="catalog_body",
         )
         st.selectbox("Sort by", options=list(SORTS), format_func=SORTS.__getitem__, key="catalog_sort")
@@ -77,7 +77,7 @@ def query_from_state(bounds: ui.CatalogBounds) -> CourseQuery:
         price=state.get("catalog_price"),
         full_price=max(bounds.max_price, 1.0),
         min_credits=state.get("catalog_min_credits", 0.0),
-        body=state.get("catalog_body") or "AAMA",
+        body=state.get("catalog_body") or ui.DEFAULT_BODY,
         sort=state.get("catalog_sort") or "cost_per_credit",
         descending=state.get("catalog_descending", False),
     )

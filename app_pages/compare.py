@@ -15,7 +15,7 @@ def cost_chart(bodies: list[str]) -> None:
     body = st.selectbox(
         "Credits of",
         options=bodies,
-        index=bodies.index("AAMA") if "AAMA" in bodies else 0,
+        index=bodies.index(ui.DEFAULT_BODY) if ui.DEFAULT_BODY in bodies else 0,
         key="compare_body",
     )
     frame = ui.cost_per_credit_by_provider(body)

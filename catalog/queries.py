@@ -23,13 +23,13 @@ from catalog.db import read_connection, schema_version
 from catalog.flat import cost_column, cost_expression, credits_column
 from catalog.planner_columns import CourseFilter, PlannerColumns
 from catalog.records import AREAS, Course, Offer, course_from_stored, parse_record
+from catalog.registry import DEFAULT_BODY
 
 if TYPE_CHECKING:  # pandas is imported by pyarrow's to_pandas() only when a DataFrame is built
     import pandas as pd
 
 SORTS: tuple[str, ...] = ("cost_per_credit", "price", "credits", "title")
 FACETS: tuple[str, ...] = ("provider", "area", "body", "format", "kind", "source")
-DEFAULT_BODY = "AAMA"
 
 
 @dataclass(frozen=True)

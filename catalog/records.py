@@ -25,7 +25,6 @@ FORMATS: tuple[str, ...] = ("online", "live", "in_person", "print", "conference"
 COURSE_KINDS: tuple[str, ...] = ("course", "cpr_card", "college_credit")
 OFFER_KINDS: tuple[str, ...] = ("subscription", "membership", "bundle")
 SOURCES: tuple[str, ...] = ("live", "sample", "import")
-KNOWN_BODIES: tuple[str, ...] = ("AAMA", "AMT", "NHA", "NCCT", "AMCA", "ARMA", "IACET", "ANCC", "ACCME")
 
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _BODY_RE = re.compile(r"^[A-Z][A-Z0-9&\-]{1,19}$")

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from catalog.registry import SOLVER_TIME_LIMIT
+
 if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a plan is made
     from catalog.records import Course, Offer
     from recommender.planner.model import PlanInput, PlanResult
@@ -100,12 +102,11 @@ def catalog_plan(
     *,
     interest_scores: Mapping[tuple[str, str], float] | None = None,
     alternatives: int = 0,
-    time_limit: float | None = None,
+    time_limit: float = SOLVER_TIME_LIMIT,
 ) -> PlanResult:
     """The cheapest plan for ``profile`` over the catalog at ``path`` (see ``catalog_input``), with up to
-    ``alternatives`` next-best plans; ``time_limit`` in seconds (None: the planner's default)."""
+    ``alternatives`` next-best plans; ``time_limit`` in seconds."""
     from recommender.planner.api import solve_input
-    from recommender.planner.optimize import DEFAULT_TIME_LIMIT
 
     inp = catalog_input(path, profile, interest_scores=interest_scores)
-    return solve_input(inp, alternatives=alternatives, time_limit=time_limit or DEFAULT_TIME_LIMIT)
+    return solve_input(inp, alternatives=alternatives, time_limit=time_limit)

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from catalog.records import SOURCES
+from catalog.registry import DEFAULT_BODY
 from recert.console import (
     EXIT_BAD_INPUT,
     CatalogOption,
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 # The catalog modules (duckdb, pyarrow, pandas) are imported inside the commands so that `recert --help`
 # and unrelated commands stay quick.
-DEFAULT_BODY = "AAMA"
 BIG_LOAD_BYTES = 2_000_000  # show a progress bar from about 5,000 records up
 
 

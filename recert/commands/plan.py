@@ -16,6 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from catalog.registry import SOLVER_TIME_LIMIT
 from recert.console import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
@@ -123,7 +124,7 @@ def plan_command(
     ] = False,
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=1, help="Seconds the solver may use.")
-    ] = 30.0,
+    ] = SOLVER_TIME_LIMIT,
 ) -> None:
     """The cheapest plan of courses, subscriptions and memberships that meets every held credential."""
     from recert.planning import interest_scores

@@ -9,6 +9,7 @@ rules, planner and ML packages through these modules. Nothing here decides what 
 - ``plan``: limits, the plan, its chart data and downloads
 """
 
+from catalog.registry import DEFAULT_BODY
 from recert.ui.catalog import (
     FACET_LABELS,
     TABLE_ROWS,
@@ -109,6 +110,7 @@ from recert.ui.profile import (
 
 __all__ = [
     "CENT",
+    "DEFAULT_BODY",
     "EXAMPLE_PROFILE",
     "FACET_LABELS",
     "LINK_TITLE_PATTERN",

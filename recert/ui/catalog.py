@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from catalog.registry import DEFAULT_BODY
 from recert.ui.frame import cached, link_column, published_catalog
 from recert.ui.people import amount, as_float, for_people, format_label, money, titled_link, when
 
@@ -72,7 +73,7 @@ def _bounds(path: str, stamp: int) -> CatalogBounds:
     everything = CourseQuery(limit=None)
     dearest = search(path, CourseQuery(sort="price", descending=True, limit=1))
     price = dearest["price"].iloc[0] if len(dearest) else None
-    bodies = sorted(facets(path, everything).get("body", {})) or ["AAMA"]
+    bodies = sorted(facets(path, everything).get("body", {})) or [DEFAULT_BODY]
     return CatalogBounds(count(path, everything), float(price or 0), bodies)
 
 
@@ -91,7 +92,7 @@ def course_query(
     price: tuple[float, float] | None = None,
     full_price: float = 0.0,
     min_credits: float = 0.0,
-    body: str = "AAMA",
+    body: str = DEFAULT_BODY,
     sort: str = "cost_per_credit",
     descending: bool = False,
 ) -> Any:

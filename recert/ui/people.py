@@ -14,7 +14,7 @@ from urllib.parse import quote_plus, urlsplit
 
 import pandas as pd
 
-from catalog.records import KNOWN_BODIES
+from catalog.registry import KNOWN_BODIES
 
 Number = Decimal | int | float
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from catalog.registry import DIAGNOSTIC_TIME_LIMIT
 from recommender.planner.build import MilpModel, build_model
 from recommender.planner.evaluate import selection_cost
 from recommender.planner.model import (
@@ -32,7 +33,6 @@ from recommender.planner.solve import Solver
 
 ZERO = Decimal(0)
 TOLERANCE = Decimal("0.000001")
-TIME_LIMIT = 10.0  # seconds per diagnostic solve
 
 
 def fmt(amount: Decimal) -> str:
@@ -141,7 +141,7 @@ def _within_limits(inp: PlanInput) -> Iterator[InfeasibleReason]:
         for col, coef in row.coefs.items():
             objective[col] = -coef
         solver.set_objective(objective)
-        outcome = solver.solve(TIME_LIMIT)
+        outcome = solver.solve(DIAGNOSTIC_TIME_LIMIT)
         if outcome.objective is None:
             continue
         cid, _, requirement = name.partition(":")
@@ -171,25 +171,31 @@ def _earned_for(need: CredentialNeed, requirement: str) -> Decimal:
 def _limit_reasons(inp: PlanInput) -> Iterator[InfeasibleReason]:
     """How far the budget or the hours limit must go for a plan: the cheapest plan within the hours
     limit (else the shortest within the budget; else the cheapest with neither limit) against them."""
-    limits = inp.limits
-    if limits.budget_cents is not None:
-        relaxed = replace(inp, limits=Limits(None, limits.max_hours))
-        solved = optimize(relaxed, build_model(relaxed), time_limit=TIME_LIMIT, objectives=("cost",))
-        if solved.selection is not None:
-            yield _budget_reason(relaxed, solved.selection, limits.budget_cents)
+    budget, max_hours = inp.limits.budget_cents, inp.limits.max_hours
+    if budget is not None:
+        relaxed, selection = _best_within(inp, Limits(None, max_hours), "cost")
+        if selection is not None:
+            yield _budget_reason(relaxed, selection, budget)
             return
-    if limits.max_hours is not None:
-        relaxed = replace(inp, limits=Limits(limits.budget_cents, None))
-        solved = optimize(relaxed, build_model(relaxed), time_limit=TIME_LIMIT, objectives=("hours",))
-        if solved.selection is not None:
-            yield _hours_reason(relaxed, solved.selection, limits.max_hours)
+    if max_hours is not None:
+        relaxed, selection = _best_within(inp, Limits(budget, None), "hours")
+        if selection is not None:
+            yield _hours_reason(relaxed, selection, max_hours)
             return
-    if limits.budget_cents is not None and limits.max_hours is not None:  # each needs the other raised
-        relaxed = replace(inp, limits=Limits(None, None))
-        solved = optimize(relaxed, build_model(relaxed), time_limit=TIME_LIMIT, objectives=("cost",))
-        if solved.selection is not None:
-            yield _budget_reason(relaxed, solved.selection, limits.budget_cents)
-            yield _hours_reason(relaxed, solved.selection, limits.max_hours)
+    if budget is not None and max_hours is not None:  # each limit rules out every plan the other allows
+        relaxed, selection = _best_within(inp, Limits(None, None), "cost")
+        if selection is not None:
+            yield _budget_reason(relaxed, selection, budget)
+            yield _hours_reason(relaxed, selection, max_hours)
+
+
+def _best_within(inp: PlanInput, limits: Limits, objective: str) -> tuple[PlanInput, Selection | None]:
+    """``inp`` under other ``limits`` and its best plan by ``objective`` ("cost" or "hours"), if any."""
+    relaxed = replace(inp, limits=limits)
+    solved = optimize(
+        relaxed, build_model(relaxed), time_limit=DIAGNOSTIC_TIME_LIMIT, objectives=(objective,)
+    )
+    return relaxed, solved.selection
 
 
 def _budget_reason(relaxed: PlanInput, selection: Selection, budget_cents: int) -> InfeasibleReason:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from catalog.registry import SOLVER_TIME_LIMIT
 from recommender.planner.aggregate import Aggregated, aggregate
 from recommender.planner.build import MilpModel, Row, build_model
 from recommender.planner.evaluate import selection_cost, selection_meets
@@ -23,7 +24,7 @@ from recommender.planner.model import CourseKey, CourseOption, PlanInput, Select
 from recommender.planner.prune import hundredths, interest_points
 from recommender.planner.solve import INFEASIBLE, OPTIMAL, TIME_LIMIT, LpBound, Outcome, Solver
 
-DEFAULT_TIME_LIMIT = 30.0  # seconds for the whole optimisation
+DEFAULT_TIME_LIMIT = SOLVER_TIME_LIMIT  # seconds for the whole optimisation (catalog.registry)
 DEFAULT_OBJECTIVES = ("cost", "hours", "match", "rank")
 MARGIN = 0.01  # first reduced-cost fixing keeps plans up to 1 % above the LP bound …
 MIN_MARGIN = 100.0  # … and at least this many units ($1.00 for cost) above it

@@ -27,6 +27,7 @@ from typing import Any, ClassVar, TypeVar
 import scrapy
 from scrapy.http import Response
 
+from catalog.registry import BODY_UNITS
 from spiders.items import Item, add_problem, course_item, offer_item
 from spiders.parsers import Unparseable, clean_text
 from spiders.parsers.bodies import ACCEPTED, BodyClaim
@@ -54,7 +55,7 @@ class ProviderSpider(scrapy.Spider):
     #: Contact hours per unit for units the site defines ("credit", "ccp_point", …).
     unit_hours: ClassVar[Mapping[str, Decimal]] = {}
     #: The unit each approving body counts credit in (for converting contact hours to its credits).
-    body_units: ClassVar[Mapping[str, str]] = {"AAMA": "aama_ceu", "NHA": "nha_credit", "IACET": "iacet_ceu"}
+    body_units: ClassVar[Mapping[str, str]] = BODY_UNITS
     #: Bodies whose approvals carry a content-area split (AAMA's administrative/clinical/general).
     category_bodies: ClassVar[tuple[str, ...]] = ("AAMA",)
     #: Field values applied to every item that lacks them (by ProviderAttributesPipeline).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from catalog.registry import BODIES, KNOWN_BODIES
 from spiders.parsers import Unparseable, clean_text
 
 APPROVED = "approved"
@@ -17,24 +18,14 @@ ACCEPTED = "accepted"
 UNSTATED = "unstated"
 
 #: Full names and short forms → the short name the course record uses.
-BODY_NAMES: dict[str, str] = {
-    "american association of medical assistants": "AAMA",
-    "american medical technologists": "AMT",
-    "national healthcareer association": "NHA",
-    "american registry of medical assistants": "ARMA",
-    "national center for competency testing": "NCCT",
-    "american medical certification association": "AMCA",
-    "international accreditors for continuing education and training": "IACET",
-    "american nurses credentialing center": "ANCC",
-    "accreditation council for continuing medical education": "ACCME",
-    "ama pra": "ACCME",
+BODY_NAMES: dict[str, str] = {body.name.lower(): short for short, body in BODIES.items()} | {
+    "ama pra": "ACCME"
 }
-SHORT_NAMES: tuple[str, ...] = ("AAMA", "AMT", "NHA", "ARMA", "NCCT", "AMCA", "IACET", "ANCC", "ACCME")
 
 _NAME_RE = re.compile(
     "|".join(re.escape(name) for name in sorted(BODY_NAMES, key=len, reverse=True))
     + r"|\b(?:"
-    + "|".join(SHORT_NAMES)
+    + "|".join(KNOWN_BODIES)
     + r")\b",
     re.IGNORECASE,
 )

@@ -18,6 +18,8 @@ from decimal import Decimal
 
 import isodate
 
+from catalog.registry import BODY_UNITS
+from catalog.registry import UNIT_HOURS as BODY_UNIT_HOURS
 from spiders.parsers import NUMBER_WORDS, Unparseable, clean_text, to_number
 from spiders.parsers.areas import area_of
 
@@ -25,9 +27,7 @@ from spiders.parsers.areas import area_of
 UNIT_HOURS: dict[str, Decimal] = {
     "contact_hour": Decimal(1),
     "minute": Decimal(1) / Decimal(60),
-    "iacet_ceu": Decimal(10),
-    "aama_ceu": Decimal(1),
-    "nha_credit": Decimal(2),
+    **BODY_UNIT_HOURS,  # aama_ceu, nha_credit, iacet_ceu
 }
 HOUR_PRECISION = Decimal("0.0001")
 
@@ -111,7 +111,7 @@ def parse_credits(
 def _unit(match: re.Match[str], body: str | None, ceu: str) -> str:
     name = next(name for name, _ in _UNITS if match[name])
     if name == "ceu":
-        return {"AAMA": "aama_ceu", "IACET": "iacet_ceu", "NHA": "nha_credit"}.get(body or "", ceu)
+        return BODY_UNITS.get(body or "", ceu)
     if name == "credit" and body == "NHA":
         return "nha_credit"
     if name == "point" and body == "AMT":
