@@ -64,6 +64,13 @@ CatalogOption = Annotated[
     ),
 ]
 
+CourseArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="COURSE", help="The course: provider/course_id (as the plan prints it), its id or its title."
+    ),
+]
+
 ProfileOption = Annotated[
     str | None,
     typer.Option(

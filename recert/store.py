@@ -127,6 +127,63 @@ def _write_atomic(path: Path, data: bytes) -> None:
         os.close(folder)
 
 
+@contextmanager
+def _locked(lock: Path) -> Iterator[None]:
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_profile_data(path: Path) -> tuple[dict[str, Any], str]:
+    """A profile file's JSON object (a .toml file converted) and its version; StoreError when it cannot
+    be read as one."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise StoreError(f"{path} is not a readable profile ({exc})") from exc
+    if not isinstance(data, dict):
+        raise StoreError(f"{path} is not a profile (a JSON object)")
+    return json.loads(profile_bytes(data)), version_of(raw)
+
+
+def write_profile_file(
+    path: Path, data: dict[str, Any], *, expected_version: str | None, lock: Path | None = None
+) -> str:
+    """Write ``data`` as the JSON profile file ``path`` atomically if the file is still
+    ``expected_version`` (None: it must not exist), else ProfileConflict; returns the new version.
+    ``lock`` (default: one per file under ``home()/locks``) serialises writers of the same file."""
+    if not isinstance(data, dict):
+        raise StoreError("a profile must be a JSON object")
+    if path.suffix.lower() != ".json":
+        raise StoreError(f"{path}: only .json profiles are written; store it with `recert profile import`")
+    body = profile_bytes(data)
+    if lock is None:
+        lock = home() / "locks" / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]}.lock"
+    with _locked(lock):
+        try:
+            current: str | None = version_of(path.read_bytes())
+        except FileNotFoundError:
+            current = None
+        if current != expected_version:
+            if expected_version is None:
+                raise ProfileConflict(f"a profile named {path.stem!r} already exists")
+            raise ProfileConflict(
+                f"profile {path.stem!r} was changed by someone else since it was read (or deleted); "
+                "nothing was written — read it again and redo the change"
+            )
+        _write_atomic(path, body)
+    return version_of(body)
+
+
 class ProfileStore:
     """The profiles under ``root`` (default ``home()``) — see the module docstring."""
 
@@ -150,13 +207,8 @@ class ProfileStore:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / ".lock", "a+b") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        with _locked(self.folder / ".lock"):
+            yield
 
     def read(self, name: str) -> StoredProfile:
         """The stored profile ``name``: StoreError when there is none, DamagedProfile (file moved
@@ -196,24 +248,11 @@ class ProfileStore:
     def write(self, name: str, data: dict[str, Any], *, expected_version: str | None) -> StoredProfile:
         """Store ``data`` as ``name`` atomically, if the file on disk is still ``expected_version``
         (None: no such profile yet); else ProfileConflict and nothing is written."""
-        if not isinstance(data, dict):
-            raise StoreError("a profile must be a JSON object")
         path = self.path(name)
-        body = profile_bytes(data)
-        with self._locked():
-            try:
-                current: str | None = version_of(path.read_bytes())
-            except FileNotFoundError:
-                current = None
-            if current != expected_version:
-                if expected_version is None:
-                    raise ProfileConflict(f"a profile named {name!r} already exists")
-                raise ProfileConflict(
-                    f"profile {name!r} was changed by someone else since it was read (or deleted); "
-                    "nothing was written — read it again and redo the change"
-                )
-            _write_atomic(path, body)
-        return StoredProfile(name, path, json.loads(body), version_of(body))
+        version = write_profile_file(
+            path, data, expected_version=expected_version, lock=self.folder / ".lock"
+        )
+        return StoredProfile(name, path, json.loads(profile_bytes(data)), version)
 
     def import_file(self, path: Path | str, name: str | None = None, *, replace: bool = False) -> str:
         """Store the profile file ``path`` (.json or .toml, validated first) as ``name`` (default: the
@@ -229,7 +268,7 @@ class ProfileStore:
             load_profile(source)
         except ProfileError as exc:
             raise StoreError(f"{source}: {exc}") from exc
-        data = _read_profile_file(source)
+        data, _ = read_profile_data(source)
         transcript = data.get("transcript")
         transcript_text = None
         if isinstance(transcript, str) and transcript.strip():
@@ -311,10 +350,3 @@ class ProfileStore:
             f"no --profile given and {len(names)} profiles are stored ({', '.join(names)}): "
             "pass --profile NAME"
         )
-
-
-def _read_profile_file(path: Path) -> dict[str, Any]:
-    """The JSON object of a .json or .toml profile file (already validated by the profile parser)."""
-    text = path.read_text(encoding="utf-8")
-    data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-    return json.loads(profile_bytes(data))

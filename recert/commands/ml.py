@@ -32,6 +32,7 @@ from catalog.records import iter_jsonl
 from recert.console import (
     EXIT_BAD_INPUT,
     CatalogOption,
+    CourseArgument,
     catalog_path,
     console,
     err_console,
@@ -293,7 +294,7 @@ def categorize(
 
 
 def similar(
-    course_id: Annotated[str, typer.Argument(help="The course id, as listed in the catalog.")],
+    course_id: CourseArgument,
     provider: Annotated[str | None, typer.Option(help="The provider, when several list this id.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100, help="How many courses to list.")] = 10,
     catalog: CatalogOption = None,

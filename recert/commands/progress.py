@@ -23,6 +23,7 @@ from catalog.records import Course, RecordFileError, read_jsonl_file
 from recert.console import (
     EXIT_BAD_INPUT,
     CatalogOption,
+    CourseArgument,
     ProfileOption,
     catalog_path,
     console,
@@ -289,13 +290,7 @@ def _courses_from_catalog(path: Path) -> tuple[list[Course], dict[tuple[str, str
 
 
 def check_command(
-    course_id: Annotated[
-        str,
-        typer.Argument(
-            metavar="COURSE",
-            help="The course: provider/course_id (as the plan prints it), its id or its title.",
-        ),
-    ],
+    course_id: CourseArgument,
     profile: ProfileOption = None,
     catalog: CatalogOption = None,
     catalog_file: Annotated[

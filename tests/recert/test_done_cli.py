@@ -90,3 +90,59 @@ def test_a_completed_course_is_never_planned_again(env: dict[str, str], tmp_path
     plan = json.loads(result.stdout)
     assert all(c["course_id"] != "bp-101" for c in plan["courses"])
     assert "1 left out: already taken (e.g. my-ce-club/bp-101)" in plan["notes"]
+
+
+def test_the_done_loop_from_the_command_line(env: dict[str, str], tmp_path: Path) -> None:
+    local = {**env, "RECERT_HOME": str(tmp_path / "home")}
+    source = tmp_path / "anna.json"
+    source.write_text(json.dumps({"credentials": [CMA]}))
+    assert run("profile", "import", source, env=local).returncode == 0
+    listed = json.loads(run("profile", "list", "--format", "json", env=local).stdout)
+    assert [(p["name"], p["credentials"], p["completed"]) for p in listed["profiles"]] == [
+        ("anna", ["cma_aama"], 0)
+    ]
+
+    def total() -> Any:
+        return progress(local)["credentials"][0]["counted"]["total"]
+
+    # every form the tool prints or a person types: provider/course_id, a unique id, a title
+    for course, on in (("my-ce-club/bp-101", "3/1/2024"), ("hipaa-2026", "2024-04-01")):
+        marked = run("done", course, "--on", on, "--note", "cert 1", env=local)
+        assert marked.returncode == 0, marked.stderr
+    assert "Counts: +1.5 points" in marked.stdout
+    assert total() == 2.5
+    history = json.loads(run("history", "--format", "json", env=local).stdout)["completed"]
+    assert [(h["course"], h["on"], h["note"]) for h in history] == [
+        ("my-ce-club/bp-101", "2024-03-01", "cert 1"),
+        ("my-ce-club/hipaa-2026", "2024-04-01", "cert 1"),
+    ]
+    again = run("done", "Accurate blood pressure measurement", "--on", "2024-03-01", env=local)
+    assert again.returncode == 2 and "already marked done" in again.stderr
+    undone = run("done", "--remove", "bp-101", env=local)
+    assert undone.returncode == 0, undone.stderr
+    assert total() == 1.5
+    assert run("profile", "delete", "anna", "--yes", env=local).returncode == 0
+    assert json.loads(run("profile", "list", "--format", "json", env=local).stdout)["profiles"] == []
+
+
+def test_bad_input_exits_2_and_changes_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    local = {**env, "RECERT_HOME": str(tmp_path / "home")}
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"credentials": [{"id": "cma_aama", "certified_on": "2023-02-30"}]}))
+    refused = run("profile", "import", bad, env=local)
+    assert refused.returncode == 2 and "credentials[0].certified_on" in refused.stderr
+    assert not (tmp_path / "home" / "profiles").exists() or not list(
+        (tmp_path / "home" / "profiles").glob("*.json")
+    )
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"credentials": [CMA]}))
+    before = good.read_bytes()
+    for args, words in [
+        (("done", "no-such-course", "--profile", good), "no course 'no-such-course'"),
+        (("done", "bp-101", "--on", "31/12/2024", "--profile", good), "--on must be a date as"),
+        (("done", "--remove", "bp-101", "--profile", good), "not among your completed courses"),
+        (("done", "bp-101", "--profile", EXAMPLES / "profile.toml"), "only .json profiles are written"),
+    ]:
+        result = run(*args, env=local)
+        assert result.returncode == 2 and words in result.stderr, (args, result.stderr)
+    assert good.read_bytes() == before
