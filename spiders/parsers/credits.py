@@ -69,7 +69,7 @@ _PAREN_HOURS_RE = re.compile(
     r"\(\s*(?P<num>\d+(?:\.\d+)?)\s*(?:contact\s+|clock\s+)?(?:hours?|hrs?)\s*\)", re.I
 )
 _UP_TO_RE = re.compile(r"\b(?:up to|maximum of|max\.?|as many as)\s*$", re.I)
-_ISO_RE = re.compile(r"^P(?:\d+D)?T?(?:\d+(?:\.\d+)?[HMS])+$|^P\d+D$", re.I)
+_ISO_RE = re.compile(r"^P(?:\d+[YMWD])*(?:T(?:\d+(?:\.\d+)?[HMS])+)?$", re.I)
 
 
 def parse_credits(
@@ -154,13 +154,18 @@ def _credits(
 
 
 def duration_hours(text: str) -> Decimal:
-    """An ISO 8601 duration ("PT1H30M", "P1D" = 24 h) in hours, via isodate. Raises Unparseable."""
+    """Study time from an ISO 8601 duration in hours, minutes and seconds ("PT1H30M" = 1.5 h), via isodate.
+
+    Raises Unparseable for anything else, and for a calendar span ("P2D", "P10W", "P3M", "P1DT2H"): days,
+    weeks, months and years say how long a course runs, not how many hours it takes."""
+    raw = text.strip().upper()
     try:
-        duration = isodate.parse_duration(text.strip().upper())
+        duration = isodate.parse_duration(raw)
     except (isodate.ISO8601Error, ValueError):
         raise Unparseable(f"{text!r} is not an ISO 8601 duration") from None
-    if not isinstance(duration, timedelta):
-        raise Unparseable(f"{text!r} is given in months or years, not hours")
+    date_part = raw.split("T", 1)[0]
+    if not isinstance(duration, timedelta) or re.search(r"[1-9]", date_part):
+        raise Unparseable(f"{text!r} is a calendar span, not study time in hours")
     seconds = Decimal(duration.days * 86400 + duration.seconds) + Decimal(duration.microseconds) / 10**6
     if seconds <= 0:
         raise Unparseable(f"{text!r} is not a positive duration")

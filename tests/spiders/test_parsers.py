@@ -147,13 +147,22 @@ def test_credits_table_is_large_enough() -> None:
 
 @pytest.mark.parametrize(
     ("text", "hours"),
-    [("PT1H", D(1)), ("PT90M", D("1.5")), ("PT1H30M", D("1.5")), ("P1D", D(24)), ("PT45M", D("0.75"))],
+    [
+        ("PT1H", D(1)),
+        ("PT90M", D("1.5")),
+        ("PT1H30M", D("1.5")),
+        ("PT1.5H", D("1.5")),
+        ("PT45M", D("0.75")),
+        ("P0DT2H", D(2)),
+        ("pt40h", D(40)),
+    ],
 )
 def test_duration_hours(text: str, hours: D) -> None:
     assert duration_hours(text) == hours
 
 
-@pytest.mark.parametrize("text", ["1 hour", "P1Y", "PT0S", ""])
+# A calendar span (days, weeks, months) is how long a course runs, not study time: P10W is not 1,680 h.
+@pytest.mark.parametrize("text", ["1 hour", "P1Y", "PT0S", "", "P1D", "P2D", "P10W", "P12W", "P3M", "P1DT2H"])
 def test_duration_hours_refuses(text: str) -> None:
     with pytest.raises(Unparseable):
         duration_hours(text)
