@@ -1,12 +1,13 @@
-"""StructuredDataSpider: courses from schema.org Course / CourseInstance / Offer data (JSON-LD and
-microdata, read by extruct), for any site that publishes it.
+"""StructuredDataSpider: courses from schema.org Course / CourseInstance / Offer data (JSON-LD, microdata
+and RDFa, read by extruct), for any site that publishes it.
 
 Discovery: the site's ``/sitemap.xml`` (sitemap indexes followed) when there is one; else the start page
-and the links on it that stay on the same host. Field mapping: ``name`` → title; ``courseCode`` /
-``identifier`` / ``sku`` → course_id (else the URL's last path segment); ``timeRequired`` /
-``courseWorkload`` (ISO 8601, on the Course or a CourseInstance) → hours; ``numberOfCredits`` /
-``educationalCredentialAwarded`` → credits (and hours when no duration is given); ``offers`` → price
-and member price; ``courseMode`` → format; ``about`` → content area.
+and the links on it that stay on the same host. Every Course on a page is its own item (an ``@graph``,
+several blocks, a top-level array, several itemscopes); see docs/spiders.md for the field precedence:
+``name`` → title; id = ``courseCode`` / ``identifier`` / ``sku``, else ``@id``, else the course URL plus
+a slug of the name; hours = stated study time (:func:`~spiders.parsers.structured.study_hours`), else
+credits of known length; price = a one-time offer (USD first), amount and currency from the same offer;
+recurring offers → subscription offer items; ``courseMode`` → format; ``about`` → content area.
 
 Hooks for provider specifics: override :meth:`post_process_course` (called with the item, the schema.org
 node and the response) or :meth:`course_urls` (which sitemap URLs are course pages).
@@ -15,6 +16,7 @@ node and the response) or :meth:`course_urls` (which sitemap URLs are course pag
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 import scrapy
@@ -22,13 +24,23 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
 from spiders.bases.provider import ProviderSpider
-from spiders.items import Item
+from spiders.items import PROBLEMS_KEY, Item, add_problem
 from spiders.parsers import Unparseable
 from spiders.parsers.areas import area_of
-from spiders.parsers.credits import duration_hours
 from spiders.parsers.prices import parse_price
-from spiders.parsers.structured import course_fields, course_nodes, extract_nodes
+from spiders.parsers.structured import (
+    OfferTerms,
+    all_offers,
+    course_fields,
+    course_id,
+    course_nodes,
+    extract_nodes,
+    offer_terms,
+    slug,
+    study_hours,
+)
 from spiders.parsers.urls import is_http_url, same_host
+from spiders.pipelines.validate import PROBLEM_STAT
 
 MODES: dict[str, str] = {
     "online": "online", "onlineonly": "online", "distancelearning": "online", "self-paced": "online",
@@ -37,6 +49,9 @@ MODES: dict[str, str] = {
     "offline": "in_person", "conference": "conference",
 }  # fmt: skip
 NOT_FOUND = (404, 410)
+#: Private item key: the subscription offers a course names, yielded as offer items by parse_page.
+SUBSCRIPTIONS_KEY = "_subscriptions"
+NO_TIME = "no courseWorkload, timeRequired, courseSchedule or credits"
 
 
 class StructuredDataSpider(ProviderSpider):
@@ -94,13 +109,35 @@ class StructuredDataSpider(ProviderSpider):
                 yield scrapy.Request(url, callback=self.parse_page)
 
     def parse_page(self, response: Response) -> Iterator[Item]:
-        """Every schema.org Course on a page, as course items."""
+        """Every schema.org Course on a page as its own course item (one per id: the same course given
+        twice, e.g. in JSON-LD and microdata, is merged), plus the subscription offers it names."""
         if not hasattr(response, "text"):
             return
-        for node in course_nodes(extract_nodes(response.text, response.url)):
+        extracted = extract_nodes(response.text, response.url)
+        for problem in extracted.problems:
+            self.page_problem(response, problem)
+        courses: dict[str, Item] = {}
+        offers: dict[str, Item] = {}
+        for node in course_nodes(extracted.nodes):
             item = self.course_from_node(node, response)
             self.post_process_course(item, node, response)
-            yield item
+            for offer in item.pop(SUBSCRIPTIONS_KEY, []):
+                offers.setdefault(offer["offer_id"], offer)
+            key = str(item.get("course_id") or "")
+            if key in courses:
+                _merge(courses[key], item)
+            else:
+                courses[key] = item
+        yield from courses.values()
+        yield from offers.values()
+
+    def page_problem(self, response: Response, problem: str) -> None:
+        """A problem that belongs to the page, not to one course (a broken JSON-LD block): counted in
+        the crawler stats as ``recert/problems/structured_data`` and logged with the page's URL."""
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(PROBLEM_STAT + "structured_data")
+        self.logger.warning("structured data on %s: %s", response.url, problem)
 
     def post_process_course(self, item: Item, node: Mapping[str, Any], response: Response) -> None:
         """Hook: adjust an item with provider specifics (default: nothing)."""
@@ -108,12 +145,11 @@ class StructuredDataSpider(ProviderSpider):
     def course_from_node(self, node: Mapping[str, Any], response: Response) -> Item:
         fields = course_fields(node)
         url = response.urljoin(fields["url"]) if fields["url"] else response.url
-        url = url if same_host(url, response.url) else response.url
-        course_id = fields["course_id"] or _slug(url)
-        item = self.course(response, url=url, course_id=course_id, title=fields["title"],
+        url = url if is_http_url(url) and same_host(url, response.url) else response.url
+        item = self.course(response, url=url, course_id=course_id(fields, url), title=fields["title"],
                            description=fields["description"])  # fmt: skip
-        self._hours(item, fields)
-        self._offers(item, fields["offers"])
+        self._hours(item, node, fields)
+        self._offers(item, node, fields, response)
         mode = (fields["mode"] or "").strip().lower()
         if mode:
             item["format"] = MODES.get(mode.rsplit("/", 1)[-1], self.default_format)
@@ -122,49 +158,118 @@ class StructuredDataSpider(ProviderSpider):
             item["content_areas"] = {area: item["hours"]}
         return item
 
-    def _hours(self, item: Item, fields: Mapping[str, Any]) -> None:
-        if fields["duration"]:
-            try:
-                item["hours"] = duration_hours(fields["duration"])
-            except Unparseable as exc:
-                item.setdefault("_problems", []).append(("hours", str(exc)))
+    def _hours(self, item: Item, node: Mapping[str, Any], fields: Mapping[str, Any]) -> None:
+        """Hours from stated study time (:func:`study_hours`), else from credits in a unit of known
+        length; a span, disagreeing instances or nothing at all leave the course without hours."""
+        refused = None
+        try:
+            hours = study_hours(node)
+        except Unparseable as exc:
+            hours, refused = None, str(exc)
         credit_text = fields["credential"] or fields["credits"]
-        if credit_text is None:
-            if "hours" not in item:
-                item.setdefault("_problems", []).append(
-                    ("hours", "no timeRequired, courseWorkload or credits")
-                )
-            return
-        hours_before = item.get("hours")
-        credits = self.credits(item, credit_text)
-        if hours_before is not None:
-            item["hours"] = hours_before  # a stated duration wins over a unit conversion
+        credits = self.credits(item, credit_text) if credit_text is not None else None
         if credits is not None and credits.body:
             # "2 AAMA CEUs (Clinical)": an approval in the body's own unit, as printed.
             approval: dict[str, Any] = {"body": credits.body, "credits": credits.amount}
             if credits.area:
                 approval["categories"] = {credits.area: credits.amount}
             item["approvals"] = [approval]
+        if hours is not None:
+            item["hours"] = hours  # stated study time wins over a unit conversion
+        elif "hours" not in item:
+            add_problem(item, "hours", refused or NO_TIME)
 
-    def _offers(self, item: Item, offers: list[Mapping[str, Any]]) -> None:
-        for offer in offers:
-            if offer.get("price") is None:
+    def _offers(
+        self, item: Item, node: Mapping[str, Any], fields: Mapping[str, Any], response: Response
+    ) -> None:
+        """The course price from its offers: amount and currency always from one offer; a one-time USD
+        offer is preferred, else the first one-time offer in its own currency; a members' offer in the
+        same currency is the member price; recurring offers become subscription offer items (the course
+        ``included_in`` them) and are never the course price."""
+        one_time: list[tuple[Decimal, str]] = []
+        member: list[tuple[Decimal, str]] = []
+        for terms in self._offer_terms(item, node):
+            if terms.price is None and not terms.free:
                 continue
-            label = f"{offer.get('name') or ''} {offer.get('category') or ''}".lower()
-            text = f"{offer['price']} {offer.get('currency') or ''}".strip()
-            currency = offer.get("currency") or self.default_currency
-            price = self.parse_field(item, "price", parse_price, text, default_currency=currency)
-            if price is None or price.amount is None:
-                continue
-            if "member" in label and "non" not in label:
-                item["member_price"] = price.amount
+            currency = (terms.currency or self.default_currency).upper()
+            if terms.free:
+                amount = Decimal(0)
             else:
-                item.setdefault("price", price.amount)
-            item["currency"] = price.currency
+                price = self.parse_field(item, "price", parse_price, terms.price, default_currency=currency)
+                if price is None or price.amount is None:
+                    continue
+                if terms.currency and price.currency != currency:
+                    add_problem(item, "price", f"{terms.price!r} is not in its priceCurrency {currency}")
+                    continue
+                amount = price.amount
+            if terms.recurring:
+                self._subscription(item, terms, amount, currency, response)
+            elif terms.member:
+                member.append((amount, currency))
+            else:
+                one_time.append((amount, currency))
+        if not one_time and not member and fields["free"] and not item.get(SUBSCRIPTIONS_KEY):
+            one_time.append((Decimal(0), self.default_currency))  # isAccessibleForFree: true
+        chosen = self._course_price(item, one_time)
+        if chosen is None:
+            return
+        item["price"], item["currency"] = chosen
+        members = sorted({a for a, c in member if c == chosen[1]})
+        if len(members) == 1:
+            item["member_price"] = members[0]
+        elif len(members) > 1:
+            add_problem(item, "member_price", f"several member prices {_amounts(members)}: none taken")
+
+    def _offer_terms(self, item: Item, node: Mapping[str, Any]) -> list[OfferTerms]:
+        terms: list[OfferTerms] = []
+        for offer in all_offers(node):
+            try:
+                terms.append(offer_terms(offer))
+            except Unparseable as exc:
+                add_problem(item, "price", str(exc))
+        return terms
+
+    def _course_price(self, item: Item, one_time: list[tuple[Decimal, str]]) -> tuple[Decimal, str] | None:
+        if not one_time:
+            return None
+        usd = sorted({a for a, c in one_time if c == "USD"})
+        if len(usd) == 1:
+            return usd[0], "USD"
+        if len(usd) > 1:
+            add_problem(item, "price", f"several one-time USD prices {_amounts(usd)}: none taken")
+            return None
+        return one_time[0]
+
+    def _subscription(
+        self, item: Item, terms: OfferTerms, amount: Decimal, currency: str, response: Response
+    ) -> None:
+        """A recurring offer as an offer item: a membership (unlocks member prices) or a subscription
+        (the course is ``included_in`` it). Its id: the offer's sku, else a slug of its name + period."""
+        kind = "membership" if terms.membership else "subscription"
+        period = {1: "monthly", 12: "annual"}.get(terms.period_months or 0)
+        name = terms.name or " ".join(w for w in (period, kind) if w).capitalize()
+        offer_id = terms.offer_id or "-".join(
+            p for p in (slug(name), f"{terms.period_months}m" if terms.period_months else "") if p
+        )
+        offer = self.offer(response, offer_id=offer_id, name=name, kind=kind, price=amount,
+                           currency=currency, period_months=terms.period_months)  # fmt: skip
+        item.setdefault(SUBSCRIPTIONS_KEY, []).append(offer)
+        included = item.setdefault("included_in", []) if kind == "subscription" else None
+        if included is not None and offer_id not in included:
+            included.append(offer_id)
 
 
-def _slug(url: str) -> str:
-    """The last path segment without a page extension: ".../hipaa-basics.html" → "hipaa-basics"."""
-    last = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    stem, dot, extension = last.rpartition(".")
-    return stem if dot and extension.lower() in ("html", "htm", "php", "asp", "aspx", "jsp") else last
+def _merge(kept: Item, other: Item) -> None:
+    """Fill what ``kept`` lacks from ``other`` (the same course given twice on one page)."""
+    filled = [k for k, v in other.items() if k not in kept and k != PROBLEMS_KEY]
+    for key in filled:
+        kept[key] = other[key]
+    problems = [p for p in kept.get(PROBLEMS_KEY, []) if p[0] not in filled]
+    if problems:
+        kept[PROBLEMS_KEY] = problems
+    else:
+        kept.pop(PROBLEMS_KEY, None)
+
+
+def _amounts(amounts: list[Decimal]) -> str:
+    return ", ".join(f"{a:f}" for a in amounts)

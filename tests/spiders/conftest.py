@@ -4,6 +4,7 @@ and fast crawl settings (politeness off; the real defaults are tested separately
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,6 +24,11 @@ FAST = {
     "DOWNLOAD_TIMEOUT": 5,
     "LOG_LEVEL": "WARNING",
 }
+
+#: The installed `recert` command beside this Python, and `recert crawl` flags turning politeness off.
+RECERT = str(Path(sys.executable).with_name("recert"))
+FAST_FLAGS = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
+              "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "--set", "LOG_LEVEL=ERROR"]  # fmt: skip
 
 
 @pytest.fixture

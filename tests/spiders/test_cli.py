@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,9 @@ from catalog.queries import snapshot
 from recert.commands import crawl as crawl_commands
 from recert.console import CliError
 from spiders.mirror_server import MirrorServer
+from tests.spiders.conftest import FAST_FLAGS, RECERT
 
 ROOT = Path(__file__).resolve().parents[2]
-RECERT = str(Path(sys.executable).with_name("recert"))
-FAST_FLAGS = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
-              "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "--set", "LOG_LEVEL=ERROR"]  # fmt: skip
 
 
 def recert(*args: str) -> subprocess.CompletedProcess[str]:

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.http import HtmlResponse, Request
 
 from spiders.mirror_server import MirrorServer
-from spiders.parsers.structured import course_fields, course_nodes, extract_nodes
+from spiders.parsers.structured import all_offers, course_fields, course_nodes, extract_nodes, offer_terms
 from spiders.run import crawl
 from spiders.spiders.structured import StructuredSpider, provider_from_url
 from tests.spiders.conftest import FAST, MIRRORS, file_response
+from tests.spiders.mirror_expect import make_spider
 
 SITE = "https://ce.example.org"
 
@@ -64,16 +66,17 @@ def test_pages_without_usable_structured_data_yield_nothing(path: str) -> None:
 def test_course_without_hours_records_a_problem() -> None:
     (item,) = page_items("courses/no-duration.html")
     assert "hours" not in item
-    assert item["_problems"] == [("hours", "no timeRequired, courseWorkload or credits")]
+    assert item["_problems"] == [("hours", "no courseWorkload, timeRequired, courseSchedule or credits")]
 
 
 def test_extract_nodes_reads_both_syntaxes() -> None:
     html = (MIRRORS / "structured_demo" / "courses" / "coding-update.html").read_text()
-    nodes = extract_nodes(html, f"{SITE}/courses/coding-update.html")
-    assert [n["@type"] for n in nodes] == ["Organization", "Course"]
-    fields = course_fields(course_nodes(nodes)[0])
-    assert fields["credits"] == "2 contact hours"
-    assert [o["price"] for o in fields["offers"]] == ["10", "20"]
+    extracted = extract_nodes(html, f"{SITE}/courses/coding-update.html")
+    assert [n["@type"] for n in extracted.nodes] == ["Organization", "Course"]
+    assert extracted.problems == []
+    (course,) = course_nodes(extracted.nodes)
+    assert course_fields(course)["credits"] == "2 contact hours"
+    assert [offer_terms(o).price for o in all_offers(course)] == ["10", "20"]
 
 
 @pytest.mark.parametrize(
@@ -115,3 +118,17 @@ def test_crawl_without_sitemap_follows_same_host_links(
     summary, requests = crawl_structured(serve_mirror(site))
     assert (summary.status, summary.items, summary.dropped) == ("dry_run", 4, 1)
     assert "/" in requests and "/courses/ethics.html" in requests
+
+
+def test_a_broken_block_is_counted_in_the_crawler_stats_and_the_good_block_kept() -> None:
+    spider = make_spider(StructuredSpider, start_url="http://mirror.test/")
+    html = (
+        '<script type="application/ld+json">{"@type": "Course", "name": "Cut off", "offers": [</script>'
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Course",'
+        ' "name": "Kept", "courseCode": "K-1", "timeRequired": "PT1H"}</script>'
+    )
+    url = "http://mirror.test/courses/kept.html"
+    response = HtmlResponse(url=url, body=html.encode(), encoding="utf-8", request=Request(url))
+    (item,) = spider.parse_page(response)
+    assert (item["course_id"], item["hours"]) == ("K-1", Decimal(1))
+    assert spider.crawler.stats.get_value("recert/problems/structured_data") == 1
