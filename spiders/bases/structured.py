@@ -184,8 +184,8 @@ class StructuredDataSpider(ProviderSpider):
     ) -> None:
         """The course price from its offers: amount and currency always from one offer; a one-time USD
         offer is preferred, else the first one-time offer in its own currency; a members' offer in the
-        same currency is the member price; recurring offers become subscription offer items (the course
-        ``included_in`` them) and are never the course price."""
+        same currency is the member price; recurring offers become subscription or membership offer
+        items (a subscription lists the course ``included_in`` it) and are never the course price."""
         one_time: list[tuple[Decimal, str]] = []
         member: list[tuple[Decimal, str]] = []
         for terms in self._offer_terms(item, node):
@@ -261,7 +261,7 @@ class StructuredDataSpider(ProviderSpider):
 
 def _merge(kept: Item, other: Item) -> None:
     """Fill what ``kept`` lacks from ``other`` (the same course given twice on one page)."""
-    filled = [k for k, v in other.items() if k not in kept and k != PROBLEMS_KEY]
+    filled = [k for k in other if k not in kept and k != PROBLEMS_KEY]
     for key in filled:
         kept[key] = other[key]
     problems = [p for p in kept.get(PROBLEMS_KEY, []) if p[0] not in filled]

@@ -350,6 +350,10 @@ def _node_hours(
             return _schedule_hours(schedule, weeks), ""
         except Unparseable as exc:
             reasons.append(str(exc))
+    rates = [_PER_WEEK_RE.match(text_of(outer.get(f)) or "") for f in fields[:2]] if outer else []
+    rate = next((r for r in rates if r), None)
+    if rate and weeks:  # the course's "3 hours per week" over the instance's span in weeks
+        return _exact(Decimal(rate["num"]) * weeks), ""
     return None, "; ".join(reasons)
 
 
