@@ -203,10 +203,10 @@ def show_infeasible(result: PlanResult, advice: list[str]) -> None:
 
 
 def show_result(result: PlanResult, profile: Profile, advice: list[str]) -> None:
-    if result.status == "infeasible":
+    if result.status is ui.PlanStatus.INFEASIBLE:
         show_infeasible(result, advice)
         return
-    if result.status == "time_limit":
+    if result.status is ui.PlanStatus.TIME_LIMIT:
         st.warning("The search hit its time limit: this plan is good but may not be the cheapest.")
     else:
         st.success(f"Cheapest plan found: {ui.money(result.total_cost)}.", icon=":material/check_circle:")
@@ -235,7 +235,7 @@ def main() -> None:
     if st.button("Make my plan", type="primary", key="plan_make"):
         with st.spinner("Finding the cheapest plan…"):
             result = ui.make_plan(profile, limits)
-            advice = ui.what_would_help(result, limits) if result.status == "infeasible" else []
+            advice = ui.what_would_help(result, limits) if result.status is ui.PlanStatus.INFEASIBLE else []
             st.session_state["plan_result"] = (asked, result, advice)
     made = st.session_state.get("plan_result")
     if made is None:

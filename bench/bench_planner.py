@@ -25,6 +25,7 @@ from recert.planning import catalog_input, read_catalog
 from recommender.planner.adapter import build_input
 from recommender.planner.api import solve_input
 from recommender.planner.greedy import greedy
+from recommender.planner.model import PlanStatus
 from recommender.rules.profile import Profile, parse_profile
 
 AREAS = ("administrative", "clinical", "general")
@@ -103,7 +104,7 @@ def from_catalog(path: Path, held: Profile) -> Run:
     phases["read"] = time.perf_counter() - start
     phases["input"] = 0.0
     result = solve_input(inp, phases=phases)
-    assert result.status == "optimal", result.reasons
+    assert result.status is PlanStatus.OPTIMAL, result.reasons
     return Run(phases, result.total_cost, time.process_time() - cpu)
 
 
@@ -135,7 +136,7 @@ def _solve(
     inp = build_input(courses, offers, held)
     phases["input"] = time.perf_counter() - start
     result = solve_input(inp, phases=phases)
-    assert result.status == "optimal", result.reasons
+    assert result.status is PlanStatus.OPTIMAL, result.reasons
     return Run(phases, result.total_cost, time.process_time() - cpu)
 
 

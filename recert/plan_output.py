@@ -28,7 +28,7 @@ def result_json(result: PlanResult) -> dict[str, Any]:
     """The plan as JSON (see docs/planner.md for the fields)."""
     return plain(
         {
-            "status": result.status,
+            "status": result.status.value,
             "total_cost": result.total_cost,
             "total_hours": result.total_hours,
             "courses": [

@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_table(result: PlanResult) -> None:
-    table = Table(title=f"Plan — ${result.total_cost} for {result.total_hours} h ({result.status})")
+    table = Table(title=f"Plan — ${result.total_cost} for {result.total_hours} h ({result.status.value})")
     for column in ("course", "title", "paid", "hours", "credit"):
         table.add_column(column, justify="right" if column in ("paid", "hours") else "left")
     for c in result.courses:
@@ -130,6 +130,7 @@ def plan_command(
     from recert.planning import interest_scores
     from recommender.planner.adapter import build_input
     from recommender.planner.api import solve_input
+    from recommender.planner.model import PlanStatus
     from recommender.planner.whatif import what_if
 
     held = read_profile(profile, catalog)
@@ -144,15 +145,15 @@ def plan_command(
             scores = interest_scores(courses, held.interests)
             inp, sample = build_input(courses, offers, held, interest_scores=scores), False
         result = solve_input(inp, alternatives=alternatives, time_limit=time_limit)
-        if what_if_flag and result.status != "infeasible":
+        if what_if_flag and result.status is not PlanStatus.INFEASIBLE:
             result = what_if(result, held, courses, offers, time_limit=time_limit)
     if sample:
         sample_notice()
     if output == OutputFormat.json:
         print(json.dumps(result_json(result), indent=2))
-    elif result.courses or result.status != "infeasible":
+    elif result.courses or result.status is not PlanStatus.INFEASIBLE:
         _print_table(result)
-    if result.status == "infeasible":
+    if result.status is PlanStatus.INFEASIBLE:
         fail(
             "no plan can meet the requirements: " + "; ".join(r.message for r in result.reasons),
             EXIT_INFEASIBLE,

@@ -107,6 +107,7 @@ from recert.ui.profile import (
     transcript_text,
     use_example_profile,
 )
+from recommender.planner.model import PlanStatus
 
 __all__ = [
     "CENT",
@@ -128,6 +129,7 @@ __all__ = [
     "Choices",
     "Facets",
     "PlanLimits",
+    "PlanStatus",
     "ProgressView",
     "alternative_label",
     "amount",

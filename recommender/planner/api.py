@@ -20,11 +20,10 @@ from recommender.planner.build import build_model
 from recommender.planner.evaluate import selection_cost
 from recommender.planner.explain import explain
 from recommender.planner.infeasible import explain_infeasible
-from recommender.planner.model import Alternative, Exclusion, PlanInput, PlanResult, Selection
+from recommender.planner.model import Alternative, Exclusion, PlanInput, PlanResult, PlanStatus, Selection
 from recommender.planner.optimize import DEFAULT_TIME_LIMIT, optimize
 from recommender.planner.prune import Presolve
 from recommender.planner.result import assemble, empty_result
-from recommender.planner.solve import INFEASIBLE
 from recommender.rules.engine import CredentialRules
 from recommender.rules.profile import Profile
 
@@ -102,10 +101,12 @@ def solve_input(
     clock.lap("solve")
     notes = exclusion_notes(inp.excluded)
     if solved.selection is None:
-        if solved.status == INFEASIBLE:  # the reasons look at every course (the pruned ones: same optima)
+        if (
+            solved.status is PlanStatus.INFEASIBLE
+        ):  # the reasons look at every course (the pruned ones: same optima)
             everything = with_ranks(inp.whole()) if inp.whole is not None else ranked
             reasons = explain_infeasible(everything, presolve.subset(kept))
-            return replace(empty_result(inp, INFEASIBLE), reasons=reasons, notes=notes)
+            return replace(empty_result(inp, PlanStatus.INFEASIBLE), reasons=reasons, notes=notes)
         words = f"no plan was found within the time limit of {time_limit:g} s"
         return replace(empty_result(inp, solved.status), notes=(*notes, words))
     result = assemble(main, solved.selection, solved.status)
@@ -121,7 +122,7 @@ def solve_input(
             plans = runner_ups(wide, model, solved.selection, 1, time_limit=remaining, full=False)
             runner = tuple(describe(wide, solved.selection, "runner_up_1", p) for p in plans)
     explanations = explain(main, solved.selection, runner) if with_explanations else ()
-    if solved.status != "optimal":
+    if solved.status is not PlanStatus.OPTIMAL:
         notes = (*notes, f"the time limit of {time_limit:g} s was reached: this plan may not be the cheapest")
     elif solved.unproven:
         words = ", ".join(TIE_BREAK_WORDS.get(name, name) for name in solved.unproven)

@@ -9,10 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 from functools import cached_property
 
 CourseKey = tuple[str, str]  # (provider, course_id)
 OfferKey = tuple[str, str]  # (provider, offer_id)
+
+
+class PlanStatus(Enum):
+    """How a solve ended: a proven optimum, no plan can exist, or the time limit came first (the best
+    plan found, if any). Not a ``str``: comparing it with a string is an error mypy reports."""
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    TIME_LIMIT = "time_limit"
 
 
 @dataclass(frozen=True)
@@ -221,7 +231,7 @@ class Alternative:
 
 @dataclass(frozen=True)
 class PlanResult:
-    status: str  # "optimal" | "infeasible" | "time_limit"
+    status: PlanStatus
     total_cost: Decimal
     total_hours: Decimal
     courses: tuple[ChosenCourse, ...]

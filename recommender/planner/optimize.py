@@ -20,9 +20,9 @@ from recommender.planner.aggregate import Aggregated, aggregate
 from recommender.planner.build import MilpModel, Row, build_model
 from recommender.planner.evaluate import selection_cost, selection_meets
 from recommender.planner.fixing import ROUND_UP, Part, Parts, restrict, restrict_merged, scenario_bounds
-from recommender.planner.model import CourseKey, CourseOption, PlanInput, Selection
+from recommender.planner.model import CourseKey, CourseOption, PlanInput, PlanStatus, Selection
 from recommender.planner.prune import hundredths, interest_points
-from recommender.planner.solve import INFEASIBLE, OPTIMAL, TIME_LIMIT, LpBound, Outcome, Solver
+from recommender.planner.solve import LpBound, Outcome, Solver
 
 DEFAULT_TIME_LIMIT = SOLVER_TIME_LIMIT  # seconds for the whole optimisation (catalog.registry)
 DEFAULT_OBJECTIVES = ("cost", "hours", "match", "rank")
@@ -38,7 +38,7 @@ Prepare = Callable[[Solver, MilpModel, PlanInput], None]  # adds cuts or fixes c
 
 @dataclass(frozen=True)
 class Solved:
-    status: str  # optimal | infeasible | time_limit (of the first objective)
+    status: PlanStatus  # of the first objective
     selection: Selection | None
     unproven: tuple[str, ...] = ()  # later objectives (tie-breaks) not proven optimal in time
 
@@ -88,7 +88,7 @@ class _Stage:
     built: MilpModel | None  # the binary model of ``inp``, built when first needed
     held: list[tuple[str, float]]
     best: Selection | None = None
-    status: str = OPTIMAL
+    status: PlanStatus = PlanStatus.OPTIMAL
     cost_upper: float = math.inf
     least_cost: dict[Part, float] = field(default_factory=dict)  # per part of the plans (fixing.py)
 
@@ -131,18 +131,18 @@ def optimize(
     unproven: tuple[str, ...] = ()
     for stage, name in enumerate(objectives):
         outcome = _solve_stage(state, name, prepare, deadline)
-        if outcome == INFEASIBLE and state.best is None:
-            return Solved(INFEASIBLE, None)
-        if outcome != OPTIMAL:
+        if outcome is PlanStatus.INFEASIBLE and state.best is None:
+            return Solved(PlanStatus.INFEASIBLE, None)
+        if outcome is not PlanStatus.OPTIMAL:
             if stage == 0:
-                state.status = TIME_LIMIT
+                state.status = PlanStatus.TIME_LIMIT
             else:
                 unproven = objectives[stage:]
             break
         if stage < len(objectives) - 1 and state.best is not None:
             state.held.append((name, _stage_value(state.inp, state.best, name)))
     if state.best is None:
-        return Solved(TIME_LIMIT, None)
+        return Solved(PlanStatus.TIME_LIMIT, None)
     return Solved(state.status, state.best, unproven)
 
 
@@ -227,13 +227,13 @@ def _solver(state: _Stage, prepare: Prepare | None, *, relax: bool = False) -> S
     return solver
 
 
-def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: float) -> str:
+def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: float) -> PlanStatus:
     """Optimise ``name`` over the current state (updated in place); returns the outcome's status."""
     relaxed = _relaxed_bounds(state, name, prepare, deadline)
     parts = relaxed.parts
     bounds = parts.bounds
     if not bounds:
-        return INFEASIBLE
+        return PlanStatus.INFEASIBLE
     # A rounded LP solution cheaper than the incumbent — not with ``prepare``'s cuts (runner-ups,
     # variants), which rounding up does not respect.
     if name == "cost" and parts.plan is not None and prepare is None:
@@ -257,24 +257,24 @@ def _solve_stage(state: _Stage, name: str, prepare: Prepare | None, deadline: fl
             small = relaxed.restrict(state, limit)
             if state.best.courses <= {course.key for course in small.courses}:
                 state.inp, state.built = small, None
-                return OPTIMAL
+                return PlanStatus.OPTIMAL
     while True:
         small = relaxed.restrict(state, limit) if math.isfinite(limit) else state.inp
         narrowed = _Stage(small, state.built if small is state.inp else None, state.held)
         outcome, candidate = _milp(narrowed, name, prepare, deadline)
         if candidate is None:
-            if outcome.status == INFEASIBLE and len(small.courses) < len(state.inp.courses):
+            if outcome.status is PlanStatus.INFEASIBLE and len(small.courses) < len(state.inp.courses):
                 wider = lowest + 4 * (limit - lowest) + MIN_MARGIN  # nothing within the limit: widen it
                 limit = math.floor(wider) if math.isfinite(wider) else math.inf
                 continue
             return outcome.status
         value = _stage_value(small, candidate, name)
-        if value > limit + 0.5 and outcome.status == OPTIMAL:
+        if value > limit + 0.5 and outcome.status is PlanStatus.OPTIMAL:
             limit = math.floor(value + 0.5)  # a plan this good exists: keeping all up to it is exact
             continue
         # An optimal candidate is at least as good as the incumbent (whose value was a limit); after a
         # time limit keep whichever is better, and the courses it lives in.
-        if outcome.status == OPTIMAL or state.best is None or value < incumbent:
+        if outcome.status is PlanStatus.OPTIMAL or state.best is None or value < incumbent:
             state.inp, state.built, state.best = small, narrowed.built, candidate
         return outcome.status
 

@@ -22,6 +22,7 @@ from recommender.planner.model import (
     CredentialTotals,
     PlanInput,
     PlanResult,
+    PlanStatus,
     Selection,
 )
 
@@ -82,7 +83,7 @@ def credential_totals(
     return tuple(totals)
 
 
-def assemble(inp: PlanInput, selection: Selection, status: str) -> PlanResult:
+def assemble(inp: PlanInput, selection: Selection, status: PlanStatus) -> PlanResult:
     """The reported plan for ``selection`` (courses sorted by provider and id)."""
     active = active_offers(inp, selection.offers)
     chosen = sorted(courses_by_key(inp, selection.courses), key=lambda c: c.key)
@@ -103,7 +104,7 @@ def assemble(inp: PlanInput, selection: Selection, status: str) -> PlanResult:
     )
 
 
-def empty_result(inp: PlanInput, status: str) -> PlanResult:
+def empty_result(inp: PlanInput, status: PlanStatus) -> PlanResult:
     """A result without a plan (infeasible, or out of time before any plan was found)."""
     return PlanResult(
         status=status,

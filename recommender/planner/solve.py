@@ -15,10 +15,8 @@ import numpy as np
 import numpy.typing as npt
 
 from recommender.planner.build import Matrix, MilpModel, Row, rowwise
+from recommender.planner.model import PlanStatus
 
-OPTIMAL = "optimal"
-INFEASIBLE = "infeasible"
-TIME_LIMIT = "time_limit"
 ABSOLUTE_GAP = 0.5  # objectives are whole units: a gap under 1 proves optimality
 INF = np.inf
 LP_SCALE = 100.0  # largest LP objective coefficient handed to HiGHS
@@ -26,9 +24,9 @@ LP_SCALE = 100.0  # largest LP objective coefficient handed to HiGHS
 
 @dataclass(frozen=True)
 class Outcome:
-    """``status`` is optimal | infeasible | time_limit; ``values`` holds the best solution found, if any."""
+    """How the run ended; ``values`` holds the best solution found, if any."""
 
-    status: str
+    status: PlanStatus
     values: npt.NDArray[np.float64] | None
     objective: float | None
 
@@ -172,10 +170,10 @@ class Solver:
         values = np.array(self.highs.getSolution().col_value) if has_solution else None
         objective = float(self.highs.getInfo().objective_function_value) if has_solution else None
         if status == highspy.HighsModelStatus.kOptimal:
-            return Outcome(OPTIMAL, values, objective)
+            return Outcome(PlanStatus.OPTIMAL, values, objective)
         if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-            return Outcome(INFEASIBLE, None, None)
-        return Outcome(TIME_LIMIT, values, objective)
+            return Outcome(PlanStatus.INFEASIBLE, None, None)
+        return Outcome(PlanStatus.TIME_LIMIT, values, objective)
 
     def lp_bound(self, time_limit: float) -> LpBound | None:
         """Solve the (relaxed) model and derive a safe lower bound from its duals; None when the LP is

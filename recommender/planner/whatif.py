@@ -11,7 +11,7 @@ from decimal import Decimal
 from catalog.records import Course, Offer
 from recommender.planner.adapter import build_input
 from recommender.planner.api import solve_input
-from recommender.planner.model import PlanInput, PlanResult
+from recommender.planner.model import PlanInput, PlanResult, PlanStatus
 from recommender.rules.engine import CredentialRules, list_credentials, load_rule
 from recommender.rules.model import Standing
 from recommender.rules.profile import HeldCredential, Profile
@@ -68,7 +68,7 @@ def second_credential(
         wider = replace(profile, credentials=(*profile.credentials, extra))
         inp: PlanInput = build_input(courses, offers, wider)
         plan = solve_input(inp, time_limit=time_limit, with_explanations=False)
-        if plan.status == "infeasible":
+        if plan.status is PlanStatus.INFEASIBLE:
             added[f"adding {rules.name}"] = "no plan could meet both: " + "; ".join(
                 r.message for r in plan.reasons
             )

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from catalog.queries import CourseQuery, facets, snapshot
 from recert import ui
 from recommender.planner.api import plan
+from recommender.planner.model import PlanStatus
 from recommender.rules.profile import load_profile, parse_profile
 from tests.app.conftest import ROOT, OpenPage, run_page
 
@@ -198,7 +199,7 @@ def test_the_example_profile_gets_the_planners_total(catalog: Path, monkeypatch)
     assert not at.exception and not at.error, [e.value for e in at.error]
     snap = snapshot(catalog)
     expected = plan(list(snap.courses), list(snap.offers), load_profile(EXAMPLE))
-    assert expected.status == "optimal"
+    assert expected.status is PlanStatus.OPTIMAL
     assert metric(at, "Total cost") == ui.money(expected.total_cost)
     courses = at.dataframe[0].value
     assert len(courses) == len(expected.courses)
@@ -214,7 +215,7 @@ def test_an_impossible_budget_says_why_and_what_would_help(catalog: Path, monkey
     }
     snap = snapshot(catalog)
     cheapest = plan(list(snap.courses), list(snap.offers), parse_profile(profile))
-    assert cheapest.status == "optimal" and cheapest.total_cost > 5
+    assert cheapest.status is PlanStatus.OPTIMAL and cheapest.total_cost > 5
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.switch_page("app_pages/plan.py")
     at.session_state[ui.PROFILE_STATE] = profile

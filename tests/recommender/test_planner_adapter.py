@@ -23,7 +23,7 @@ from recert.planning import catalog_input, read_catalog
 from recommender.planner.adapter import build_input
 from recommender.planner.api import solve_input
 from recommender.planner.columnar import columnar_input, course_filter
-from recommender.planner.model import PlanInput, PlanResult
+from recommender.planner.model import PlanInput, PlanResult, PlanStatus
 from recommender.planner.prune import Presolve
 from recommender.rules.engine import contribution
 from recommender.rules.profile import Profile, parse_profile
@@ -186,7 +186,7 @@ def test_presolved_input_without_a_plan_gives_the_whole_catalogs_reasons(tmp_pat
         {"credentials": [{"id": "cma_aama", "cycle_end": "2028-06-30"}], "limits": {"budget": 5}}
     )
     _both_paths(catalog, held)
-    assert solve_input(catalog_input(catalog, held, today=TODAY)).status == "infeasible"
+    assert solve_input(catalog_input(catalog, held, today=TODAY)).status is PlanStatus.INFEASIBLE
 
 
 def test_catalog_input_falls_back_to_the_record_path_and_says_why(

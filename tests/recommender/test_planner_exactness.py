@@ -17,7 +17,7 @@ from recommender.planner.aggregate import aggregate
 from recommender.planner.api import solve_input, with_ranks
 from recommender.planner.build import MilpModel, Row, build_model
 from recommender.planner.evaluate import selection_cost, selection_meets
-from recommender.planner.model import PlanInput, Selection
+from recommender.planner.model import PlanInput, PlanStatus, Selection
 from recommender.planner.optimize import DEFAULT_OBJECTIVES
 from recommender.planner.solve import Solver
 from recommender.rules.profile import parse_profile
@@ -33,7 +33,7 @@ def plain_lexicographic(inp: PlanInput, model: MilpModel) -> list[float]:
         objective = model.objective(name)
         solver.set_objective(objective)
         outcome = solver.solve(120)
-        assert outcome.status == "optimal" and outcome.objective is not None
+        assert outcome.status is PlanStatus.OPTIMAL and outcome.objective is not None
         values.append(round(outcome.objective))
         coefs = {int(j): float(objective[j]) for j in objective.nonzero()[0]}
         solver.add_row(Row(f"held[{number}]", coefs, upper=round(outcome.objective) + 0.5))
@@ -77,7 +77,7 @@ def _pipeline_equals_plain_solve(seed: int) -> None:
     interests = {c.key: rnd.random() for c in courses if rnd.random() < 0.2}
     inp = with_ranks(build_input(courses, offers, profile, interest_scores=interests, today=TODAY))
     result = solve_input(inp)
-    assert result.status == "optimal" and not result.notes
+    assert result.status is PlanStatus.OPTIMAL and not result.notes
 
     model = build_model(inp)
     found = Selection(

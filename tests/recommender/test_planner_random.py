@@ -21,6 +21,7 @@ import pytest
 from catalog.records import Course, Offer, parse_record
 from recommender.planner.api import plan
 from recommender.planner.checker import check_plan
+from recommender.planner.model import PlanStatus
 from recommender.rules.engine import contribution, cpr_cards_left
 from recommender.rules.profile import Profile, parse_profile
 
@@ -263,14 +264,14 @@ def test_plan_cost_equals_enumerated_optimum(seed: int) -> None:
     found = enumerate_plans(inst)
     result = _plan(inst)
     if found.feasible.any():
-        assert result.status == "optimal", result.reasons
+        assert result.status is PlanStatus.OPTIMAL, result.reasons
         assert float(result.total_cost) * 100 == pytest.approx(found.cost[found.feasible].min())
         # the first tie-break: fewest hours among the cheapest plans
         cheapest = found.feasible & np.isclose(found.cost, found.cost[found.feasible].min())
         assert float(result.total_hours) == pytest.approx(found.hours[cheapest].min())
         assert check_plan(result, inst.profile, inst.courses, inst.offers, today=TODAY) == []
     else:
-        assert result.status == "infeasible"
+        assert result.status is PlanStatus.INFEASIBLE
         assert result.reasons and all(r.message for r in result.reasons)
         named = {r.requirement for r in result.reasons}
         if found.meets.any():  # a plan exists without the limits: the reasons say how far to raise them

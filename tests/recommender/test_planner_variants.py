@@ -13,6 +13,7 @@ from decimal import Decimal
 from catalog.records import Course, Offer, parse_record
 from recommender.planner.api import plan
 from recommender.planner.checker import check_plan
+from recommender.planner.model import PlanStatus
 from recommender.planner.whatif import ce_vs_exam, what_if
 from recommender.rules.engine import list_credentials, load_rule
 from recommender.rules.profile import Profile, parse_profile
@@ -65,7 +66,7 @@ INTEREST = {("acme", "e"): 1.0}
 
 def _alternatives() -> dict[str, tuple[Decimal, tuple[str, ...]]]:
     result = plan(COURSES, [], PROFILE, alternatives=2, interest_scores=INTEREST, today=TODAY)
-    assert result.status == "optimal"
+    assert result.status is PlanStatus.OPTIMAL
     assert check_plan(result, PROFILE, COURSES, [], today=TODAY) == []
     assert [c.course_id for c in result.courses] == ["d"] and result.total_cost == Decimal("5.00")
     return {a.name: (a.total_cost, tuple(course for _, course in a.courses)) for a in result.alternatives}
@@ -172,7 +173,7 @@ def test_second_credential_cost_matches_a_joint_plan() -> None:
     for credential_id in added:
         both = plan(COURSES, [], _joint_profile(credential_id))
         words = str(compared[f"adding {load_rule(credential_id).name}"])
-        if both.status == "infeasible":
+        if both.status is PlanStatus.INFEASIBLE:
             assert words.startswith("no plan could meet both: ")
             assert both.reasons[0].message in words
         else:
