@@ -11,30 +11,27 @@ st.title("About the data")
 
 def main() -> None:
     stats = ui.catalog_stats()
-    sources = stats["sources"]
     columns = st.columns(4)
     columns[0].metric("Courses", f"{stats['courses']:,}")
     columns[1].metric("Offers", f"{stats['offers']:,}")
     columns[2].metric("Providers", f"{len(stats['providers']):,}")
     last = (stats.get("last_run") or {}).get("finished")
     columns[3].metric("Last crawl", ui.when(last)[:10], help=ui.when(last))
-    if sources["sample"]:
-        st.text(
-            f"{sources['sample']:,} records are bundled sample data (synthetic, crawled from Recert's own "
-            f"mirrors); {sources['live']:,} come from the providers' live sites and {sources['import']:,} "
-            "were imported from files."
-        )
-    else:
-        st.text(
-            f"{sources['live']:,} records come from the providers' live sites and {sources['import']:,} "
-            "were imported from files. No sample data is shown."
-        )
+    st.text(ui.sources_sentence(stats))
     st.header("Providers")
     st.dataframe(
         ui.providers_table(stats),
         hide_index=True,
         key="about_providers",
-        column_config={"Note": st.column_config.TextColumn("Note", help="What the crawl reported")},
+        column_config={
+            "Sample": st.column_config.NumberColumn(
+                "Sample", help="Records (courses and offers) from the sample"
+            ),
+            "Live": st.column_config.NumberColumn("Live", help="Records read from the provider's live site"),
+            "Imported": st.column_config.NumberColumn("Imported", help="Records imported from files"),
+            "Items": st.column_config.NumberColumn("Items", help="Records the last crawl read"),
+            "Note": st.column_config.TextColumn("Note", help="What the last crawl reported"),
+        },
     )
     st.header("How to refresh")
     st.text(

@@ -28,7 +28,7 @@ def cost_chart(bodies: list[str]) -> None:
         .encode(
             x=alt.X("provider:N", title=None, axis=alt.Axis(labelAngle=0)),
             xOffset="area:N",
-            y=alt.Y("median:Q", title=f"Median USD per {body} credit"),
+            y=alt.Y("median:Q", title=f"Median $ per {body} credit"),
             color=alt.Color("area:N", title="Content area", scale=alt.Scale(scheme="tableau10")),
             tooltip=[
                 "provider",
@@ -39,7 +39,10 @@ def cost_chart(bodies: list[str]) -> None:
         )
     )
     st.altair_chart(chart, key="compare_cost_chart")
-    st.caption("List prices; courses free to everyone count as $0. Memberships and subscriptions below.")
+    st.caption(
+        "List prices of courses priced in US dollars (other currencies are left out); courses free to "
+        "everyone count as $0. Memberships and subscriptions below."
+    )
 
 
 def break_even_section() -> None:
@@ -56,19 +59,19 @@ def break_even_section() -> None:
                 "Offer": offer.offer,
                 "Provider": offer.provider,
                 "Kind": offer.kind,
-                "Price": float(offer.price),
+                "Price": ui.money_in(offer.price, offer.currency),
                 "Courses it covers": offer.courses,
-                "Typical saving": ui.as_float(offer.typical_saving),
-                "Pays for itself after": offer.courses_to_break_even,
+                "Typical saving": ui.money_in(offer.typical_saving, offer.currency)
+                if offer.typical_saving is not None
+                else "saves nothing",
+                "Pays for itself after": ui.plural(offer.courses_to_break_even, "course")
+                if offer.courses_to_break_even is not None
+                else "never",
             }
             for offer in offers
         ]
     )
-    st.dataframe(
-        ui.for_people(table, dollars=("Price", "Typical saving"), amounts=("Pays for itself after",)),
-        hide_index=True,
-        key="compare_break_even",
-    )
+    st.dataframe(table, hide_index=True, key="compare_break_even")
 
 
 def price_history_section() -> None:
@@ -80,19 +83,31 @@ def price_history_section() -> None:
     if history.empty:
         st.info("No price has been recorded for this course.")
         return
+    currency = str(history["currency"].iloc[-1])
     if len(history) == 1:
         first = history.iloc[0]
-        st.text(f"One price seen so far: {ui.money(first['price'])} on {first['seen']:%Y-%m-%d}.")
+        price = ui.money_in(first["price"], currency) if first["price"] is not None else "no price"
+        st.text(f"One price seen so far: {price} on {first['seen']:%Y-%m-%d}.")
     else:
-        long = history.melt("seen", var_name="price of", value_name="USD").dropna()
+        prices = history[["seen", "price", "member price"]]
+        long = prices.melt("seen", var_name="price of", value_name=currency).dropna()
         chart = (
             alt.Chart(long)
             .mark_line(point=True, interpolate="step-after")
-            .encode(x=alt.X("seen:T", title=None), y=alt.Y("USD:Q"), color="price of:N")
+            .encode(x=alt.X("seen:T", title=None), y=alt.Y(f"{currency}:Q"), color="price of:N")
         )
         st.altair_chart(chart, key="compare_history_chart")
+    shown = history.assign(
+        **{
+            column: [
+                ui.money_in(v, c) if v is not None and v == v else words
+                for v, c in zip(history[column], history["currency"], strict=True)
+            ]
+            for column, words in (("price", "no price"), ("member price", "no member price"))
+        }
+    ).drop(columns="currency")
     st.dataframe(
-        ui.for_people(history, dollars=("price", "member price")),
+        shown,
         hide_index=True,
         key="compare_history_table",
         column_config={"seen": st.column_config.DatetimeColumn("Seen", format="YYYY-MM-DD HH:mm")},

@@ -25,6 +25,7 @@ from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
+from catalog.text import plural
 from spiders.pipelines.catalog_writer import DRY_RUN, FAILED, OK, SUSPECT
 from spiders.pipelines.validate import DROPPED_STAT, PROBLEM_STAT
 
@@ -139,10 +140,15 @@ def crawl_progress(console: Console) -> Progress:
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed} pages · {task.fields[items]} items · {task.fields[problems]} problems"),
+        TextColumn("{task.fields[counts]}"),
         TimeElapsedColumn(),
         console=console,
     )
+
+
+def progress_counts(pages: int, items: int, problems: int) -> str:
+    """A crawl's progress line: "72 pages · 61 items · 1 problem"."""
+    return " · ".join((plural(pages, "page"), plural(items, "item"), plural(problems, "problem")))
 
 
 class _Counter:
@@ -167,7 +173,9 @@ class _Counter:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         problems = sum(v for k, v in stats.items() if k.startswith(PROBLEM_STAT))
-        self.progress.update(self.task, completed=self.pages, items=self.items, problems=problems)
+        self.progress.update(
+            self.task, completed=self.pages, counts=progress_counts(self.pages, self.items, problems)
+        )
 
 
 async def _crawl_one(
@@ -177,7 +185,11 @@ async def _crawl_one(
     runner = AsyncCrawlerRunner(project)
     crawler = runner.create_crawler(spidercls)
     label = str(kwargs.get("provider") or name)  # the structured spider crawls for a named provider
-    task = progress.add_task(label, total=None, items=0, problems=0) if progress is not None else None
+    task = (
+        progress.add_task(label, total=None, counts=progress_counts(0, 0, 0))
+        if progress is not None
+        else None
+    )
     counter = _Counter(crawler, progress, task)
     started = time.monotonic()
     try:

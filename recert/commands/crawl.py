@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.logging import RichHandler
 
+from catalog.text import plural
 from recert.console import EXIT_BAD_INPUT, CatalogOption, catalog_path, console, err_console, fail
 
 STRUCTURED = "structured"
@@ -36,11 +37,11 @@ def _summary_line(summary: Any) -> str:
     colour = "green" if summary.ok else "red"
     problems = ", ".join(f"{field} {n}" for field, n in sorted(summary.problems.items()))
     return (
-        f"[bold]{summary.provider}[/] [{colour}]{summary.status}[/]: {summary.pages} pages"
-        f" · {summary.items} items"
-        f" · {summary.dropped} dropped · {summary.duplicates} duplicates"
-        f" · {summary.problem_count} field problems{f' ({problems})' if problems else ''}"
-        f" · {summary.errors} errors · {summary.seconds:.1f} s — {summary.reason}"
+        f"[bold]{summary.provider}[/] [{colour}]{summary.status}[/]: {plural(summary.pages, 'page')}"
+        f" · {plural(summary.items, 'item')}"
+        f" · {summary.dropped} dropped · {plural(summary.duplicates, 'duplicate')}"
+        f" · {plural(summary.problem_count, 'field problem')}{f' ({problems})' if problems else ''}"
+        f" · {plural(summary.errors, 'error')} · {summary.seconds:.1f} s — {summary.reason}"
     )
 
 

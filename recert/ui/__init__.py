@@ -3,16 +3,18 @@ rules, planner and ML packages through these modules. Nothing here decides what 
 
 - ``people``: numbers and text for people, escaping, safe links
 - ``frame``: catalog file, caches, sample notice, page guard
-- ``catalog``: cached catalog reads (table, facets, snapshot, stats)
+- ``catalog``: cached catalog reads (table, facets, snapshot, stats), the Catalog page's filters and address
+- ``filters``: the Catalog page's filters as plain values and as URL parameters (`recert catalog`'s flags)
 - ``offers``: cost per credit, break-even, price history
 - ``profile``: the profile in session state, progress, transcript, "will this count?"
 - ``plan``: limits, the plan, its chart data and downloads
 """
 
 from catalog.registry import DEFAULT_BODY
+from catalog.text import plural
 from recert.ui.catalog import (
     FACET_LABELS,
-    TABLE_ROWS,
+    FILTERS_STATE,
     CatalogBounds,
     Facets,
     cached_snapshot,
@@ -23,15 +25,23 @@ from recert.ui.catalog import (
     catalog_stats,
     catalog_styled,
     catalog_table,
+    course_fields,
+    course_index,
     course_options,
     course_picker,
-    course_query,
+    current_filters,
     duplicate_groups_table,
     facet_label,
+    filter_choices,
     offer_names,
     providers_table,
+    publish_filters,
+    show_course,
+    shown_course,
     snapshot,
+    sources_sentence,
 )
+from recert.ui.filters import TABLE_ROWS, CatalogFilters, FilterChoices
 from recert.ui.frame import (
     NO_CATALOG_MESSAGE,
     cached,
@@ -62,6 +72,7 @@ from recert.ui.people import (
     jsonable,
     md_escape,
     money,
+    money_in,
     parse_day,
     per_credit,
     safe_url,
@@ -114,6 +125,7 @@ __all__ = [
     "DEFAULT_BODY",
     "EXAMPLE_PROFILE",
     "FACET_LABELS",
+    "FILTERS_STATE",
     "LINK_TITLE_PATTERN",
     "NO_CATALOG_MESSAGE",
     "PAID_AS",
@@ -125,9 +137,11 @@ __all__ = [
     "Bar",
     "BreakEven",
     "CatalogBounds",
+    "CatalogFilters",
     "CheckLine",
     "Choices",
     "Facets",
+    "FilterChoices",
     "PlanLimits",
     "PlanStatus",
     "ProgressView",
@@ -150,21 +164,24 @@ __all__ = [
     "catalog_table",
     "check_course",
     "cost_per_credit_by_provider",
+    "course_fields",
+    "course_index",
     "course_options",
     "course_picker",
     "course_price_history",
-    "course_query",
     "coverage_frame",
     "credential_names",
     "credential_progress",
     "credential_rules",
     "credit_summary",
+    "current_filters",
     "current_profile",
     "days_left",
     "decimal_or_none",
     "duplicate_groups_table",
     "example_profile",
     "facet_label",
+    "filter_choices",
     "for_people",
     "format_label",
     "frame",
@@ -175,6 +192,7 @@ __all__ = [
     "make_plan",
     "md_escape",
     "money",
+    "money_in",
     "offer_names",
     "page_guard",
     "parse_day",
@@ -182,15 +200,20 @@ __all__ = [
     "plan_csv",
     "plan_json",
     "plan_signature",
+    "plural",
     "problems_of",
     "profile_limits",
     "profile_raw",
     "profile_summary",
     "providers_table",
+    "publish_filters",
     "published_catalog",
     "safe_url",
     "sample_notice",
+    "show_course",
+    "shown_course",
     "snapshot",
+    "sources_sentence",
     "split_alternatives",
     "split_explanations",
     "store_profile",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from recert.ui.catalog import snapshot
 from recert.ui.frame import cached, published_catalog
-from recert.ui.people import as_float, money
+from recert.ui.people import as_float, money_in, plural
 
 
 @cached
@@ -21,7 +21,7 @@ def _cost_per_credit(path: str, stamp: int, body: str) -> pd.DataFrame:
     from catalog.queries import CourseQuery, search
 
     found = search(path, CourseQuery(body=body, limit=None))
-    found = found[found["cost_per_credit"].notna()]
+    found = found[found["cost_per_credit"].notna() & (found["currency"] == "USD")]
     rows = [
         {"provider": row.provider, "area": str(area), "cost_per_credit": float(row.cost_per_credit)}
         for row in found.itertuples(index=False)
@@ -34,13 +34,15 @@ def _cost_per_credit(path: str, stamp: int, body: str) -> pd.DataFrame:
 
 
 def cost_per_credit_by_provider(body: str) -> pd.DataFrame:
-    """Median list price per ``body`` credit (USD) of each provider's courses, per content area."""
+    """Median list price per ``body`` credit of each provider's courses priced in US dollars, per content
+    area (a price in another currency is never mixed into a dollar median)."""
     return _cost_per_credit(*published_catalog(), body)
 
 
 @dataclass(frozen=True)
 class BreakEven:
-    """When a subscription, membership or bundle pays for itself (money in USD)."""
+    """When a subscription, membership or bundle pays for itself (money in the offer's ``currency``; only
+    courses priced in that currency are counted)."""
 
     provider: str
     offer: str
@@ -49,16 +51,18 @@ class BreakEven:
     courses: int
     typical_saving: Decimal | None
     courses_to_break_even: int | None
+    currency: str = "USD"
 
     @property
     def sentence(self) -> str:
+        price = money_in(self.price, self.currency)
         if self.courses_to_break_even is None:
-            return f"The {self.offer} ({money(self.price)}) saves nothing on the courses in the catalog."
-        n = self.courses_to_break_even
+            return f"The {self.offer} ({price}) saves nothing on the courses in the catalog."
+        needed = plural(self.courses_to_break_even, "course")
         return (
-            f"The {self.offer} ({money(self.price)}) pays for itself after {n} course{'s' if n != 1 else ''} "
-            f"(it saves about {money(self.typical_saving)} per course, on {self.courses} course"
-            f"{'s' if self.courses != 1 else ''})."
+            f"The {self.offer} ({price}) pays for itself after {needed} "
+            f"(it saves about {money_in(self.typical_saving, self.currency)} per course, on "
+            f"{plural(self.courses, 'course')})."
         )
 
 
@@ -93,7 +97,16 @@ def break_even() -> list[BreakEven]:
         typical = Decimal(str(median(savings))) if savings else None
         needed = math.ceil(offer.price / typical) if typical else None
         result.append(
-            BreakEven(offer.provider, offer.name, offer.kind, offer.price, len(savings), typical, needed)
+            BreakEven(
+                offer.provider,
+                offer.name,
+                offer.kind,
+                offer.price,
+                len(savings),
+                typical,
+                needed,
+                offer.currency,
+            )
         )
     return result
 
@@ -108,10 +121,11 @@ def _price_history(path: str, stamp: int, provider: str, course_id: str) -> pd.D
             "seen": pd.to_datetime(history["seen_at"], utc=True),
             "price": [as_float(v) for v in history["price"]],
             "member price": [as_float(v) for v in history["member_price"]],
+            "currency": history["currency"],
         }
     )
 
 
 def course_price_history(key: tuple[str, str]) -> pd.DataFrame:
-    """Every price observed for the course ``key`` (USD), oldest first."""
+    """Every price observed for the course ``key``, oldest first, each in its ``currency``."""
     return _price_history(*published_catalog(), *key)

@@ -15,6 +15,7 @@ from urllib.parse import quote_plus, urlsplit
 import pandas as pd
 
 from catalog.registry import KNOWN_BODIES
+from catalog.text import plural
 
 Number = Decimal | int | float
 
@@ -46,6 +47,13 @@ def money(amount: Number | None, *, free_word: bool = False) -> str:
     return f"{sign}${abs(cents):,.2f}"
 
 
+def money_in(amount: Number | None, currency: str) -> str:
+    """Money in its own currency: ``$12.50`` for USD, ``1,000.00 EUR`` otherwise; "—" when unknown."""
+    if currency == "USD" or amount is None:
+        return money(amount)
+    return f"{_decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP):,.2f} {currency}"
+
+
 def amount(value: Number | None) -> str:
     """A credit or hour amount without trailing zeros: 2 → "2", 1.50 → "1.5", 0.25 → "0.25"."""
     if value is None:
@@ -71,8 +79,8 @@ def days_left(deadline: date, today: date) -> str:
     if days == 0:
         return "due today"
     if days > 0:
-        return f"{days:,} day{'s' if days != 1 else ''} left"
-    return f"{-days:,} day{'s' if days != -1 else ''} overdue"
+        return f"{plural(days, 'day')} left"
+    return f"{plural(-days, 'day')} overdue"
 
 
 def md_escape(text: object) -> str:

@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from recert.ui.catalog import cached_snapshot, catalog_facets, course_query
+from recert.ui.catalog import cached_snapshot, catalog_facets
+from recert.ui.filters import CatalogFilters
 from recert.ui.frame import published_catalog
 from recert.ui.people import credit_summary, hours, money
 from recert.ui.profile import profile_raw, transcript_text
@@ -61,7 +62,7 @@ class Choices:
 
 def catalog_choices() -> Choices:
     """The formats and providers the catalog has (for the plan limits)."""
-    facets = catalog_facets(course_query())
+    facets = catalog_facets(CatalogFilters().query())
     return Choices(sorted(facets.get("format", {})), sorted(facets.get("provider", {})))
 
 

@@ -20,6 +20,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from catalog.records import Record, parse_record
+from catalog.text import plural
 from spiders.items import Item
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class CatalogWriterPipeline:
         try:
             result = load_records(
                 self.catalog, self.records, run_kind="crawl", provider=provider, started=self.started,
-                note=f"{problems} field problems",
+                note=plural(problems, "field problem"),
             )  # fmt: skip
         except LoadError as exc:
             return self._record(

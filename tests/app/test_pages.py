@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from catalog.queries import CourseQuery, facets, snapshot
 from recert import ui
+from recert.words import provider_name
 from recommender.planner.api import plan
 from recommender.planner.model import PlanStatus
 from recommender.rules.profile import load_profile, parse_profile
@@ -82,7 +83,8 @@ def test_catalog_filters_change_the_table_and_its_counts(open_page: OpenPage, ca
     at.multiselect(key="catalog_providers").select("ace").run()
     assert matching(at) == ace < everything
     table = at.dataframe[0].value
-    assert set(table["Provider"]) == {"ace"} and len(table) == ace
+    assert set(table["provider"]) == {"ace"} and len(table) == ace
+    assert set(table["Provider"]) == {provider_name("ace")}
     # Facet counts follow the filters: the area counts now only count ACE courses.
     area_counts = [int(o.rsplit("(", 1)[1].rstrip(")")) for o in at.multiselect(key="catalog_areas").options]
     assert area_counts and max(area_counts) <= ace
@@ -115,7 +117,7 @@ def test_catalog_credits_column_lists_each_approval_in_record_order(
     by_key = {(c.provider, c.course_id): c for c in snapshot(catalog).courses}
     checked = 0
     for provider, course_id, credits in zip(
-        table["Provider"], table["course_id"], table["Credits"], strict=True
+        table["provider"], table["course_id"], table["Credits"], strict=True
     ):
         course = by_key[provider, course_id]
         expected = " · ".join(f"{a.body} {ui.amount(a.credits)}" for a in course.approvals) or "—"
@@ -251,8 +253,8 @@ def test_compare_shows_break_even_and_price_history(open_page: OpenPage, catalog
 def test_about_lists_every_provider_and_how_to_refresh(open_page: OpenPage, catalog: Path) -> None:
     at = open_page("about")
     providers = at.dataframe[0].value
-    assert set(providers["Provider"]) == {c.provider for c in snapshot(catalog).courses}
-    assert (providers["Outcome"] == "ok").all()
+    assert set(providers["Provider"]) == {provider_name(c.provider) for c in snapshot(catalog).courses}
+    assert (providers["Outcome"] == "Published").all()
     assert any("recert crawl" in c.value for c in at.code)
 
 
@@ -281,7 +283,7 @@ def test_scraped_text_is_never_rendered_as_markdown(private_catalog: Path, monke
     assert at.dataframe[0].value["Title"].str.contains("recert-title=").all()
     at = with_example_profile("my_credentials")
     check = at.selectbox(key="creds_check_course")
-    assert f"{hostile} — ace" in check.options  # shown as plain text in the picker
+    assert f"{hostile} — {provider_name('ace')}" in check.options  # shown as plain text in the picker
     check.select(("ace", "hostile")).run()
     assert at.success or len(at.warning) > 1  # the verdict was drawn
     rendered = markdown_texts(at)
@@ -315,7 +317,7 @@ def test_inferred_areas_are_marked_in_the_catalog(private_catalog: Path, monkeyp
     at.text_input(key="catalog_text").input(unstated.title).run()
     table = at.dataframe[0].value
     row = table[table["Title"].str.startswith(ui.safe_url(unstated.url) or "?")]
-    assert row["Area"].tolist() == ["inferred: clinical (87% sure)"]
+    assert row["Area"].tolist() == ["inferred: Clinical (87% sure)"]
 
 
 def test_duplicates_say_where_else_the_course_is_sold(open_page: OpenPage, catalog: Path) -> None:
@@ -328,6 +330,6 @@ def test_duplicates_say_where_else_the_course_is_sold(open_page: OpenPage, catal
     at.multiselect(key="catalog_providers").select(first.provider).run()
     table = at.dataframe[0].value
     row = table[table["course_id"] == first.course_id]
-    assert row["Also sold by"].tolist() == [f"{second.provider} {ui.money(second.price)}"]
+    assert row["Also sold by"].tolist() == [f"{provider_name(second.provider)} {ui.money(second.price)}"]
     groups = at.dataframe[1].value
     assert {first.title, second.title} <= set(groups["Title"])

@@ -27,7 +27,7 @@ def test_crawl_publishes_and_summarises(ace_mirror: MirrorServer, tmp_path: Path
     catalog = tmp_path / "catalog.duckdb"
     result = recert("crawl", "ace", "--base-url", ace_mirror.url, "--catalog", str(catalog), *FAST_FLAGS)
     assert result.returncode == 0, result.stderr
-    assert "ace ok: 72 pages · 61 items · 2 dropped · 1 duplicates · 6 field problems" in result.stdout
+    assert "ace ok: 72 pages · 61 items · 2 dropped · 1 duplicate · 6 field problems" in result.stdout
     assert "61 records published" in result.stdout
     assert len(snapshot(catalog).courses) == 60
 
