@@ -232,6 +232,12 @@ def _elsewhere(path: str, stamp: int) -> dict[Key, str]:
     return result
 
 
+def also_sold_by(key: Key) -> str:
+    """Where else the same course is sold and for how much ("" when nowhere); the first call finds the
+    duplicates (scikit-learn), so it is made only once a course is opened or the table has been drawn."""
+    return _elsewhere(*published_catalog()).get(key, "")
+
+
 def _approvals_text(body_credits: Any) -> str:
     """The "Credits" cell, e.g. AAMA 1.5 · NHA 1, from a search row's ``body_credits`` ((body, credits)
     pairs in the record's order)."""
@@ -257,7 +263,6 @@ def _table(path: str, stamp: int, query: Any) -> pd.DataFrame:
 
     found = search(path, query)
     inferred = cached_snapshot(path, stamp).inferred_areas
-    elsewhere = _elsewhere(path, stamp)
     rows = []
     for course in found.itertuples(index=False):
         key = (course.provider, course.course_id)
@@ -273,7 +278,6 @@ def _table(path: str, stamp: int, query: Any) -> pd.DataFrame:
                 "Member price": as_float(course.member_price),
                 "Format": format_name(course.format),
                 "Credits": _approvals_text(course.body_credits),
-                "Also sold by": elsewhere.get(key, ""),
                 "currency": course.currency,
                 "provider": course.provider,
                 "course_id": course.course_id,
@@ -345,7 +349,6 @@ def catalog_columns(body: str) -> dict[str, Any]:
         "Member price": number("Member price", width=110),
         "Credits": text("Credits by body"),
         "Area": text("Area", help="“inferred” = guessed by Recert, not stated"),
-        "Also sold by": text("Also sold by", help="The same course, listed elsewhere"),
         "currency": None,
         "provider": None,
         "course_id": None,
@@ -497,6 +500,7 @@ def course_fields(course: Any) -> list[tuple[str, str]]:
         ("Access", f"{course.access_months} months" if course.access_months else "not limited"),
         ("Where this record comes from", SOURCE_WORDS.get(course.source, course.source)),
         ("Read on", f"{course.scraped_at:%Y-%m-%d %H:%M} UTC" if course.scraped_at else "not recorded"),
+        ("Also sold by", also_sold_by(course.key) or "no other provider lists this course"),
         ("Course reference (for recert done)", f"{course.provider}/{course.course_id}"),
     ]
     return rows

@@ -104,16 +104,16 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60
 
 
 @contextmanager
-def running_app(catalog: Path, log: IO[bytes] | int = subprocess.DEVNULL) -> Iterator[str]:
+def running_app(catalog: Path, log: IO[bytes] | int = subprocess.DEVNULL, root: Path = ROOT) -> Iterator[str]:
     """`streamlit run app.py` on 127.0.0.1 and a free port over ``catalog``; yields its URL once healthy
-    (also used by bench/bench_app.py)."""
+    (also used by bench/bench_app.py, which passes ``root``: another checkout's app.py to compare with)."""
     port = _free_port()
     env = {**os.environ, "RECERT_CATALOG": str(catalog), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
     ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, server)
