@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +174,7 @@ def main() -> None:
     trees = _trees()
     print(f"catalog: {catalog}  (targets: a page view ≤ {TARGET_S} s warm; medians)")
     if "--browser-only" not in sys.argv:
-        rows = [_measure(page, lambda page=page: _ready(page)) for page in PAGES]
+        rows = [_measure(page, partial(_ready, page)) for page in PAGES]
         rows.append(_measure("plan (make my plan)", _make_plan))
         _report("AppTest (this checkout)", rows)
     times = _browser(catalog, trees)

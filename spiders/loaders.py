@@ -25,7 +25,7 @@ class CourseLoader(ItemLoader):
     description_out = Join("\n\n")
     extras_in = Identity()
 
-    def load_item(self) -> dict:  # type: ignore[override]
+    def load_item(self) -> dict:
         item = super().load_item()
         item.setdefault("type", "course")
         return item
@@ -34,7 +34,7 @@ class CourseLoader(ItemLoader):
 class OfferLoader(CourseLoader):
     """Loads offer fields (``type`` = "offer")."""
 
-    def load_item(self) -> dict:  # type: ignore[override]
+    def load_item(self) -> dict:
         item = ItemLoader.load_item(self)
         item.setdefault("type", "offer")
         return item

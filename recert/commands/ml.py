@@ -318,7 +318,7 @@ def similar(
     from recommender.ml.ranking import InterestRanker
 
     by_key = {c.key: c for c in snap.courses}
-    results = []
+    results: list[dict[str, Any]] = []
     for key, score in InterestRanker(snap.courses).similar(target.key, limit=limit):
         course = by_key[key]
         inferred = snap.inferred_areas.get(key)

@@ -264,6 +264,7 @@ def _table(path: str, stamp: int, query: Any) -> pd.DataFrame:
     found = search(path, query)
     inferred = cached_snapshot(path, stamp).inferred_areas
     rows = []
+    course: Any  # a row of the search's frame (pandas types it loosely)
     for course in found.itertuples(index=False):
         key = (course.provider, course.course_id)
         rows.append(

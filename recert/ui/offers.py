@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -24,13 +24,13 @@ def _cost_per_credit(path: str, stamp: int, body: str) -> pd.DataFrame:
     found = found[found["cost_per_credit"].notna() & (found["currency"] == "USD")]
     rows = [
         {"provider": row.provider, "area": str(area), "cost_per_credit": float(row.cost_per_credit)}
-        for row in found.itertuples(index=False)
+        for row in cast(Iterable[Any], found.itertuples(index=False))  # pandas types rows loosely
         for area in (list(row.areas) or ["unstated"])
     ]
     if not rows:
         return pd.DataFrame(columns=["provider", "area", "median", "courses"])
     frame = pd.DataFrame(rows).groupby(["provider", "area"], as_index=False)["cost_per_credit"]
-    return frame.agg(median="median", courses="count")
+    return cast(pd.DataFrame, frame.agg(median="median", courses="count"))  # named aggregations: a frame
 
 
 def cost_per_credit_by_provider(body: str) -> pd.DataFrame:

@@ -185,11 +185,20 @@ def for_people(
 ) -> Any:
     """``frame`` styled for people — $12.50, 1.5 h, 2.5, "—" when missing — while the values stay numbers,
     so the grid still sorts them as numbers."""
-    formats: dict[str, Callable[[Any], str]] = {}
+    formats: dict[str, str | Callable[[object], str] | None] = {}
     for names, show in ((dollars, money), (contact_hours, hours), (amounts, amount)):
         for name in names:
-            formats[name] = lambda value, show=show: "—" if value is None or pd.isna(value) else show(value)
+            formats[name] = _or_dash(show)
     return frame.style.format(formats, na_rep="—")
+
+
+def _or_dash(show: Callable[[Any], str]) -> Callable[[object], str]:
+    """``show`` of a value, "—" for a missing one."""
+
+    def shown(value: Any) -> str:
+        return "—" if value is None or pd.isna(value) else show(value)
+
+    return shown
 
 
 def when(iso: str | None) -> str:

@@ -130,7 +130,8 @@ def split_alternatives(result: Any) -> tuple[list[Any], list[Any]]:
     """(alternatives that are the very same plan, the different ones), in the planner's order."""
     courses = {(c.provider, c.course_id) for c in result.courses}
     offers = {(o.provider, o.offer_id) for o in result.offers}
-    same, different = [], []
+    same: list[Any] = []
+    different: list[Any] = []
     for alternative in result.alternatives:
         identical = set(alternative.courses) == courses and set(alternative.offers) == offers
         (same if identical else different).append(alternative)

@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
+import parsel
 import scrapy
 from scrapy.http import Response
 
@@ -175,7 +176,7 @@ class ProviderSpider(scrapy.Spider):
         return {**UNIT_HOURS, **self.unit_hours}.get(unit)
 
     @staticmethod
-    def text(response: Response, query: str) -> str:
+    def text(response: Response | parsel.Selector, query: str) -> str:
         """Visible text of all nodes matching a CSS query, entities decoded, whitespace collapsed."""
         return clean_text(" ".join(response.css(query).getall()))
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from scrapy.http import Response
-from scrapy.selector import Selector
+from parsel import Selector
+from scrapy.http import Response, TextResponse
 
 from spiders.bases.provider import ProviderSpider
 from spiders.items import Item, add_problem
@@ -68,7 +68,8 @@ class AamaSpider(ProviderSpider):
     def parse_product(self, response: Response) -> Iterator[Item]:
         # A broken page (truncated, a soft 404) still yields an item: validation counts and drops it.
         nodes = response.css("main.ce-product")
-        yield from self.product(response, nodes[0] if nodes else response.selector, default_format="online")
+        node = nodes[0] if nodes else cast(TextResponse, response).selector  # an HTML page: a TextResponse
+        yield from self.product(response, node, default_format="online")
 
     def product(self, response: Response, node: Selector, *, default_format: str) -> Iterator[Item]:
         title = self.text(node, ".product-title")

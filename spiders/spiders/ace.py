@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from spiders.bases.provider import ProviderSpider
 from spiders.items import Item
@@ -57,7 +57,8 @@ class AceSpider(ProviderSpider):
 
     def parse_course(self, response: Response) -> Iterator[Item]:
         loader = CourseLoader(
-            item=self.course(response, course_id=self._slug(response.url)), response=response
+            item=self.course(response, course_id=self._slug(response.url)),
+            response=cast(TextResponse, response),  # an HTML page
         )
         loader.add_css("title", "article.course h1.entry-title")
         loader.add_css("description", "article.course .entry-content p")

@@ -80,7 +80,8 @@ class ReliasSpider(ProviderSpider):
 
     @staticmethod
     def product_id(url: str) -> str | None:
-        return (parse_qs(urlsplit(url).query).get("productId") or [None])[0]
+        ids = parse_qs(urlsplit(url).query).get("productId")
+        return ids[0] if ids else None
 
     def parse_product(self, response: Response) -> Iterator[Item]:
         product_id = self.product_id(response.url)
