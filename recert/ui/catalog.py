@@ -129,6 +129,7 @@ def current_filters() -> tuple[CatalogFilters, list[str]]:
     and a note for each part of the address that was ignored. The address is then rewritten to name
     exactly these filters."""
     given = _address_filters()
+    notes: list[str]
     if not given and FILTERS_STATE in st.session_state:
         filters, notes = st.session_state[FILTERS_STATE], []
     else:
