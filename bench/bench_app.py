@@ -92,7 +92,7 @@ def _table_ready(tab: Any) -> None:
 def _one_server(catalog: Path, root: Path, browser: Any, times: dict[str, list[float]]) -> None:
     """One cold start of ``root``'s app, then each page's first visit and warm visits, then filter
     changes ("Free courses only" ticked and unticked, each until the count line shows the new count)."""
-    from tests.app.conftest import running_app
+    from harness.app_server import running_app
 
     start = time.perf_counter()
     with running_app(catalog, root=root) as url:
@@ -136,7 +136,7 @@ def _browser(catalog: Path, trees: dict[str, Path]) -> dict[str, dict[str, list[
 
     from playwright.sync_api import sync_playwright
 
-    from tests.app.conftest import CHROMIUM, CHROMIUM_ARGS
+    from harness.app_server import CHROMIUM, CHROMIUM_ARGS
 
     times: dict[str, dict[str, list[float]]] = {name: defaultdict(list) for name in trees}
     with sync_playwright() as playwright:

@@ -3,28 +3,18 @@ and (for @pytest.mark.e2e) a real `streamlit run` server plus headless Debian Ch
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from harness.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+
 ROOT = Path(__file__).resolve().parents[2]
 RECERT = ROOT / ".venv" / "bin" / "recert"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
-]  # fmt: skip
 ARTIFACTS = ROOT / "test-artifacts"
 APPTEST_TIMEOUT = 30
 
@@ -81,49 +71,6 @@ def open_page(catalog: Path, monkeypatch: pytest.MonkeyPatch) -> OpenPage:
 
 
 # --- browser ----------------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"streamlit at {url} not healthy after {timeout} s")
-
-
-@contextmanager
-def running_app(catalog: Path, log: IO[bytes] | int = subprocess.DEVNULL, root: Path = ROOT) -> Iterator[str]:
-    """`streamlit run app.py` on 127.0.0.1 and a free port over ``catalog``; yields its URL once healthy
-    (also used by bench/bench_app.py, which passes ``root``: another checkout's app.py to compare with)."""
-    port = _free_port()
-    env = {**os.environ, "RECERT_CATALOG": str(catalog), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 @pytest.fixture(scope="session")

@@ -12,13 +12,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bench.bench_planner import profile as bench_profile
-from bench.bench_planner import synthetic_records
 from catalog import queries
 from catalog.db import read_connection
 from catalog.load import load_files
 from catalog.queries import planner_columns, snapshot
 from catalog.records import dumps, parse_record
+from harness.synthetic import profile as bench_profile
+from harness.synthetic import synthetic_records
 from recert.planning import catalog_input, read_catalog
 from recommender.planner.adapter import build_input
 from recommender.planner.api import solve_input

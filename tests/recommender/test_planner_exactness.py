@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from bench.bench_planner import synthetic_records
 from catalog.records import Course, Offer, parse_record
+from harness.synthetic import synthetic_records
 from recommender.planner import optimize
 from recommender.planner.adapter import build_input
 from recommender.planner.aggregate import aggregate

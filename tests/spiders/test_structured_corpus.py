@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from scrapy.http import HtmlResponse, Request
 
-from bench.structured_accuracy import CORPUS, PROVIDER, build_site, expected_courses, load_cases, score
 from catalog.queries import CatalogSnapshot, snapshot
+from harness.structured_corpus import CORPUS, PROVIDER, build_site, expected_courses, load_cases, score
 from spiders.items import Item
 from spiders.mirror_server import MirrorServer
 from spiders.parsers.structured import extract_nodes
