@@ -200,10 +200,15 @@ def main() -> None:
     )
     if total > len(shown):
         st.caption(f"Showing the first {len(shown):,}; narrow the filters to see the rest.")
-    groups = ui.duplicate_groups_table(query)
-    if not groups.empty:
-        with st.expander("The same course from several providers", expanded=False):
-            st.dataframe(groups, hide_index=True, key="catalog_duplicates")
+    duplicates = st.expander(
+        "The same course from several providers", key="catalog_duplicates_open", on_change="rerun"
+    )
+    if duplicates.open:  # found on demand: the first search imports scikit-learn
+        groups = ui.duplicate_groups_table(query)
+        if groups.empty:
+            duplicates.caption("No course shown here is listed by more than one provider.")
+        else:
+            duplicates.dataframe(groups, hide_index=True, key="catalog_duplicates")
 
 
 with ui.page_guard("the catalog"):

@@ -192,3 +192,23 @@ def test_address_parameters_round_trip() -> None:
     assert (read.areas, read.bodies, read.free, notes) == (("clinical",), ("NHA", "AAMA"), True, [])
     read, notes = from_params({"min_price": ["-3"], "max_price": ["NaN"], "free": ["perhaps"]}, choices)
     assert read == CatalogFilters() and len(notes) == 3
+
+
+def test_the_first_page_does_not_import_scikit_learn(catalog: Path) -> None:
+    """The Catalog page (the app's first page) draws without scikit-learn: duplicates are found only when
+    a course is opened or "The same course from several providers" is."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout={APPTEST_TIMEOUT}).run()\n"
+        "assert not at.exception and at.dataframe, 'the catalog did not draw'\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"

@@ -335,5 +335,7 @@ def test_duplicates_say_where_else_the_course_is_sold(open_page: OpenPage, catal
         sold
         == f"**Also sold by:** {ui.md_escape(f'{provider_name(second.provider)} {ui.money(second.price)}')}"
     )
+    at.session_state["catalog_duplicates_open"] = True
+    at.run()
     groups = at.dataframe[-1].value
     assert {first.title, second.title} <= set(groups["Title"])
