@@ -42,6 +42,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/vulture  # dead code: pyproject.toml [tool.vulture], framework names in vulture_whitelist.py
 	$(VENV)/bin/lint-imports --no-cache  # the layers as contracts: pyproject.toml [tool.importlinter]
 
 format: setup

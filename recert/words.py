@@ -92,11 +92,6 @@ def format_name(fmt: str) -> str:
     return fmt.replace("_", " ").capitalize()
 
 
-def course_name(title: str, provider: str) -> str:
-    """A course for people: its title and provider, "EKG Basics (Relias Academy)"."""
-    return f"{title} ({provider_name(provider)})"
-
-
 def verdict_sentence(verdict: Verdict, unit: str) -> str:
     """One credential's verdict as short sentences: "Counts: +2 points. Approved by the AAMA." or
     "Does not count: taken outside the credit window of this cycle. Dated …"."""

@@ -29,12 +29,3 @@ class CourseLoader(ItemLoader):
         item = super().load_item()
         item.setdefault("type", "course")
         return item
-
-
-class OfferLoader(CourseLoader):
-    """Loads offer fields (``type`` = "offer")."""
-
-    def load_item(self) -> dict:
-        item = ItemLoader.load_item(self)
-        item.setdefault("type", "offer")
-        return item

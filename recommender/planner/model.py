@@ -101,10 +101,6 @@ class CourseOption:
                 return credit
         return None
 
-    @property
-    def is_cpr_card(self) -> bool:
-        return any(credit.cpr_card for credit in self.credits)
-
 
 @dataclass(frozen=True)
 class OfferOption:

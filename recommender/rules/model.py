@@ -14,7 +14,6 @@ from decimal import Decimal
 
 ZERO = Decimal(0)
 ANY_AREA = "any"
-AAMA_AREAS: tuple[str, ...] = ("administrative", "clinical", "general")
 TOO_SHORT = "too_short"
 NO_AREA = "no_area"
 

@@ -54,7 +54,6 @@ STATUS_MEANINGS: Mapping[Status, str] = {
     ),
     Status.LAPSED: "The late window after the cycle end has closed: the continuing-education route is gone.",
 }
-STATUSES: tuple[Status, ...] = tuple(Status)
 AFTER_WORDS: Mapping[str, str] = {
     "exam_required": "recertify by exam",
     "decertified": "decertified — reinstate by the body's recertification application",
