@@ -1,7 +1,7 @@
 """Build the synthetic ACE mirror (deterministic): ``.venv/bin/python data/mirrors/ace/build.py``.
 
 Pages in the likeness of annalsofcontinuingeducation.com as described in
-/work/shared/reference/provider-sites.md §3 (WordPress-like root slugs with a trailing slash; Administrative /
+docs/sources.md (§ ACE) (WordPress-like root slugs with a trailing slash; Administrative /
 Clinical / General vocabulary). The real catalog and course markup is unknown: everything here is invented.
 Values the reference marks unverified (the $29.95 annual membership; AAMA/AMT/NHA/ARMA approvals) are marked
 on the pages with ``data-unverified="<field>"``.
