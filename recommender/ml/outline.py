@@ -1,10 +1,11 @@
 """The AAMA content outline as prior knowledge for the area classifier.
 
 Each topic below is one of the topic examples of AAMA's exam content outline (docs/sources.md § Credential
-rules) and AAMA's list of what MA graduates are trained in, with the words course titles use for it. The classifier adds
-an ``outline_<topic>`` token to a text for each topic it mentions, and trains on one pseudo-example per
-topic (its phrases, labelled with the topic's area) next to the catalog's labelled courses, so that a
-small catalog still knows that "venipuncture" is clinical and "superbill" administrative.
+rules) and AAMA's list of what MA graduates are trained in, with the words course titles use for it. The
+classifier adds an ``outline_<topic>`` token to a text for each topic it mentions, and trains on one
+pseudo-example per topic (its phrases, labelled with the topic's area) next to the catalog's labelled
+courses, so that a small catalog still knows that "venipuncture" is clinical and "superbill"
+administrative.
 """
 
 from __future__ import annotations
