@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.utils.sitemap import Sitemap
 
 from spiders.bases.provider import ProviderSpider
@@ -111,9 +111,9 @@ class StructuredDataSpider(ProviderSpider):
     def parse_page(self, response: Response) -> Iterator[Item]:
         """Every schema.org Course on a page as its own course item (one per id: the same course given
         twice, e.g. in JSON-LD and microdata, is merged), plus the subscription offers it names."""
-        if not hasattr(response, "text"):
+        if not isinstance(response, TextResponse):
             return
-        extracted = extract_nodes(response.text, response.url)
+        extracted = extract_nodes(response.body, response.url, encoding=response.encoding)
         for problem in extracted.problems:
             self.page_problem(response, problem)
         courses: dict[str, Item] = {}

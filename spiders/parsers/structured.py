@@ -39,10 +39,13 @@ class Extracted:
     problems: list[str] = field(default_factory=list)
 
 
-def extract_nodes(html: str | bytes, url: str) -> Extracted:
-    """All schema.org objects in the page's JSON-LD (each block on its own), microdata and RDFa."""
+def extract_nodes(html: str | bytes, url: str, encoding: str = "UTF-8") -> Extracted:
+    """All schema.org objects in the page's JSON-LD (each block on its own), microdata and RDFa.
+
+    Give the page as bytes (with the response's ``encoding``) where possible: lxml refuses a str that
+    carries an XML encoding declaration (XHTML pages)."""
     try:
-        tree = parse_xmldom_html(html, encoding="UTF-8")
+        tree = parse_xmldom_html(html, encoding=encoding)
     except Exception as exc:  # lxml cannot build a tree at all: no structured data
         return Extracted([], [f"the page could not be parsed as HTML ({exc})"])
     found: list[dict[str, Any]] = []

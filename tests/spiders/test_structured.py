@@ -132,3 +132,15 @@ def test_a_broken_block_is_counted_in_the_crawler_stats_and_the_good_block_kept(
     (item,) = spider.parse_page(response)
     assert (item["course_id"], item["hours"]) == ("K-1", Decimal(1))
     assert spider.crawler.stats.get_value("recert/problems/structured_data") == 1
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read() -> None:
+    html = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+        '<script type="application/ld+json">{"@type": "Course", "name": "Café Hygiene", "courseCode": "X-1",'
+        ' "timeRequired": "PT2H"}</script></head><body></body></html>'
+    )
+    url = f"{SITE}/courses/x.html"
+    response = HtmlResponse(url=url, body=html.encode(), encoding="utf-8", request=Request(url))
+    (item,) = StructuredSpider(start_url=f"{SITE}/").parse_page(response)
+    assert (item["course_id"], item["title"], item["hours"]) == ("X-1", "Café Hygiene", Decimal(2))
