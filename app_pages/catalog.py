@@ -109,6 +109,7 @@ def filters_sidebar(filters: ui.CatalogFilters, facets: ui.Facets, bounds: ui.Ca
             min_value=0.0,
             max_value=full,
             step=1.0,
+            format="$%.0f",
             disabled=filters.free,
             key="catalog_price",
             on_change=changed,
@@ -194,7 +195,7 @@ def main() -> None:
         width="stretch",
         height=min(600, 38 + 35 * len(shown)),
         key="catalog_table",
-        column_config=ui.catalog_columns(query.body),
+        column_config=ui.catalog_columns(query.body, phone=ui.on_phone()),
         on_select=picked,
         selection_mode="single-row",
     )

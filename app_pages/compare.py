@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from recert import ui
+from recert.words import area_name, provider_name
 
 st.title("Compare cost per credit")
 
@@ -22,17 +23,29 @@ def cost_chart(bodies: list[str]) -> None:
     if frame.empty:
         st.info(f"No priced course in the catalog carries {ui.md_escape(body)} credit.")
         return
+    frame = frame.assign(provider=frame["provider"].map(provider_name), area=frame["area"].map(area_name))
+    # Horizontal bars: every provider's name gets its own row (split at " — " onto two lines), so no
+    # label is dropped or cut on a phone; the legend goes below the chart.
     chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("provider:N", title=None, axis=alt.Axis(labelAngle=0)),
-            xOffset="area:N",
-            y=alt.Y("median:Q", title=f"Median $ per {body} credit"),
-            color=alt.Color("area:N", title="Content area", scale=alt.Scale(scheme="tableau10")),
+            y=alt.Y(
+                "provider:N",
+                title=None,
+                axis=alt.Axis(labelExpr="split(datum.label, ' — ')", labelLimit=0),
+            ),
+            yOffset="area:N",
+            x=alt.X("median:Q", title=f"Median $ per {body} credit"),
+            color=alt.Color(
+                "area:N",
+                title="Content area",
+                scale=alt.Scale(scheme="tableau10"),
+                legend=alt.Legend(orient="bottom"),
+            ),
             tooltip=[
-                "provider",
-                "area",
+                alt.Tooltip("provider:N", title="provider"),
+                alt.Tooltip("area:N", title="content area"),
                 alt.Tooltip("median:Q", title="median $ per credit", format="$.2f"),
                 alt.Tooltip("courses:Q", title="courses"),
             ],
@@ -57,8 +70,8 @@ def break_even_section() -> None:
         [
             {
                 "Offer": offer.offer,
-                "Provider": offer.provider,
-                "Kind": offer.kind,
+                "Provider": provider_name(offer.provider),
+                "Kind": offer.kind.capitalize(),
                 "Price": ui.money_in(offer.price, offer.currency),
                 "Courses it covers": offer.courses,
                 "Typical saving": ui.money_in(offer.typical_saving, offer.currency)

@@ -318,9 +318,9 @@ def catalog_styled(table: pd.DataFrame, body: str) -> Any:
         "$ per credit": f"— (no {body} credits)",
         "Member price": "no member price",
     }
+    shows = {credits: amount, "Price": lambda value: money(value, free_word=True)}
     for column, words in missing.items():
-        show = amount if column == credits else money
-        styled = styled.format(show, subset=[column], na_rep=words)
+        styled = styled.format(shows.get(column, money), subset=[column], na_rep=words)
     foreign = table.index[table["currency"] != "USD"] if len(table) else table.index
     for currency in sorted(set(table.loc[foreign, "currency"])) if len(foreign) else ():
         rows = table.index[table["currency"] == currency]
@@ -332,17 +332,24 @@ def catalog_styled(table: pd.DataFrame, body: str) -> Any:
     return styled
 
 
-def catalog_columns(body: str) -> dict[str, Any]:
-    """Column settings for the catalog table: title, price and credits first (they stay in view on a
-    phone), then the rest; linked titles, labels and help."""
+def on_phone() -> bool:
+    """Whether the browser says it is a phone ("Mobi" in its user agent, as Streamlit itself decides)."""
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
+
+
+def catalog_columns(body: str, *, phone: bool = False) -> dict[str, Any]:
+    """Column settings for the catalog table: title, price and credits first — on a ``phone`` narrow
+    enough that all three fit in 390 px — then the rest; linked titles, labels and help."""
     number = st.column_config.NumberColumn
     text = st.column_config.TextColumn
     return {
-        "Title": link_column("Title", width="large"),
-        "Price": number("Price", width=80, help="List price; in US dollars unless it says otherwise"),
+        "Title": link_column("Title", width=150 if phone else "large"),
+        "Price": number(
+            "Price", width=64 if phone else 80, help="List price; in US dollars unless it says otherwise"
+        ),
         f"{body} credits": number(
-            f"{body} credits",
-            width=90,
+            f"{body} credits" if not phone else body,
+            width=64 if phone else 90,
             help=f"Credits {body} grants. A course not approved by {body} gives no {body} credits, but it "
             "may still count as outside (non-approved) credit for some credentials.",
         ),

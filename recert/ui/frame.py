@@ -120,7 +120,7 @@ def published_catalog() -> tuple[str, int]:
     return str(path), stamp
 
 
-def link_column(label: str, width: str | None = None) -> Any:
+def link_column(label: str, width: str | int | None = None) -> Any:
     """A link column that shows each row's title (carried in the URL fragment, see ``titled_link``)."""
     return st.column_config.LinkColumn(
         label,
