@@ -19,4 +19,5 @@ PAGES = [
 
 page = st.navigation(PAGES)
 ui.frame()
+ui.profile_sidebar()
 page.run()

@@ -1,5 +1,6 @@
-"""My credentials page: held credentials and dates, credit earned or a transcript, progress, "will this
-count?", and the profile file to download or upload."""
+"""My credentials page: progress first, then everything the profile holds — credentials and dates, credit
+earned, CPR cards, memberships, courses already taken, limits and interests, a transcript — each change
+saved at once to the stored profile (the file the `recert` command reads)."""
 
 from __future__ import annotations
 
@@ -14,83 +15,199 @@ from recert import ui
 
 st.title("My credentials")
 
-CREDENTIAL_KEY_PREFIX = "cred_"
+BAD_INPUT = "creds_bad_input"  # widget key → (text typed, why it was not taken)
+DATE_FORMS = "2022-03-15 or 3/15/2022"
 
 
-def earned_inputs(credential_id: str, rules: Any, saved: dict[str, Any]) -> dict[str, Any]:
+def _entry(credential_id: str) -> dict[str, Any]:
+    return next(
+        (c for c in (ui.profile_raw() or {}).get("credentials", []) if c.get("id") == credential_id), {}
+    )
+
+
+def _set_held(data: dict[str, Any], held: list[str]) -> None:
+    kept = {c.get("id"): c for c in data.get("credentials", []) if isinstance(c, dict)}
+    data["credentials"] = [kept.get(credential_id, {"id": credential_id}) for credential_id in held]
+
+
+def _date_change(credential_id: str, field: str, key: str) -> ui.Change:
+    """Store a typed date (ISO or US M/D/YYYY) as ISO; a date that can't be read is kept on screen with
+    the reason, and the profile keeps its previous value."""
+
+    def change(data: dict[str, Any], text: str) -> None:
+        bad = st.session_state.setdefault(BAD_INPUT, {})
+        bad.pop(key, None)
+        entry = ui.credential_entry(data, credential_id)
+        if not text.strip():
+            entry.pop(field, None)
+            return
+        try:
+            entry[field] = ui.read_day(text).isoformat()
+        except ValueError:
+            bad[key] = (
+                text,
+                f"“{text.strip()}” is not a date Recert can read: type it as 2022-03-15 or 3/15/2022.",
+            )
+
+    return change
+
+
+def date_field(column: Any, label: str, credential_id: str, field: str, saved: dict[str, Any]) -> None:
+    """A date typed as text (2022-03-15 or 3/15/2022) with the date read shown back, or why not."""
+    key = f"cred_{credential_id}_{field}"
+    bad = st.session_state.get(BAD_INPUT, {}).get(key)
+    column.text_input(
+        label,
+        placeholder="2022-03-15 or 3/15/2022",
+        **ui.bind(
+            key, bad[0] if bad else str(saved.get(field) or ""), _date_change(credential_id, field, key)
+        ),
+    )
+    if bad:
+        column.error(ui.md_escape(bad[1]))
+        return
+    day = ui.parse_day(saved.get(field))
+    if day is not None:
+        column.caption(f"Read as {day.strftime('%A, %B')} {day.day}, {day.year}.")
+
+
+def _set_earned(credential_id: str, area: str, kind: str) -> ui.Change:
+    def change(data: dict[str, Any], value: float) -> None:
+        earned = ui.credential_entry(data, credential_id).setdefault("earned", {})
+        earned.setdefault(area, {"approved": 0, "other": 0})[kind] = ui.exact(value)
+
+    return change
+
+
+def earned_inputs(credential_id: str, rules: Any, saved: dict[str, Any]) -> None:
     """Number inputs for credit already earned, per area: approved by the body, and from elsewhere."""
     counting = rules.counting
     unit = ui.unit_word(counting.unit)
+    st.caption(ui.md_escape(ui.earned_explained(counting.body, unit)))
     earned = saved.get("earned") or {}
-    result: dict[str, Any] = {}
-    columns = st.columns(len(counting.areas))
-    for column, area in zip(columns, counting.areas, strict=True):
-        area_name = "Any area" if area == "any" else area.capitalize()
+    for column, area in zip(st.columns(len(counting.areas)), counting.areas, strict=True):
         before = earned.get(area) or {}
-        approved = column.number_input(
-            f"{area_name}: {counting.body}-approved {unit}s",
-            min_value=0.0,
-            step=0.5,
-            value=float(before.get("approved") or 0),
-            key=f"{CREDENTIAL_KEY_PREFIX}{credential_id}_{area}_approved",
-        )
-        other = column.number_input(
-            f"{area_name}: {unit}s from other sources",
-            min_value=0.0,
-            step=0.5,
-            value=float(before.get("other") or 0),
-            key=f"{CREDENTIAL_KEY_PREFIX}{credential_id}_{area}_other",
-        )
-        if approved or other:
-            result[area] = {"approved": approved, "other": other}
-    return result
+        area_name = ui.area_label(area)
+        for kind, label in (("approved", f"{counting.body}-approved"), ("other", "other")):
+            column.number_input(
+                f"{area_name}: {label} {unit}s",
+                min_value=0.0,
+                step=0.5,
+                **ui.bind(
+                    f"cred_{credential_id}_{area}_{kind}",
+                    float(before.get(kind) or 0),
+                    _set_earned(credential_id, area, kind),
+                ),
+            )
 
 
-def credential_inputs(credential_id: str, saved: dict[str, Any]) -> dict[str, Any]:
-    """One held credential's dates and earned credit, in the profile's file form."""
+def _set_cards(credential_id: str) -> ui.Change:
+    def change(data: dict[str, Any], value: int) -> None:
+        entry = ui.credential_entry(data, credential_id)
+        if value:
+            entry["cpr_cards"] = int(value)
+        else:
+            entry.pop("cpr_cards", None)
+
+    return change
+
+
+def credential_inputs(credential_id: str) -> None:
+    """One held credential's dates, earned credit and (where they count) CPR cards."""
     rules = ui.credential_rules(credential_id)
+    saved = _entry(credential_id)
     with st.expander(rules.name, expanded=True):
         left, right = st.columns(2)
-        certified = left.date_input(
-            "Certified or last recertified on",
-            value=ui.parse_day(saved.get("certified_on")),
-            min_value=date(1990, 1, 1),
-            max_value=date.today(),
-            format="YYYY-MM-DD",
-            key=f"{CREDENTIAL_KEY_PREFIX}{credential_id}_certified_on",
-        )
-        cpr_cards = right.number_input(
-            "CPR cards already counted this cycle",
-            min_value=0,
-            max_value=rules.counting.cpr_max_cards if rules.counting.cpr_max_cards is not None else 20,
-            value=int(saved.get("cpr_cards") or 0),
-            step=1,
-            key=f"{CREDENTIAL_KEY_PREFIX}{credential_id}_cpr_cards",
-        )
-        item: dict[str, Any] = {"id": credential_id}
-        if certified:
-            item["certified_on"] = certified.isoformat()
-        earned = earned_inputs(credential_id, rules, saved)
-        if earned:
-            item["earned"] = earned
-        if cpr_cards:
-            item["cpr_cards"] = int(cpr_cards)
-    return item
+        date_field(left, "Certified or last recertified on", credential_id, "certified_on", saved)
+        date_field(right, "…or the day your cycle ends", credential_id, "cycle_end", saved)
+        earned_inputs(credential_id, rules, saved)
+        counting = rules.counting
+        if counting.cpr_points > 0:
+            st.number_input(
+                "CPR cards already counted this cycle",
+                min_value=0,
+                max_value=counting.cpr_max_cards if counting.cpr_max_cards is not None else 20,
+                step=1,
+                help=ui.cpr_explained(counting),
+                **ui.bind(
+                    f"cred_{credential_id}_cpr_cards",
+                    int(saved.get("cpr_cards") or 0),
+                    _set_cards(credential_id),
+                ),
+            )
 
 
-def credentials_form(raw: dict[str, Any]) -> dict[str, Any]:
-    """Pick credentials and dates and enter credit; returns the updated profile (file form)."""
-    saved = {c["id"]: c for c in raw.get("credentials", []) if isinstance(c, dict) and "id" in c}
+def credentials_form() -> None:
+    """Pick the credentials held, then each one's dates and credit."""
+    st.header("Your credentials")
     known = ui.credential_names()
-    held = st.multiselect(
+    held = [c.get("id") for c in (ui.profile_raw() or {}).get("credentials", []) if c.get("id") in known]
+    st.multiselect(
         "Credentials you hold",
         options=list(known),
-        default=[c for c in saved if c in known],
         format_func=known.__getitem__,
-        key="creds_held",
+        placeholder="Choose your credentials…",
+        **ui.bind("creds_held", held, _set_held),
     )
-    credentials = [credential_inputs(credential_id, saved.get(credential_id, {})) for credential_id in held]
-    return {**raw, "credentials": credentials}
+    for credential_id in held:
+        credential_inputs(credential_id)
+
+
+def _set_list(field: str) -> ui.Change:
+    def change(data: dict[str, Any], values: list[str]) -> None:
+        if values:
+            data[field] = list(values)
+        else:
+            data.pop(field, None)
+
+    return change
+
+
+def owned_section() -> None:
+    """Memberships and subscriptions already held, and courses already taken (never planned again)."""
+    st.header("What you already have")
+    raw = ui.profile_raw() or {}
+    offers = ui.offer_choices(raw.get("memberships", []))
+    st.multiselect(
+        "Memberships and subscriptions you already have",
+        options=list(offers),
+        format_func=offers.__getitem__,
+        help="Recert won't tell you to buy these again, and uses their member prices and included courses.",
+        placeholder="None",
+        **ui.bind("creds_memberships", ui.offer_keys(raw.get("memberships", [])), _set_list("memberships")),
+    )
+    courses = ui.course_choices(raw.get("taken", []))
+    st.multiselect(
+        "Courses you have already taken (type to search)",
+        options=list(courses),
+        format_func=courses.__getitem__,
+        help="Recert never plans these again.",
+        placeholder="None",
+        **ui.bind("creds_taken", ui.course_keys(raw.get("taken", [])), _set_list("taken")),
+    )
+
+
+def _set_top(field: str) -> ui.Change:
+    def change(data: dict[str, Any], value: Any) -> None:
+        if value:
+            data[field] = value.strip() if isinstance(value, str) else value
+        else:
+            data.pop(field, None)
+
+    return change
+
+
+def limits_section() -> None:
+    """Budget, hours, formats, providers to avoid, interests: the plan's starting limits."""
+    st.header("Limits and interests")
+    st.caption("The Plan page starts from these; a change there is saved here too.")
+    ui.limits_inputs("creds")
+    raw = ui.profile_raw() or {}
+    st.text_input(
+        "Topics you'd like (plans prefer courses about them)",
+        placeholder="e.g. EKG, pediatrics",
+        **ui.bind("creds_interests", str(raw.get("interests") or ""), _set_top("interests")),
+    )
 
 
 def progress_of(held: Any, today: date) -> None:
@@ -109,23 +226,25 @@ def progress_of(held: Any, today: date) -> None:
 
 
 def transcript_section() -> None:
-    """Upload a transcript CSV: its line errors, or how each row counts."""
+    """Upload a transcript CSV (kept beside the profile): its line errors, or how each row counts."""
     st.header("Transcript")
     st.caption(
         "A CSV with the columns date, title, hours (and optionally provider, approvals, areas, "
         "certificate_id, kind). List only credit not already entered above."
     )
     upload = st.file_uploader("Upload your CE transcript (CSV)", type=["csv"], key="creds_transcript_upload")
-    if upload is not None:
+    if upload is not None and st.session_state.get("creds_transcript_loaded") != upload.file_id:
         text = upload.getvalue().decode("utf-8-sig", errors="replace")
         errors = ui.transcript_errors(text)
         if errors:
             st.error(f"The transcript was not imported: {len(errors)} problem(s). Fix them and upload again.")
             st.text("\n".join(errors))
-        elif text != ui.transcript_text():
-            st.session_state[ui.TRANSCRIPT_STATE] = text
+            return
+        st.session_state["creds_transcript_loaded"] = upload.file_id
+        ui.save_transcript(text)
+        st.rerun()
     if ui.transcript_text() and st.button("Remove the transcript", key="creds_transcript_remove"):
-        st.session_state[ui.TRANSCRIPT_STATE] = None
+        ui.save_transcript(None)
         st.rerun()
 
 
@@ -153,18 +272,9 @@ def will_it_count(profile: Any) -> None:
         (st.success if line.counts else st.warning)(ui.md_escape(line.text))
 
 
-def profile_files(raw: dict[str, Any]) -> None:
-    """Download the profile as JSON (the `recert --profile` format) or upload one."""
-    st.header("Your profile file")
-    left, right = st.columns(2)
-    left.download_button(
-        "Download my profile (JSON)",
-        data=json.dumps(ui.jsonable(raw), indent=2),
-        file_name="recert-profile.json",
-        mime="application/json",
-        key="creds_profile_download",
-    )
-    upload = right.file_uploader(
+def upload_profile(container: Any) -> None:
+    """Load a profile file (JSON or TOML) into the current profile; a bad file changes nothing."""
+    upload = container.file_uploader(
         "Upload a profile (JSON or TOML)", type=["json", "toml"], key="creds_profile_upload"
     )
     if upload is None or st.session_state.get("creds_profile_loaded") == upload.file_id:
@@ -172,42 +282,60 @@ def profile_files(raw: dict[str, Any]) -> None:
     try:
         text = upload.getvalue().decode("utf-8-sig")
         loaded = tomllib.loads(text) if upload.name.lower().endswith(".toml") else json.loads(text)
-        ui.build_profile(loaded, None)
+        ui.build_profile(loaded)
     except (ValueError, UnicodeDecodeError) as exc:
-        right.error("That profile was not loaded:")
-        right.text("\n".join(ui.problems_of(exc)))
+        container.error("That profile was not loaded:")
+        container.text("\n".join(ui.problems_of(exc)))
         return
     st.session_state["creds_profile_loaded"] = upload.file_id
-    ui.store_profile(loaded, keep_transcript=True)
-    reset_form()
-
-
-def reset_form() -> None:
-    """Forget the form's widget values so it redraws from the newly stored profile."""
-    for key in [k for k in st.session_state if str(k).startswith((CREDENTIAL_KEY_PREFIX, "creds_held"))]:
-        del st.session_state[key]
+    named = loaded.pop("transcript", None)
+    ui.save_profile(loaded)
+    if named:
+        ui.notice(f"The profile names a transcript ({named}): upload that CSV under Transcript below.")
     st.rerun()
 
 
-def main() -> None:
-    raw = ui.profile_raw() or {}
-    if not raw.get("credentials") and st.button("Start from the example profile", key="creds_use_example"):
+def profile_files() -> None:
+    """Download the profile as JSON (the `recert --profile` format) or upload one."""
+    st.header("Your profile file")
+    current = ui.active()
+    left, right = st.columns(2)
+    left.download_button(
+        "Download my profile (JSON)",
+        data=json.dumps(current.data, indent=2),
+        file_name=f"{current.name or 'recert-profile'}.json",
+        mime="application/json",
+        key="creds_profile_download",
+    )
+    if current.name:
+        left.caption(f"Saved as “{ui.md_escape(current.name)}” after every change; `recert` reads it too.")
+    upload_profile(right)
+
+
+def first_steps() -> None:
+    st.info("Tell Recert which credentials you hold below, start from the example, or upload a profile file.")
+    if st.button("Start from the example profile", key="creds_use_example"):
         ui.use_example_profile()
-        reset_form()
-    raw = credentials_form(raw)
-    ui.store_profile(raw, keep_transcript=True)
-    transcript_section()
+        st.rerun()
+
+
+def main() -> None:
     profile = ui.current_profile()
     if profile is None or not profile.credentials:
-        st.info("Choose the credentials you hold to see your progress.")
+        first_steps()
     else:
         st.header("Progress")
         today = date.today()
         for held in profile.credentials:
             progress_of(held, today)
+    credentials_form()
+    owned_section()
+    limits_section()
+    transcript_section()
+    if profile is not None and profile.credentials:
         transcript_rows(profile)
         will_it_count(profile)
-    profile_files(ui.profile_raw() or raw)
+    profile_files()
 
 
 with ui.page_guard("your credentials"):

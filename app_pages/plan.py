@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -14,70 +16,35 @@ st.title("Your cheapest plan")
 
 
 def limits_form(profile: Profile) -> ui.PlanLimits:
-    """Budget, hours, formats and providers; starts from the profile's own limits."""
-    choices = ui.catalog_choices()
-    limits = ui.profile_limits(profile)
-    left, middle, right = st.columns(3)
-    budget = left.number_input(
-        "Budget (USD, 0 = no limit)",
-        min_value=0.0,
-        step=10.0,
-        value=float(limits.budget or 0),
-        key="plan_budget",
-    )
-    max_hours = middle.number_input(
-        "Most hours of study (0 = no limit)",
-        min_value=0.0,
-        value=float(limits.max_hours or 0),
-        key="plan_max_hours",
-    )
-    alternatives = right.number_input(
+    """The profile's limits (edited here, saved to the profile) and how many alternatives to show."""
+    ui.limits_inputs("plan")
+    alternatives = st.number_input(
         "Alternatives to show", min_value=0, max_value=3, value=2, step=1, key="plan_alternatives"
     )
-    formats = left.multiselect(
-        "Formats (none chosen = any)",
-        options=choices.formats,
-        default=[f for f in limits.formats if f in choices.formats],
-        format_func=ui.format_label,
-        key="plan_formats",
-    )
-    avoid = middle.multiselect(
-        "Providers to avoid",
-        options=choices.providers,
-        default=[p for p in limits.avoid_providers if p in choices.providers],
-        key="plan_avoid",
-    )
-    inferred = right.checkbox(
-        "Count courses by their inferred content area",
-        value=limits.allow_inferred,
-        help="Some courses don't state their area; Recert can guess it. Your certifying body decides.",
-        key="plan_inferred",
-    )
-    return ui.PlanLimits(
-        budget=ui.decimal_or_none(budget),
-        max_hours=ui.decimal_or_none(max_hours),
-        formats=tuple(formats),
-        avoid_providers=tuple(avoid),
-        allow_inferred=bool(inferred),
-        alternatives=int(alternatives),
-    )
+    return replace(ui.profile_limits(profile), alternatives=int(alternatives))
 
 
 def courses_table(result: PlanResult, linked: bool) -> pd.DataFrame:
-    names = ui.credential_names()
+    """One row per planned course; title, price and credits first so they stay in view on a phone."""
+    names = {totals.credential_id: totals.name for totals in result.credentials}
     offers = ui.offer_names()
     rows = []
     for course in result.courses:
-        rows.append(
-            {
-                "Course": ui.titled_link(course.url, course.title) if linked else course.title,
-                "Provider": course.provider,
-                "Hours": float(course.hours),
-                "You pay": float(course.price_paid),
-                "How": ui.how_paid(course, offers),
-                "Counts toward": ui.credit_summary(course.credits, names),
-            }
-        )
+        row = {
+            "Course": ui.titled_link(course.url, course.title) if linked else course.title,
+            "You pay": float(course.price_paid),
+            "Credit it gives": ui.credit_summary(course.credits, names),
+        }
+        if len(names) > 1:
+            row[f"Counts for {'both' if len(names) == 2 else 'all'} my credentials?"] = ui.counts_for_all(
+                course, names
+            )
+        row |= {
+            "Provider": ui.provider_name(course.provider),
+            "Hours": float(course.hours),
+            "How it is paid": ui.how_paid(course, offers),
+        }
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -90,13 +57,21 @@ def show_courses(result: PlanResult) -> None:
         width="stretch",
         height=min(38 + 35 * len(result.courses), 900),
         key="plan_courses",
-        column_config={"Course": ui.link_column("Course", width="large") if linked else None},
+        column_config={
+            "Course": ui.link_column("Course", width="medium") if linked else st.column_config.TextColumn(),
+            "You pay": st.column_config.Column(width="small"),
+        },
     )
     if result.offers:
         st.subheader("Subscriptions and memberships to buy")
         offers = pd.DataFrame(
             [
-                {"Offer": o.name, "Provider": o.provider, "Kind": o.kind, "Price": float(o.price)}
+                {
+                    "Offer": o.name,
+                    "Price": float(o.price),
+                    "Provider": ui.provider_name(o.provider),
+                    "Kind": o.kind.capitalize(),
+                }
                 for o in result.offers
             ]
         )
@@ -112,45 +87,56 @@ def show_totals(result: PlanResult) -> None:
 
 
 def coverage_chart(result: PlanResult, profile: Profile) -> None:
-    """Credit per area — earned already and from this plan — against each area's minimum."""
+    """Credit per area — earned already and from this plan — against each area's minimum. Areas run down
+    the side, so every label stays readable on a phone."""
     frame = ui.coverage_frame(result, profile)
     if frame.empty:
         return
     st.subheader("Coverage per area")
     for name, rows in frame.groupby("credential", sort=False):
-        base = alt.Chart(rows).encode(x=alt.X("area:N", title=None, axis=alt.Axis(labelAngle=0)))
+        base = alt.Chart(rows).encode(
+            y=alt.Y("area:N", title=None, axis=alt.Axis(labelLimit=0, labelOverlap=False))
+        )
         bars = base.mark_bar().encode(
-            y=alt.Y("sum(counted):Q", title=f"{name}: credit counted"),
+            x=alt.X("sum(counted):Q", title=f"{name}: credit counted"),
             color=alt.Color(
                 "source:N",
                 title="From",
                 sort=["earned already", "this plan"],
                 scale=alt.Scale(range=["#9ecae1", "#3182bd"]),
+                legend=alt.Legend(orient="bottom"),
             ),
             tooltip=["area", "source", alt.Tooltip("counted:Q", format=".2f")],
         )
         required = (
             base.transform_filter("datum.required > 0")
-            .mark_tick(color="#d62728", thickness=3, size=60)
-            .encode(y="max(required):Q", tooltip=[alt.Tooltip("max(required):Q", title="required")])
+            .mark_tick(color="#d62728", thickness=3)
+            .encode(x="max(required):Q", tooltip=[alt.Tooltip("max(required):Q", title="required")])
         )
         st.altair_chart(bars + required, key=f"plan_coverage_{name}")
     st.caption("Red marks: the minimum each area needs.")
 
 
 def show_alternatives(result: PlanResult) -> None:
-    """The other plans side by side, three to a row, each with what it changes; alternatives that are
-    this very plan (e.g. it is also the fewest-hours plan) are named in one line instead."""
-    same, different = ui.split_alternatives(result)
+    """The other plans that differ in something a person weighs, side by side; the same plan under other
+    names and equally cheap swaps are summed up in a line each."""
     if not result.alternatives:
         return
+    sorted_out = ui.weigh_alternatives(result)
     st.subheader("Alternatives")
-    if same:
-        labels = [ui.alternative_label(alternative.name) for alternative in same]
+    if sorted_out.same:
+        labels = [ui.alternative_label(alternative.name) for alternative in sorted_out.same]
         names = ", ".join(label[:1].lower() + label[1:] for label in labels)
         st.caption(f"This plan is also the {ui.md_escape(names)} plan.")
-    for start in range(0, len(different), 3):
-        for column, alternative in zip(st.columns(3), different[start : start + 3], strict=False):
+    if sorted_out.swaps:
+        count = len(sorted_out.swaps)
+        st.caption(
+            f"{count} other plan{'s' if count > 1 else ''} cost{'' if count > 1 else 's'} the same: "
+            f"{'they swap' if count > 1 else 'it swaps'} courses for others of the same price, hours, "
+            "providers and formats."
+        )
+    for start in range(0, len(sorted_out.shown), 3):
+        for column, alternative in zip(st.columns(3), sorted_out.shown[start : start + 3], strict=False):
             box = column.container(border=True)
             delta = alternative.total_cost - result.total_cost
             box.metric(
@@ -159,20 +145,20 @@ def show_alternatives(result: PlanResult) -> None:
                 f"{'+' if delta > 0 else ''}{ui.money(delta)} vs this plan" if delta else "same cost",
                 delta_color="inverse" if delta else "off",
             )
-            box.text(f"{ui.hours(alternative.hours)} of study\n{alternative.changes}")
+            box.text(f"{ui.hours(alternative.hours)} of study\n{ui.with_titles(alternative.changes)}")
 
 
 def show_explanations(result: PlanResult) -> None:
     savings, reasons = ui.split_explanations(result)
     if savings:
         st.subheader("What subscriptions and memberships save")
-        st.text("\n".join(f"• {line}" for line in savings))
+        st.text("\n".join(f"• {ui.with_titles(line)}" for line in savings))
     if reasons:
         st.subheader("Why this plan")
-        st.text("\n".join(f"• {line}" for line in reasons))
+        st.text("\n".join(f"• {ui.with_titles(line)}" for line in reasons))
     if result.notes:
         with st.expander("Courses left out and other notes"):
-            st.text("\n".join(f"• {line}" for line in result.notes))
+            st.text("\n".join(f"• {ui.with_titles(line)}" for line in result.notes))
 
 
 def show_downloads(result: PlanResult) -> None:
@@ -232,18 +218,17 @@ def main() -> None:
     st.caption("Planning for: " + ui.md_escape(ui.profile_summary(profile)))
     limits = limits_form(profile)
     asked = ui.plan_signature(limits)
-    if st.button("Make my plan", type="primary", key="plan_make"):
+    made = st.session_state.get("plan_result")
+    pressed = st.button("Make my plan", type="primary", key="plan_make")
+    # Once a plan is made, it follows the profile: a change (a course marked done, a new limit) remakes it.
+    if pressed or (made is not None and made[0] != asked):
         with st.spinner("Finding the cheapest plan…"):
             result = ui.make_plan(profile, limits)
             advice = ui.what_would_help(result, limits) if result.status is ui.PlanStatus.INFEASIBLE else []
-            st.session_state["plan_result"] = (asked, result, advice)
-    made = st.session_state.get("plan_result")
+            made = st.session_state["plan_result"] = (asked, result, advice)
     if made is None:
         return
-    signature, result, advice = made
-    if signature != asked:
-        st.info("Your profile or limits changed: press **Make my plan** for a plan that reflects them.")
-        return
+    _, result, advice = made
     show_result(result, profile, advice)
 
 

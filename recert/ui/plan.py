@@ -4,6 +4,7 @@ whole catalog, coverage per area, downloads and advice when no plan is possible.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -15,8 +16,8 @@ import streamlit as st
 from recert.ui.catalog import cached_snapshot, catalog_facets
 from recert.ui.filters import CatalogFilters
 from recert.ui.frame import published_catalog
-from recert.ui.people import credit_summary, hours, money
-from recert.ui.profile import profile_raw, transcript_text
+from recert.ui.people import credit_summary, format_label, hours, money
+from recert.ui.profile import Change, bind, exact, profile_raw, transcript_text
 
 PAID_AS = {"list": "list price", "member": "member price", "included": "included in an offer", "free": "free"}
 
@@ -40,6 +41,73 @@ class PlanLimits:
     avoid_providers: tuple[str, ...] = ()
     allow_inferred: bool = False
     alternatives: int = 2
+
+
+def _set_limit(field: str) -> Change:
+    def change(data: dict[str, Any], value: Any) -> None:
+        limits = data.setdefault("limits", {})
+        if value:
+            limits[field] = exact(value) if isinstance(value, float) else list(value)
+        else:
+            limits.pop(field, None)
+        if not limits:
+            data.pop("limits")
+
+    return change
+
+
+def _set_inferred(data: dict[str, Any], value: bool) -> None:
+    if value:
+        data["allow_inferred_areas"] = True
+    else:
+        data.pop("allow_inferred_areas", None)
+
+
+def limits_inputs(prefix: str) -> None:
+    """Budget, hours, formats, providers to avoid and inferred areas, bound to the profile's limits (the
+    Plan page and My credentials show the same values; a change on either is saved to the profile)."""
+    raw = profile_raw() or {}
+    limits = raw.get("limits") or {}
+    choices = catalog_choices()
+    left, middle, right = st.columns(3)
+    left.number_input(
+        "Budget (USD, 0 = no limit)",
+        min_value=0.0,
+        step=10.0,
+        **bind(f"{prefix}_budget", float(limits.get("budget") or 0), _set_limit("budget")),
+    )
+    middle.number_input(
+        "Most hours of study (0 = no limit)",
+        min_value=0.0,
+        step=1.0,
+        **bind(f"{prefix}_max_hours", float(limits.get("max_hours") or 0), _set_limit("max_hours")),
+    )
+    right.checkbox(
+        "Count courses by their inferred content area",
+        help="Some courses don't state their area; Recert can guess it. Your certifying body decides.",
+        **bind(f"{prefix}_inferred", bool(raw.get("allow_inferred_areas")), _set_inferred),
+    )
+    left.multiselect(
+        "Formats (none chosen = any)",
+        options=choices.formats,
+        format_func=format_label,
+        placeholder="Any format",
+        **bind(
+            f"{prefix}_formats",
+            [f for f in limits.get("formats") or [] if f in choices.formats],
+            _set_limit("formats"),
+        ),
+    )
+    middle.multiselect(
+        "Providers to avoid",
+        options=choices.providers,
+        placeholder="None",
+        **bind(
+            f"{prefix}_avoid",
+            [p for p in limits.get("avoid_providers") or [] if p in choices.providers],
+            _set_limit("avoid_providers"),
+        ),
+    )
 
 
 def profile_limits(profile: Any) -> PlanLimits:
@@ -126,16 +194,73 @@ def coverage_frame(result: Any, profile: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def split_alternatives(result: Any) -> tuple[list[Any], list[Any]]:
-    """(alternatives that are the very same plan, the different ones), in the planner's order."""
+@dataclass(frozen=True)
+class Alternatives:
+    """The planner's alternatives sorted for people: ``same`` are this very plan under another name (e.g.
+    it is also the fewest-hours plan); ``shown`` differ in something a person weighs (cost, hours,
+    providers, formats); ``swaps`` only swap courses for others of the same price, hours, providers and
+    formats (summarised as "N other plans cost the same")."""
+
+    same: tuple[Any, ...]
+    shown: tuple[Any, ...]
+    swaps: tuple[Any, ...]
+
+
+def weigh_alternatives(result: Any) -> Alternatives:
+    """Sort ``result.alternatives`` into the same plan, the ones worth showing and equal swaps."""
+    formats = {course.key: course.format for course in cached_snapshot(*published_catalog()).courses}
     courses = {(c.provider, c.course_id) for c in result.courses}
     offers = {(o.provider, o.offer_id) for o in result.offers}
+
+    def looks(keys: Any) -> tuple[frozenset[str], frozenset[str]]:
+        return frozenset(k[0] for k in keys), frozenset(formats.get(tuple(k), "") for k in keys)
+
+    plan_looks = looks(courses)
     same: list[Any] = []
-    different: list[Any] = []
+    shown: list[Any] = []
+    swaps: list[Any] = []
     for alternative in result.alternatives:
-        identical = set(alternative.courses) == courses and set(alternative.offers) == offers
-        (same if identical else different).append(alternative)
-    return same, different
+        if set(alternative.courses) == courses and set(alternative.offers) == offers:
+            same.append(alternative)
+        elif (
+            alternative.total_cost == result.total_cost
+            and alternative.hours == result.total_hours
+            and looks(alternative.courses) == plan_looks
+        ):
+            swaps.append(alternative)
+        else:
+            shown.append(alternative)
+    return Alternatives(tuple(same), tuple(shown), tuple(swaps))
+
+
+_COURSE_KEY = re.compile(r"\b([a-z0-9_]+)/([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])")
+
+
+def with_titles(text: str) -> str:
+    """Planner text for people: every "provider/course_id" it names becomes the course's title in quotes
+    ("drops aama/ELC-1061" → "drops “Medicare and Medicaid Basics”"); ids it doesn't know stay."""
+    titles = _course_titles(*published_catalog())
+
+    def title(match: re.Match[str]) -> str:
+        found = titles.get((match.group(1), match.group(2)))
+        return f"“{found}”" if found else match.group(0)
+
+    return _COURSE_KEY.sub(title, text)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _course_titles(path: str, stamp: int) -> dict[tuple[str, str], str]:
+    return {course.key: course.title for course in cached_snapshot(path, stamp).courses}
+
+
+def counts_for_all(course: Any, names: Mapping[str, str]) -> str:
+    """The "Counts for all my credentials?" cell: "Yes, both" / "Yes, all 3" or "Only CMA (AAMA)"."""
+    gives = [cid for cid, areas in course.credits.items() if any(areas.values())]
+    if len(gives) == len(names):
+        return "Yes, both" if len(names) == 2 else f"Yes, all {len(names)}"
+    if not gives:
+        return "No credit (bought for an offer)"
+    return "Only " + ", ".join(names.get(cid, cid) for cid in gives)
 
 
 def split_explanations(result: Any) -> tuple[list[str], list[str]]:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -34,6 +35,15 @@ def sample_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def recert_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty profile store ($RECERT_HOME) for every test: nothing read from or written to the
+    user's own profiles."""
+    home = tmp_path / "recert-home"
+    monkeypatch.setenv("RECERT_HOME", str(home))
+    return home
+
+
 @pytest.fixture()
 def catalog(sample_catalog: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The session's sample catalog, read (never written) by the app under test via $RECERT_CATALOG."""
@@ -48,6 +58,15 @@ def private_catalog(sample_catalog: Path, tmp_path: Path, monkeypatch: pytest.Mo
     shutil.copy(sample_catalog, path)
     monkeypatch.setenv("RECERT_CATALOG", str(path))
     return path
+
+
+def stored_profile(data: dict[str, Any], name: str = "me") -> None:
+    """Store ``data`` as the profile ``name`` in $RECERT_HOME and make it the last used (the app opens it)."""
+    from recert.store import ProfileStore
+
+    store = ProfileStore()
+    store.write(name, data, expected_version=None)
+    store.set_last_used(name)
 
 
 OpenPage = Callable[[str], AppTest]
