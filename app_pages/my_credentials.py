@@ -257,7 +257,7 @@ def transcript_rows(profile: Any) -> None:
 
 def will_it_count(profile: Any) -> None:
     """Pick any course from the catalog and a completion date: does it count, for each credential?"""
-    st.header("Will this count?")
+    st.header("Will this count? Done it?")
     if not ui.course_options():
         st.info("The catalog has no courses yet.")
         return
@@ -267,9 +267,11 @@ def will_it_count(profile: Any) -> None:
         "Completed on", value=date.today(), format="YYYY-MM-DD", key="creds_check_date"
     )
     if key is None:
+        ui.mark_done([], "creds_done")  # the undo of a course just marked done stays in reach
         return
     for line in ui.check_course(profile, key, completed):
         (st.success if line.counts else st.warning)(ui.md_escape(line.text))
+    ui.mark_done([ui.catalog_course(key)], "creds_done")
 
 
 def upload_profile(container: Any) -> None:
@@ -328,6 +330,8 @@ def main() -> None:
         today = date.today()
         for held in profile.credentials:
             progress_of(held, today)
+        st.header("Courses you have done")
+        ui.done_history(profile)
     credentials_form()
     owned_section()
     limits_section()

@@ -198,6 +198,9 @@ def show_result(result: PlanResult, profile: Profile, advice: list[str]) -> None
         st.success(f"Cheapest plan found: {ui.money(result.total_cost)}.", icon=":material/check_circle:")
     show_totals(result)
     show_courses(result)
+    if result.courses:
+        st.subheader("Done one of these?")
+        ui.mark_done(result.courses, "plan_done")
     coverage_chart(result, profile)
     show_alternatives(result)
     show_explanations(result)

@@ -6,8 +6,10 @@ rules, planner and ML packages through these modules. Nothing here decides what 
 - ``catalog``: cached catalog reads (table, facets, snapshot, stats), the Catalog page's filters and address
 - ``filters``: the Catalog page's filters as plain values and as URL parameters (`recert catalog`'s flags)
 - ``offers``: cost per credit, break-even, price history
-- ``profile``: the profile in session state, progress, transcript, "will this count?"
+- ``profile``: the stored profile (source of truth for every widget), the sidebar selector, progress,
+  transcript, "will this count?"
 - ``plan``: limits, the plan, its chart data and downloads
+- ``done``: "Mark done" with undo, the history of completed courses
 """
 
 from catalog.registry import DEFAULT_BODY
@@ -42,6 +44,7 @@ from recert.ui.catalog import (
     snapshot,
     sources_sentence,
 )
+from recert.ui.done import done_history, history_table, mark_done
 from recert.ui.filters import TABLE_ROWS, CatalogFilters, FilterChoices
 from recert.ui.frame import (
     NO_CATALOG_MESSAGE,
@@ -115,6 +118,7 @@ from recert.ui.profile import (
     area_label,
     bind,
     build_profile,
+    catalog_course,
     check_course,
     course_choices,
     course_keys,
@@ -192,6 +196,7 @@ __all__ = [
     "catalog_choices",
     "catalog_columns",
     "catalog_count",
+    "catalog_course",
     "catalog_facets",
     "catalog_file",
     "catalog_stamp",
@@ -220,6 +225,7 @@ __all__ = [
     "days_left",
     "decimal_or_none",
     "delete_profile",
+    "done_history",
     "duplicate_groups_table",
     "earned_explained",
     "edit_profile",
@@ -230,12 +236,14 @@ __all__ = [
     "for_people",
     "format_label",
     "frame",
+    "history_table",
     "hours",
     "how_paid",
     "jsonable",
     "limits_inputs",
     "link_column",
     "make_plan",
+    "mark_done",
     "md_escape",
     "money",
     "money_in",

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from recert.ui.catalog import course_options, snapshot
+from recert.ui.frame import catalog_file
 from recert.ui.people import amount, days_left, jsonable, md_escape, unit_word
 
 ACTIVE_STATE = "profile_active"
@@ -255,7 +256,9 @@ def _import_file() -> None:
         notice(f"{upload.name} was not imported: " + "; ".join(problems_of(exc)))
         return
     named = data.pop("transcript", None)
-    _act(lambda: new_profile(_free_name(Path(upload.name).stem), data))
+    from recert.store import name_from_stem
+
+    _act(lambda: new_profile(_free_name(name_from_stem(Path(upload.name).stem)), data))
     if named:
         notice(f"The profile names a transcript ({named}): upload that CSV on My credentials.")
 
@@ -365,9 +368,14 @@ def build_profile(raw: dict[str, Any], folder: Path | None = None) -> Any:
 
 
 def current_profile() -> Any:
-    """The profile every page works with, or None before the user has set one up."""
+    """The profile every page works with (its done-list counted from the catalog), or None before the
+    user has set one up."""
+    from recert.done import with_completed
+
     current = active()
-    return build_profile(current.data, current.folder) if current.data else None
+    if not current.data:
+        return None
+    return with_completed(build_profile(current.data, current.folder), catalog_file())
 
 
 def example_profile() -> tuple[dict[str, Any], str | None]:
@@ -626,13 +634,17 @@ class CheckLine:
     text: str
 
 
+def catalog_course(key: tuple[str, str]) -> Any:
+    """The catalog's ``Course`` with this (provider, course_id) key."""
+    return next(c for c in snapshot().courses if c.key == tuple(key))
+
+
 def check_course(profile: Any, key: tuple[str, str], completed_on: date) -> list[CheckLine]:
     """Would the catalog course ``key``, completed on ``completed_on``, count for each held credential?"""
     from recommender.rules.verdict import judge
 
-    snap = snapshot()
-    course = next(c for c in snap.courses if c.key == tuple(key))
-    inferred = snap.inferred_areas.get(course.key)
+    course = catalog_course(key)
+    inferred = snapshot().inferred_areas.get(course.key)
     lines = []
     for held in profile.credentials:
         verdict = judge(

@@ -5,6 +5,7 @@ disk is reloaded rather than overwritten, a damaged file is set aside, and sever
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from recert.store import ProfileStore
@@ -135,3 +136,31 @@ def test_everything_is_entered_without_json_and_the_cli_reads_it(catalog: Path, 
     # CPR cards are asked only where the rules count them.
     at.multiselect(key="creds_held").set_value(["nha_ccma"]).run()
     assert not any(n.key == "cred_nha_ccma_cpr_cards" for n in at.number_input)
+
+
+def test_marking_a_planned_course_done_moves_progress_and_the_plan_and_undo_restores(catalog: Path) -> None:
+    stored_profile({**CMA, "limits": {"formats": ["online"]}})
+    at = run_page("plan")
+    at.button(key="plan_make").click().run()
+    planned = at.session_state["plan_result"][1].courses
+    first = planned[0]
+    at.selectbox(key="plan_done_course").select(f"{first.provider}/{first.course_id}").run()
+    at.text_input(key="plan_done_note").input("cert 12345").run()
+    at.button(key="plan_done_mark").click().run()
+    (done,) = stored()["completed"]
+    assert done["course"] == f"{first.provider}/{first.course_id}" and done["note"] == "cert 12345"
+    assert done["on"] == date.today().isoformat()
+    remade = at.session_state["plan_result"][1].courses
+    assert (first.provider, first.course_id) not in {(c.provider, c.course_id) for c in remade}
+    assert any("done on" in s.value for s in at.success)
+    at.switch_page("app_pages/my_credentials.py").run()
+    history = next(d.value for d in at.dataframe if "Completed on" in d.value.columns)
+    assert list(history["Course"]) == [first.title]
+    assert history["CMA (AAMA)"][0].startswith("Counts: +")
+    assert not next(m.value for m in at.metric if m.label == "Counted so far").startswith("0 of")
+    at.switch_page("app_pages/plan.py").run()
+    at.button(key="plan_done_undo").click().run()
+    assert "completed" not in stored()
+    assert (first.provider, first.course_id) in {
+        (c.provider, c.course_id) for c in at.session_state["plan_result"][1].courses
+    }

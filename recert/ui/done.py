@@ -1,0 +1,135 @@
+"""The done loop in the app: "Mark done" for a course (date, default today; an optional note), one-click
+undo, and the history of completed courses with their verdict per credential. The done-list is edited in
+the profile's file form by ``recert.done`` (the same code as `recert done`) and saved at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from recert.ui.people import md_escape
+from recert.ui.profile import active, edit_profile, notice
+
+LAST_DONE = "done_last"  # widget key → (course "provider/course_id", ISO date, title) just marked done
+
+
+def _course_form(course: Any) -> str:
+    return f"{course.provider}/{course.course_id}"
+
+
+def _mark(course: Any, key: str) -> None:
+    from recert.done import add_done
+
+    on = st.session_state.get(f"{key}_on") or date.today()
+    note = str(st.session_state.get(f"{key}_note") or "")
+    try:
+        edit_profile(lambda data: data.update(add_done(data, course, on, note)))
+    except ValueError as exc:
+        notice(str(exc))
+        return
+    marked = st.session_state.setdefault(LAST_DONE, {})
+    marked[key] = (_course_form(course), on, course.title)
+    st.session_state[f"{key}_note"] = ""
+
+
+def _undo(key: str) -> None:
+    from recert.done import remove_done
+
+    form, on, _ = st.session_state.get(LAST_DONE, {}).pop(key)
+    edit_profile(lambda data: _replace(data, remove_done(data, form, on)[0]))
+
+
+def _replace(data: dict[str, Any], new: dict[str, Any]) -> None:
+    data.clear()
+    data.update(new)
+
+
+def mark_done(courses: Sequence[Any], key: str, *, container: Any = st) -> None:
+    """ "Mark done" for one of ``courses`` (anything with ``provider``, ``course_id`` and ``title``: a plan's
+    courses, a catalog course): the course (when there are several), the date (default today) and an
+    optional note such as a certificate number. The course goes into the profile's completed courses at
+    once, so progress and the plan update on this run; "Undo" takes it out again with one click.
+
+    ``key`` prefixes every widget key (use one per place the widget is drawn)."""
+    last = st.session_state.get(LAST_DONE, {}).get(key)
+    box = container.container(border=True)
+    if last is not None:
+        _, on, title = last
+        box.success(f"Marked “{md_escape(title)}” done on {on.isoformat()}.", icon=":material/task_alt:")
+        box.button("Undo", key=f"{key}_undo", on_click=_undo, args=(key,))
+    if not courses:
+        return
+    by_form = {_course_form(course): course for course in courses}
+    if len(by_form) > 1:
+        chosen = box.selectbox(
+            "Course you completed",
+            options=list(by_form),
+            format_func=lambda form: by_form[form].title,
+            key=f"{key}_course",
+        )
+    else:
+        chosen = next(iter(by_form))
+    left, right = box.columns([1, 2])
+    left.date_input("Completed on", value=date.today(), format="YYYY-MM-DD", key=f"{key}_on")
+    right.text_input("Note (optional)", placeholder="e.g. certificate number", key=f"{key}_note")
+    title = by_form[chosen].title if chosen in by_form else ""
+    box.button(
+        "Mark done" if len(by_form) > 1 else f"Mark “{md_escape(title)}” done",
+        key=f"{key}_mark",
+        type="primary",
+        on_click=_mark,
+        args=(by_form[chosen], key),
+        disabled=active().data == {},
+    )
+
+
+def history_table(profile: Any) -> pd.DataFrame:
+    """Every completed course, newest first: date, title, provider, note, and per held credential whether
+    it counts and why (plain sentences)."""
+    from recert.done import history_lines
+
+    rows = []
+    for line in history_lines(profile):
+        row = {"Completed on": line.on.isoformat(), "Course": line.title, "Provider": line.provider}
+        row |= {name: sentence for name, sentence in line.verdicts.items()}
+        row["Note"] = line.note or "(none)"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _remove(course: str, on: date) -> None:
+    from recert.done import remove_done
+
+    edit_profile(lambda data: _replace(data, remove_done(data, course, on)[0]))
+
+
+def done_history(profile: Any) -> None:
+    """The history list, and a way to take any entry off it."""
+    table = history_table(profile)
+    if table.empty:
+        st.caption("No course marked done yet: mark one done on the Plan page or below.")
+        return
+    st.dataframe(table, hide_index=True, width="stretch", key="done_history")
+    entries = {f"{done.provider}/{done.course_id} {done.on.isoformat()}": done for done in profile.completed}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    picked = left.selectbox(
+        "Take a course off the done-list",
+        options=list(entries),
+        format_func=lambda form: f"{entries[form].on.isoformat()} — {entries[form].title or form}",
+        index=None,
+        placeholder="Choose one…",
+        key="done_remove_pick",
+    )
+    if picked is not None:
+        done = entries[picked]
+        right.button(
+            "Remove it",
+            key="done_remove",
+            on_click=_remove,
+            args=(f"{done.provider}/{done.course_id}", done.on),
+        )
