@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -44,11 +45,19 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 60
 
 
 @contextmanager
-def running_app(catalog: Path, log: IO[bytes] | int = subprocess.DEVNULL, root: Path = ROOT) -> Iterator[str]:
-    """`streamlit run app.py` on 127.0.0.1 and a free port over ``catalog``; yields its URL once healthy
-    (``root``: another checkout's app.py, which bench/bench_app.py compares with)."""
+def running_app(
+    catalog: Path, log: IO[bytes] | int = subprocess.DEVNULL, root: Path = ROOT, home: Path | None = None
+) -> Iterator[str]:
+    """`streamlit run app.py` on 127.0.0.1 and a free port over ``catalog``, its profiles in ``home``
+    ($RECERT_HOME; default a new empty folder); yields its URL once healthy (``root``: another checkout's
+    app.py, which bench/bench_app.py compares with)."""
     port = _free_port()
-    env = {**os.environ, "RECERT_CATALOG": str(catalog), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        "RECERT_CATALOG": str(catalog),
+        "RECERT_HOME": str(home or tempfile.mkdtemp(prefix="recert-home-")),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",

@@ -342,18 +342,11 @@ def test_duplicates_say_where_else_the_course_is_sold(open_page: OpenPage, catal
     assert {first.title, second.title} <= set(groups["Title"])
 
 
-def test_the_plan_shows_as_many_alternatives_as_asked_in_plain_words(catalog: Path, monkeypatch) -> None:
+def test_the_plan_names_courses_by_title_not_id(catalog: Path, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     at = with_example_profile("plan")
-    at.number_input(key="plan_alternatives").set_value(2).run()
     at.button(key="plan_make").click().run()
-    captions = [c.value for c in at.caption]
-    same = next((c for c in captions if c.startswith("This plan is also the")), "")
-    named_same = same.count(",") + 1 if same else 0
-    swaps = next((int(c.split()[0]) for c in captions if "cost the same" in c or "costs the same" in c), 0)
-    boxes = [m for m in at.metric if m.delta and ("vs this plan" in m.delta or m.delta == "same cost")]
-    assert named_same + swaps + len(boxes) == 2
-    # Titles, not ids: no "provider/course_id" in what a person reads.
-    shown = "\n".join([*(t.value for t in at.text), *captions])
+    shown = "\n".join([*(t.value for t in at.text), *(c.value for c in at.caption)])
     snap = snapshot(catalog)
     assert not [c.key for c in snap.courses if f"{c.provider}/{c.course_id}" in shown]
+    assert any(c.title in shown for c in snap.courses)
