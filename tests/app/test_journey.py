@@ -1,0 +1,97 @@
+"""A new user's journey in a real browser (headless Debian Chromium, Playwright, `streamlit run`): she enters
+her CMA through the form, makes a plan, marks one course done and reloads the browser — her profile and the
+done course are still there and her progress moved. Screenshots of My credentials and Plan at 1366 and 390
+px wide go to test-artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from recert.store import ProfileStore
+from tests.app.conftest import running_app
+from tests.app.test_browser import TIMEOUT_MS, content_height, go_to, settled
+
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=TIMEOUT_MS)
+WIDE = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The journey's own, initially empty profile store."""
+    return tmp_path_factory.mktemp("journey-home")
+
+
+@pytest.fixture(scope="module")
+def journey_url(sample_catalog: Path, home: Path) -> Iterator[str]:
+    with (home / "streamlit.log").open("wb") as log, running_app(sample_catalog, log, home) as url:
+        yield url
+
+
+def counted(page: Page) -> str:
+    metric = page.get_by_test_id("stMetric").filter(has_text="Counted so far").get_by_test_id("stMetricValue")
+    expect(metric).to_be_visible()
+    return metric.inner_text()
+
+
+def snap(page: Page, artifacts: Path, name: str, viewport: dict[str, int]) -> None:
+    """A full-page screenshot at ``viewport``'s width (the viewport stretched to the content first)."""
+    page.set_viewport_size(viewport)
+    for _ in range(2):
+        settled(page)
+        page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], content_height(page))})
+    settled(page)
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+    page.set_viewport_size(WIDE)
+
+
+def test_a_new_user_enters_a_cma_plans_marks_a_course_done_and_reloads(
+    journey_url: str, browser: Browser, artifacts: Path, home: Path
+) -> None:
+    page = browser.new_page(viewport=WIDE)
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(journey_url)
+        go_to(page, "My credentials")
+        held = page.get_by_test_id("stMultiSelect").filter(has_text="Credentials you hold")
+        held.click()
+        page.get_by_role("option", name="CMA (AAMA)").click()
+        page.keyboard.press("Escape")
+        date = page.get_by_label("Certified or last recertified on")
+        date.fill("3/15/2024")
+        date.press("Enter")
+        expect(page.get_by_text("Read as Friday, March 15, 2024.")).to_be_visible()
+        before = counted(page)
+        assert before.startswith("0 of 60")
+
+        go_to(page, "Plan")
+        page.get_by_role("button", name="Make my plan").click()
+        expect(page.get_by_test_id("stMetric").filter(has_text="Total cost")).to_be_visible()
+        done = page.get_by_role("button", name=re.compile(r"^Mark .*done"))
+        done.click()
+        expect(page.get_by_text(re.compile(r"^Marked “.+” done on \d{4}-\d\d-\d\d\.$"))).to_be_visible()
+        marked = page.get_by_text(re.compile(r"^Marked “.+” done on")).inner_text()
+        title = marked.split("“", 1)[1].rsplit("”", 1)[0]
+        snap(page, artifacts, "journey-plan-1366", WIDE)
+        snap(page, artifacts, "journey-plan-390", PHONE)
+
+        page.reload()  # a new session: everything comes back from the stored profile
+        go_to(page, "My credentials")
+        expect(held.get_by_text("CMA (AAMA)")).to_be_visible()
+        expect(page.get_by_label("Certified or last recertified on")).to_have_value("2024-03-15")
+        history = page.get_by_test_id("stDataFrame").filter(has_text="Completed on")
+        expect(history.get_by_text(title, exact=True)).to_have_count(1)
+        assert counted(page) != before
+        snap(page, artifacts, "journey-credentials-1366", WIDE)
+        snap(page, artifacts, "journey-credentials-390", PHONE)
+    finally:
+        page.close()
+    (name,) = ProfileStore(home).names()
+    assert ProfileStore(home).read(name).data["completed"][0]["title"] == title
