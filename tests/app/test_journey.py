@@ -46,7 +46,9 @@ def snap(page: Page, artifacts: Path, name: str, viewport: dict[str, int]) -> No
     page.set_viewport_size(viewport)
     for _ in range(2):
         settled(page)
-        page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], content_height(page))})
+        page.set_viewport_size(
+            {"width": viewport["width"], "height": max(viewport["height"], content_height(page))}
+        )
     settled(page)
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
     page.set_viewport_size(WIDE)
