@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from harness.app_server import running_app
 from recert.store import ProfileStore
-from tests.app.conftest import running_app
 from tests.app.test_browser import TIMEOUT_MS, content_height, go_to, settled
 
 pytestmark = pytest.mark.e2e
