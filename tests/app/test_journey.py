@@ -31,7 +31,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def journey_url(sample_catalog: Path, home: Path) -> Iterator[str]:
-    with (home / "streamlit.log").open("wb") as log, running_app(sample_catalog, log, home) as url:
+    with (home / "streamlit.log").open("wb") as log, running_app(sample_catalog, log, home=home) as url:
         yield url
 
 
