@@ -71,7 +71,7 @@ def test_a_change_on_disk_is_reloaded_not_overwritten(catalog: Path) -> None:
     assert at.multiselect(key="creds_memberships").value == ["aama/aama-membership"]
 
 
-def test_a_damaged_profile_is_set_aside_with_a_clear_message(catalog: Path, recert_home: Path) -> None:
+def test_a_damaged_profile_is_set_aside_with_a_clear_message(catalog: Path) -> None:
     stored_profile(CMA)
     path = ProfileStore().path("me")
     path.write_text('{"credentials": [', encoding="utf-8")
