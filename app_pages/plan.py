@@ -28,12 +28,16 @@ def courses_table(result: PlanResult, linked: bool) -> pd.DataFrame:
     """One row per planned course; title, price and credits first so they stay in view on a phone."""
     names = {totals.credential_id: totals.name for totals in result.credentials}
     offers = ui.offer_names()
+    credit_header = "Credit it gives" if len(names) > 1 else f"{''.join(names.values())} credit"
     rows = []
     for course in result.courses:
         row = {
             "Course": ui.titled_link(course.url, course.title) if linked else course.title,
             "You pay": float(course.price_paid),
-            "Credit it gives": ui.credit_summary(course.credits, names),
+            # With one credential the column header names it, so each cell keeps only the areas.
+            credit_header: ui.credit_summary(course.credits, names)
+            if len(names) > 1
+            else ui.areas_credit(course, next(iter(names))),
         }
         if len(names) > 1:
             row[f"Counts for {'both' if len(names) == 2 else 'all'} my credentials?"] = ui.counts_for_all(

@@ -57,6 +57,8 @@ def mark_done(courses: Sequence[Any], key: str, *, container: Any = st) -> None:
 
     ``key`` prefixes every widget key (use one per place the widget is drawn)."""
     last = st.session_state.get(LAST_DONE, {}).get(key)
+    if last is None and not courses:
+        return
     box = container.container(border=True)
     if last is not None:
         _, on, title = last

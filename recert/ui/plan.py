@@ -16,7 +16,7 @@ import streamlit as st
 from recert.ui.catalog import cached_snapshot, catalog_facets
 from recert.ui.filters import CatalogFilters
 from recert.ui.frame import published_catalog
-from recert.ui.people import credit_summary, format_label, hours, money
+from recert.ui.people import amount, credit_summary, format_label, hours, money
 from recert.ui.profile import Change, bind, exact, profile_raw, transcript_text
 
 PAID_AS = {"list": "list price", "member": "member price", "included": "included in an offer", "free": "free"}
@@ -251,6 +251,12 @@ def with_titles(text: str) -> str:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _course_titles(path: str, stamp: int) -> dict[tuple[str, str], str]:
     return {course.key: course.title for course in cached_snapshot(path, stamp).courses}
+
+
+def areas_credit(course: Any, credential_id: str) -> str:
+    """A planned course's credit for one credential, per area: "clinical 2, general 1" (plain text)."""
+    areas = course.credits.get(credential_id, {})
+    return ", ".join(f"{area} {amount(value)}" for area, value in areas.items() if value) or "—"
 
 
 def counts_for_all(course: Any, names: Mapping[str, str]) -> str:
