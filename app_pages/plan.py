@@ -229,14 +229,23 @@ def main() -> None:
     pressed = st.button("Make my plan", type="primary", key="plan_make")
     # Once a plan is made, it follows the profile: a change (a course marked done, a new limit) remakes it.
     if pressed or (made is not None and made[0] != asked):
-        with st.spinner("Finding the cheapest plan…"):
-            result = ui.make_plan(profile, limits)
-            advice = ui.what_would_help(result, limits) if result.status is ui.PlanStatus.INFEASIBLE else []
-            made = st.session_state["plan_result"] = (asked, result, advice)
+        # A plan this session already made for these very inputs (e.g. after an undo) is shown at once.
+        made = ui.remembered_plan(asked) or make(profile, limits, asked)
+    st.session_state["plan_result"] = made
     if made is None:
         return
     _, result, advice = made
     show_result(result, profile, advice)
+
+
+def make(profile: Profile, limits: ui.PlanLimits, asked: str) -> tuple[str, PlanResult, list[str]]:
+    """Make the plan (and, when none is possible, the advice) and remember it with its signature."""
+    with st.spinner("Finding the cheapest plan…"):
+        result = ui.make_plan(profile, limits)
+        advice = ui.what_would_help(result, limits) if result.status is ui.PlanStatus.INFEASIBLE else []
+    made = (asked, result, advice)
+    ui.remember_plan(made)
+    return made
 
 
 with ui.page_guard("the plan"):

@@ -338,7 +338,29 @@ def what_would_help(result: Any, limits: PlanLimits) -> list[str]:
 
 
 def plan_signature(limits: PlanLimits) -> str:
-    """Identifies what a plan was made for (profile, transcript, limits), to spot a stale plan."""
+    """Identifies what a plan was made for (catalog version, profile, transcript, limits), to spot a stale
+    plan."""
     import json
 
-    return json.dumps([profile_raw(), transcript_text(), repr(limits)], sort_keys=True, default=str)
+    return json.dumps(
+        [published_catalog(), profile_raw(), transcript_text(), repr(limits)], sort_keys=True, default=str
+    )
+
+
+PLANS_STATE = "plan_made"  # signature → (signature, result, advice), the session's last few plans
+PLANS_KEPT = 8
+
+
+def remembered_plan(signature: str) -> tuple[str, Any, list[str]] | None:
+    """The plan this session already made for ``signature`` (same catalog, profile and limits), if any."""
+    made: tuple[str, Any, list[str]] | None = st.session_state.get(PLANS_STATE, {}).get(signature)
+    return made
+
+
+def remember_plan(made: tuple[str, Any, list[str]]) -> None:
+    """Keep a plan with its signature (the last ``PLANS_KEPT``), so going back to a profile — an undo, a
+    limit set back — shows its plan at once instead of solving again."""
+    plans: dict[str, tuple[str, Any, list[str]]] = st.session_state.setdefault(PLANS_STATE, {})
+    plans[made[0]] = made
+    while len(plans) > PLANS_KEPT:
+        plans.pop(next(iter(plans)))
