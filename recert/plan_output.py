@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from recommender.planner.model import PlanResult
+    from recommender.rules.profile import Profile
 
 
 def plain(value: Any) -> Any:
@@ -99,3 +100,21 @@ def result_json(result: PlanResult) -> dict[str, Any]:
             "what_if": result.what_if,
         }
     )
+
+
+def apply_by_lines(result: PlanResult, profile: Profile) -> dict[str, dict[str, Any]]:
+    """Per credential of the plan: the date to apply by once its courses are done, and why."""
+    from recommender.rules.deadlines import plan_apply_by
+
+    lines: dict[str, dict[str, Any]] = {}
+    for totals in result.credentials:
+        held = profile.credential(totals.credential_id)
+        if held is None:
+            continue
+        after, words = plan_apply_by(held, totals.counted_other > 0)
+        lines[held.id] = {
+            "apply_by": after.day.isoformat() if after.day else None,
+            "apply_route": after.route,
+            "words": words,
+        }
+    return lines

@@ -30,7 +30,7 @@ from recert.console import (
     read_profile,
     sample_notice,
 )
-from recert.plan_output import result_json
+from recert.plan_output import apply_by_lines, result_json
 
 if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a plan is made, not for --help
     from catalog.records import Course, Offer
@@ -149,10 +149,14 @@ def plan_command(
             result = what_if(result, held, courses, offers, time_limit=time_limit)
     if sample:
         sample_notice()
+    deadlines = apply_by_lines(result, held) if result.status is not PlanStatus.INFEASIBLE else {}
     if output == OutputFormat.json:
-        print(json.dumps(result_json(result), indent=2))
+        print(json.dumps({**result_json(result), "apply_by": deadlines}, indent=2))
     elif result.courses or result.status is not PlanStatus.INFEASIBLE:
         _print_table(result)
+        for credential_id, line in deadlines.items():
+            name = held.credential(credential_id)
+            console.print(f"{escape(name.rules.name if name else credential_id)}: {escape(line['words'])}")
     if result.status is PlanStatus.INFEASIBLE:
         fail(
             "no plan can meet the requirements: " + "; ".join(r.message for r in result.reasons),

@@ -38,7 +38,14 @@ from recert.words import credential_name
 from recommender.rules.dates import parse_date
 from recommender.rules.engine import format_units
 from recommender.rules.profile import Profile
-from recommender.rules.progress import CredentialProgress, Status, number, progress, progress_json
+from recommender.rules.progress import (
+    CredentialProgress,
+    Status,
+    number,
+    progress,
+    progress_json,
+    unconfirmed_in_use,
+)
 from recommender.rules.transcript import TranscriptReport
 from recommender.rules.verdict import Verdict, judge
 
@@ -176,8 +183,12 @@ def _print_progress(item: CredentialProgress) -> None:
     flag = " [yellow](unconfirmed)[/]" if fee.unconfirmed else ""
     note = f" — {escape(fee.note)}" if fee.note and fee.unconfirmed else ""
     console.print(f"Fee: {escape(fee.what)} {amount}{due}{flag}{note}", soft_wrap=True)
+    apply = item.apply_by
+    if apply.day is not None:
+        route = f" ({apply.route})" if apply.route else ""
+        console.print(f"[bold]Apply by: {apply.day}[/]{route} — {escape(apply.words)}", soft_wrap=True)
     console.print(f"Late rule: {escape(item.late)}", soft_wrap=True)
-    unconfirmed = [name for name in item.rules.unconfirmed if "_fee" not in name]  # fees: on the fee line
+    unconfirmed = [p.name for p in unconfirmed_in_use(held) if "_fee" not in p.name]  # fees: on the fee line
     if unconfirmed:
         console.print(f"[yellow]⚠ unconfirmed values used: {', '.join(unconfirmed)}[/]", soft_wrap=True)
 

@@ -42,8 +42,15 @@ def ce_vs_exam(result: PlanResult, profile: Profile) -> dict[str, str]:
     for held in profile.credentials:
         renewal = _fee(held.rules, _fee_names("renewal", held.member))
         exam = _fee(held.rules, _fee_names("exam", held.member))
+        attempts = held.rules.exam_max_attempts
+        limit = ""
+        if attempts is not None:
+            limit = (
+                f" (at most {attempts} attempts to pass: after a failed attempt number {attempts} "
+                "neither the exam nor recertification is open)"
+            )
         routes[f"{held.id}: CE vs exam"] = (
-            f"by CE: ${result.total_cost} of courses + renewal fee {renewal}; by exam: exam fee {exam}"
+            f"by CE: ${result.total_cost} of courses + renewal fee {renewal}; by exam: exam fee {exam}{limit}"
         )
     return routes
 

@@ -35,6 +35,9 @@ CONFIDENCES: tuple[str, ...] = ("official", "official-old", "third-party", "low"
 CYCLE_ANCHORS: tuple[str, ...] = ("end_of_month", "same_day")
 CREDIT_WINDOWS: tuple[str, ...] = ("cycle", "calendar_year_before_end")
 AFTER_LATE: tuple[str, ...] = ("exam_required", "decertified", "lost")
+# Ways to send a recertification application; a rule file names the ones its body offers.
+APPLY_ROUTES: tuple[str, ...] = ("online", "mail", "expedited", "phone")
+DEFAULT_APPLY_ROUTE = "online"
 # Overridable without a note: fees are never rules of counting, so a user may always set their own.
 FEE_PARAMS: tuple[str, ...] = (
     "renewal_fee_usd",
@@ -123,9 +126,12 @@ class FeeRule:
 class LateRule:
     """What happens after the cycle end without recertification.
 
-    Within ``window_days`` / ``window_months`` after the end one may still ``in_window`` (words), paying
-    ``fee_usd`` (reactivation/reinstatement, ``None`` = unknown); after it, ``after_window`` applies:
-    "exam_required", "decertified" or "lost".
+    Within the late window after the end one may still ``in_window`` (words), paying ``fee_usd``
+    (reactivation/reinstatement, ``None`` = unknown); after it, ``after_window`` applies: "exam_required",
+    "decertified" or "lost". The window is ``window_days`` days or ``window_months`` months; a rule giving
+    both (AAMA: "90 days" and "three months" on different official pages) ends at the earlier of the two.
+    ``month_end_anchor``: cycles end on a month's last day, so "n months after" is the last day of the
+    n-th month after (three months after 31 Jan is 30 Apr).
     """
 
     window_days: int
@@ -134,10 +140,53 @@ class LateRule:
     after_window: str
     fee_usd: Decimal | None
     after_fee_usd: Decimal | None
+    month_end_anchor: bool = False
+
+    def readings(self, cycle_end: date) -> tuple[tuple[str, date], ...]:
+        """Each wording of the window with the last day it gives, e.g. (("90 days", d1), ("3 months", d2))."""
+        found: list[tuple[str, date]] = []
+        if self.window_days:
+            found.append((f"{self.window_days} days", cycle_end + timedelta(days=self.window_days)))
+        if self.window_months:
+            months_end = add_months(cycle_end, self.window_months)
+            if self.month_end_anchor:
+                months_end = month_end(months_end)
+            found.append((f"{self.window_months} months", months_end))
+        return tuple(found)
 
     def window_end(self, cycle_end: date) -> date:
-        """The last day of the late window (the cycle end itself when there is none)."""
-        return add_months(cycle_end, self.window_months) + timedelta(days=self.window_days)
+        """The last day of the late window: the earliest reading (the cycle end itself when there is none)."""
+        return min((day for _, day in self.readings(cycle_end)), default=cycle_end)
+
+
+@dataclass(frozen=True)
+class ApplyRule:
+    """How long the body takes to process an application, per route, in calendar days.
+
+    ``processing_days``: days per route when the application includes credit not approved by the body
+    (AAMA: mail 30, online 21 — "2–3 weeks", expedited 7 — "5–7 days"); ``instant_routes``: routes
+    processed at once when all counted credit is body-approved (AAMA: online, phone). Both empty: the
+    body publishes no processing time (apply by the cycle end).
+    """
+
+    processing_days: Mapping[str, int] = field(default_factory=dict)
+    instant_routes: tuple[str, ...] = ()
+
+    @property
+    def routes(self) -> tuple[str, ...]:
+        """Every route the body offers, in the order of ``APPLY_ROUTES``."""
+        offered = set(self.processing_days) | set(self.instant_routes)
+        return tuple(route for route in APPLY_ROUTES if route in offered)
+
+
+@dataclass(frozen=True)
+class FirstRecertRule:
+    """A first recertification may count credit earned in the ``months_before`` months before the initial
+    certification, at most ``max_units`` units (AAMA e-Update, Nov 2023: 3 months, 20 points; low
+    confidence). ``months_before`` 0: no such rule."""
+
+    months_before: int = 0
+    max_units: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -156,6 +205,10 @@ class CredentialRules:
     late: LateRule
     params: Mapping[str, Param] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    apply: ApplyRule = field(default_factory=ApplyRule)
+    first_recert: FirstRecertRule = field(default_factory=FirstRecertRule)
+    exam_max_attempts: int | None = None
+    aliases: tuple[str, ...] = ()
 
     @property
     def unconfirmed(self) -> tuple[str, ...]:
@@ -187,11 +240,27 @@ def list_credentials() -> tuple[str, ...]:
     return tuple(sorted(path.stem for path in CREDENTIALS_DIR.glob("*.toml")))
 
 
+@cache
+def credential_aliases() -> Mapping[str, str]:
+    """Former ids still accepted (a rule file's ``aliases``) → the credential's id."""
+    found: dict[str, str] = {}
+    for credential_id in list_credentials():
+        for alias in _read_file(credential_id).get("aliases", []):
+            found[str(alias)] = credential_id
+    return found
+
+
+def canonical_id(credential_id: str) -> str:
+    """The credential's id for ``credential_id`` or one of its former ids (aliases); unknown ids unchanged."""
+    return credential_aliases().get(credential_id, credential_id)
+
+
 def load_rule(credential_id: str, overrides: Mapping[str, Any] | None = None) -> CredentialRules:
     """The rule of ``credential_id``, with the profile's ``overrides`` (unconfirmed values only) applied.
 
     Raises RulesError for an unknown credential, a broken rule file or an override that isn't allowed.
     """
+    credential_id = canonical_id(credential_id)
     params = dict(_file_params(credential_id))
     for name, value in (overrides or {}).items():
         params[name] = _override(credential_id, params, name, value)
@@ -384,10 +453,36 @@ def _build(credential_id: str, params: Mapping[str, Param]) -> CredentialRules:
             after_window=values.choice("after_late_window", AFTER_LATE, "exam_required"),
             fee_usd=values.decimal("late_fee_usd"),
             after_fee_usd=values.decimal("reactivation_fee_usd"),
+            month_end_anchor=values.choice("cycle_anchor", CYCLE_ANCHORS, "same_day") == "end_of_month",
         ),
         params=dict(params),
         notes=tuple(str(note) for note in raw.get("notes", [])),
+        apply=_apply_rule(values),
+        first_recert=FirstRecertRule(
+            months_before=values.integer("first_recert_months_before", 0),
+            max_units=values.decimal("first_recert_max_units", ZERO) or ZERO,
+        ),
+        exam_max_attempts=values.optional_integer("exam_max_attempts"),
+        aliases=tuple(str(alias) for alias in raw.get("aliases", [])),
     )
+
+
+def _apply_rule(values: _Values) -> ApplyRule:
+    """Processing days per route and the instant routes, each route checked against ``APPLY_ROUTES``."""
+    where = values.credential_id
+    days = values.raw("processing_days", {})
+    if not isinstance(days, Mapping):
+        raise RulesError(f"{where}.processing_days: must map routes ({', '.join(APPLY_ROUTES)}) to days")
+    instant = values.raw("instant_routes", [])
+    if not isinstance(instant, list):
+        raise RulesError(f"{where}.instant_routes: must be a list of routes ({', '.join(APPLY_ROUTES)})")
+    for route in [*days, *instant]:
+        if route not in APPLY_ROUTES:
+            raise RulesError(f"{where}: {route!r} is not a route ({', '.join(APPLY_ROUTES)})")
+    processing = {
+        str(route): int(values.decimal_of(f"processing_days.{route}", value)) for route, value in days.items()
+    }
+    return ApplyRule(processing, tuple(str(route) for route in instant))
 
 
 # --- counting --------------------------------------------------------------------------------------------
@@ -576,6 +671,7 @@ def add(standing: Standing, contribution: Contribution) -> Standing:
         approved=_plus(standing.approved, contribution.approved),
         other=_plus(standing.other, contribution.other),
         cpr_cards=standing.cpr_cards + (1 if contribution.cpr_card else 0),
+        early=standing.early,
     )
 
 

@@ -67,12 +67,14 @@ class Standing:
 
     ``approved`` is credit approved by the credential's own body (CPR card points included);
     ``other`` is credit from any other source, before the cap on outside credit is applied;
-    ``cpr_cards`` is how many CPR cards the totals include.
+    ``cpr_cards`` is how many CPR cards the totals include; ``early`` is the units (inside the totals)
+    from before the initial certification, which a first recertification may count up to a cap.
     """
 
     approved: Mapping[str, Decimal] = field(default_factory=dict)
     other: Mapping[str, Decimal] = field(default_factory=dict)
     cpr_cards: int = 0
+    early: Decimal = ZERO
 
 
 @dataclass(frozen=True)

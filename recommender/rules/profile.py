@@ -12,21 +12,33 @@ import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from catalog.records import FORMATS, Problem, ProblemsError, to_decimal
 from recommender.rules.dates import parse_date
-from recommender.rules.engine import CredentialRules, RulesError, list_credentials, load_rule
+from recommender.rules.engine import (
+    DEFAULT_APPLY_ROUTE,
+    CredentialRules,
+    RulesError,
+    add_months,
+    canonical_id,
+    credential_aliases,
+    list_credentials,
+    load_rule,
+)
 from recommender.rules.model import ANY_AREA, ZERO, Standing
 
 PROFILE_FIELDS: tuple[str, ...] = (
     "credentials", "transcript", "taken", "memberships", "limits", "interests",
     "allow_inferred_areas", "overrides", "completed",
 )  # fmt: skip
-CREDENTIAL_FIELDS: tuple[str, ...] = ("id", "certified_on", "cycle_end", "earned", "cpr_cards", "member")
+CREDENTIAL_FIELDS: tuple[str, ...] = (
+    "id", "certified_on", "cycle_end", "earned", "cpr_cards", "member", "apply_route",
+    "first_recertification",
+)  # fmt: skip
 LIMIT_FIELDS: tuple[str, ...] = ("budget", "max_hours", "formats", "avoid_providers")
 EARNED_FIELDS: tuple[str, ...] = ("approved", "other")
 COMPLETED_FIELDS: tuple[str, ...] = ("course", "on", "note", "title")
@@ -47,7 +59,10 @@ class HeldCredential:
     ``cycle_start``/``cycle_end`` are inclusive dates (``None`` when the profile gives neither
     ``certified_on`` nor ``cycle_end``: then every dated credit is taken to fall inside the cycle).
     ``earned`` is what the profile states; ``standing`` adds the transcript rows that count.
-    ``rules`` is the credential's rule with the profile's overrides applied.
+    ``rules`` is the credential's rule with the profile's overrides applied. ``apply_route`` is how the
+    user means to send the recertification application (one of the rule's routes; ``None`` = the default,
+    online, or the body publishes no routes). ``first_recertification``: this cycle follows the initial
+    certification, so credit from the months before it may count (the rule's ``first_recert``).
     """
 
     id: str
@@ -57,6 +72,24 @@ class HeldCredential:
     rules: CredentialRules
     earned: Standing = field(default_factory=Standing)
     member: bool | None = None
+    apply_route: str | None = None
+    first_recertification: bool = False
+
+    @property
+    def route(self) -> str | None:
+        """The application route in use: the profile's, else online when the body offers routes."""
+        if self.apply_route is not None:
+            return self.apply_route
+        return DEFAULT_APPLY_ROUTE if self.rules.apply.routes else None
+
+    @property
+    def early_window(self) -> tuple[date, date] | None:
+        """First recertification only: the days before the initial certification whose credit may count
+        (first and last, inclusive), or ``None``."""
+        months = self.rules.first_recert.months_before
+        if not self.first_recertification or months <= 0 or self.cycle_start is None:
+            return None
+        return add_months(self.cycle_start, -months), self.cycle_start - timedelta(days=1)
 
     @property
     def credit_from(self) -> date | None:
@@ -321,9 +354,10 @@ def _completed(reader: _Reader, raw: Any) -> tuple[CompletedCourse, ...]:
 
 
 def _overrides(reader: _Reader, raw: Any) -> dict[str, dict[str, Any]]:
-    table = reader.table("overrides", raw, list_credentials())
+    table = reader.table("overrides", raw, (*list_credentials(), *credential_aliases()))
     result: dict[str, dict[str, Any]] = {}
-    for credential_id, values in table.items():
+    for given_id, values in table.items():
+        credential_id = canonical_id(given_id)
         if credential_id not in list_credentials():
             continue
         if not isinstance(values, Mapping):
@@ -373,7 +407,7 @@ def _credential(
     if not isinstance(credential_id, str) or not credential_id.strip():
         reader.fail(f"{where}.id", "is required")
         return None
-    credential_id = credential_id.strip()
+    credential_id = canonical_id(credential_id.strip())
     if credential_id not in list_credentials():
         known = ", ".join(list_credentials())
         reader.fail(f"{where}.id", f"{credential_id!r} is not a known credential ({known})")
@@ -400,7 +434,39 @@ def _credential(
         rules=rules,
         earned=earned,
         member=reader.flag(f"{where}.member", item.get("member")),
+        apply_route=_apply_route(reader, where, item.get("apply_route"), rules),
+        first_recertification=_first_recertification(reader, where, item, rules),
     )
+
+
+def _apply_route(reader: _Reader, where: str, value: Any, rules: CredentialRules) -> str | None:
+    """The route the user means to apply by, checked against the routes the body offers."""
+    if value is None:
+        return None
+    routes = rules.apply.routes
+    if not routes:
+        reader.fail(f"{where}.apply_route", f"{rules.name} publishes no application routes; leave it out")
+        return None
+    if value not in routes:
+        reader.fail(f"{where}.apply_route", f"must be one of {', '.join(routes)}, got {value!r}")
+        return None
+    return str(value)
+
+
+def _first_recertification(
+    reader: _Reader, where: str, item: Mapping[str, Any], rules: CredentialRules
+) -> bool:
+    at = f"{where}.first_recertification"
+    flag = reader.flag(at, item.get("first_recertification"))
+    if not flag:
+        return False
+    if rules.first_recert.months_before <= 0:
+        reader.fail(at, f"{rules.name} has no rule for credit earned before the initial certification")
+        return False
+    if item.get("certified_on") is None:
+        reader.fail(at, "needs certified_on (the date of the initial certification)")
+        return False
+    return True
 
 
 def _earned(reader: _Reader, where: str, item: Mapping[str, Any], rules: CredentialRules) -> Standing:

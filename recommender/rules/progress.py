@@ -19,7 +19,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from recommender.rules.engine import CredentialRules, add_months, count, format_units, missing
+from recommender.rules.deadlines import ApplyBy, LateWindow, apply_by, late_window
+from recommender.rules.engine import CredentialRules, Param, add_months, count, format_units, missing
 from recommender.rules.model import ZERO, Counted, Missing
 from recommender.rules.profile import HeldCredential, Profile
 
@@ -84,6 +85,8 @@ class CredentialProgress:
     late_window_end: date | None
     late: str
     fee: FeeDue
+    apply_by: ApplyBy
+    late_window: LateWindow | None
 
     @property
     def rules(self) -> CredentialRules:
@@ -137,7 +140,9 @@ def late_words(held: HeldCredential, today: date) -> str:
         return f"after {held.cycle_end}: {after}{fee}"
     if today > window_end:
         return f"expired {held.cycle_end}; the late window closed {window_end}: {after}{fee}"
-    return f"until {window_end} you may still {late.in_window}; after that: {after}{fee}"
+    window = late_window(held)
+    until = window.words() if window is not None else f"until {window_end}"
+    return f"{until} you may still {late.in_window}; after that: {after}{fee}"
 
 
 def fee_due(held: HeldCredential, member: bool, today: date) -> FeeDue:
@@ -175,6 +180,16 @@ def _next_due(held: HeldCredential, every_months: int, today: date) -> date | No
     return min(due, held.cycle_end)
 
 
+def unconfirmed_in_use(held: HeldCredential) -> tuple[Param, ...]:
+    """The unconfirmed rule values this credential's progress rests on (the first-recertification values
+    only for a first recertification)."""
+    return tuple(
+        param
+        for param in held.rules.params.values()
+        if param.unconfirmed and (held.first_recertification or not param.name.startswith("first_recert"))
+    )
+
+
 def credential_progress(
     held: HeldCredential, today: date, memberships: Sequence[str] = ()
 ) -> CredentialProgress:
@@ -182,15 +197,18 @@ def credential_progress(
     rule = held.rules.counting
     gap = missing(rule, held.standing)
     end = held.cycle_end
+    counted = count(rule, held.standing)
     return CredentialProgress(
         held=held,
-        counted=count(rule, held.standing),
+        counted=counted,
         missing=gap,
         status=status_of(held, gap, today),
         days_left=(end - today).days if end is not None else None,
         late_window_end=held.rules.late.window_end(end) if end is not None else None,
         late=late_words(held, today),
         fee=fee_due(held, is_member(held, memberships), today),
+        apply_by=apply_by(held, outside_credit=counted.other > 0),
+        late_window=late_window(held),
     )
 
 
@@ -243,6 +261,15 @@ def _credential_json(item: CredentialProgress) -> dict[str, Any]:
         "missing": {"total": number(gap.total), "approved": number(gap.approved), "areas": _areas(gap.areas)},
         "late_window_end": item.late_window_end.isoformat() if item.late_window_end else None,
         "late": item.late,
+        "apply_by": _iso(item.apply_by.day),
+        "apply_route": item.apply_by.route,
+        "apply_by_reason": item.apply_by.words,
+        "late_until": _iso(item.late_window.until) if item.late_window else None,
+        "late_until_readings": {name: day.isoformat() for name, day in item.late_window.readings}
+        if item.late_window
+        else {},
+        "late_until_unconfirmed": bool(item.late_window and item.late_window.conflicting),
+        "first_recertification": held.first_recertification,
         "fee_due": {
             "amount_usd": None if item.fee.amount_usd is None else f"{item.fee.amount_usd:.2f}",
             "what": item.fee.what,
@@ -258,10 +285,13 @@ def _credential_json(item: CredentialProgress) -> dict[str, Any]:
                 "as_of": param.as_of,
                 "note": param.note,
             }
-            for param in item.rules.params.values()
-            if param.unconfirmed
+            for param in unconfirmed_in_use(held)
         ],
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _plain(value: Any) -> Any:

@@ -6,8 +6,8 @@ are in the credential's unit; ``gain`` is what the course adds to the credit tha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 from catalog.records import Course
@@ -43,9 +43,16 @@ class Verdict:
     unconfirmed: tuple[str, ...] = ()
 
 
+def in_early_window(held: HeldCredential, day: date) -> bool:
+    """True when credit dated ``day`` falls in a first recertification's window before the initial
+    certification (see ``HeldCredential.early_window``)."""
+    window = held.early_window
+    return window is not None and window[0] <= day <= window[1]
+
+
 def _window_reason(held: HeldCredential, day: date) -> str | None:
     start, end = held.credit_from, held.cycle_end
-    if start is not None and day < start:
+    if start is not None and day < start and not in_early_window(held, day):
         return f"dated {day}, before the credit window opened on {start}"
     if end is not None and day > end:
         return f"dated {day}, after the cycle ended on {end}"
@@ -75,6 +82,9 @@ def judge(
             rule.credential_id, False, ZERO, ZERO, (outside,), OUTSIDE_CYCLE, before, missing(rule, before)
         )
     given = contribution(course, rule, inferred_area=inferred_area, allow_inferred=allow_inferred)
+    early = completed_on is not None and given.counts and in_early_window(held, completed_on)
+    if early:
+        given = _early_share(held, before, given)
     if not given.counts:
         return Verdict(
             rule.credential_id,
@@ -88,6 +98,8 @@ def judge(
             unconfirmed=unconfirmed,
         )
     after = add(before, given)
+    if early:
+        after = replace(after, early=after.early + given.total)
     gain = count(rule, after).total - count(rule, before).total
     reasons = list(given.reasons)
     why_not = ""
@@ -105,6 +117,30 @@ def judge(
         missing(rule, after),
         uses_inferred_area=given.uses_inferred_area,
         unconfirmed=unconfirmed,
+    )
+
+
+def _early_share(held: HeldCredential, before: Standing, given: Contribution) -> Contribution:
+    """The part of ``given`` (dated before the initial certification) that fits under the first
+    recertification's cap on such credit, scaled evenly over its areas; words say it is unconfirmed."""
+    cap = held.rules.first_recert.max_units
+    room = max(ZERO, cap - before.early)
+    window = held.early_window
+    assert window is not None
+    words = (
+        f"dated before the initial certification ({window[1] + timedelta(days=1)}): a first recertification "
+        f"counts up to {format_units(cap)} {held.rules.counting.unit}s from the "
+        f"{held.rules.first_recert.months_before} months before it (unconfirmed)"
+    )
+    if room <= 0:
+        used_up = (words, "that cap is used up")
+        return replace(given, counts=False, approved={}, other={}, reasons=used_up, why_not=OVER_CAP)
+    factor = min(Decimal(1), room / given.total)
+    return replace(
+        given,
+        approved={area: units * factor for area, units in given.approved.items()},
+        other={area: units * factor for area, units in given.other.items()},
+        reasons=(*given.reasons, words),
     )
 
 

@@ -156,12 +156,13 @@ def test_ce_vs_exam_uses_the_fees_in_the_rules_and_says_when_unknown() -> None:
     # the AAMA's renewal and exam fees are not stated on its pages: the rules leave them empty
     assert compared["cma_aama: CE vs exam"] == (
         "by CE: $5.00 of courses + renewal fee unknown (not in the rules); "
-        "by exam: exam fee unknown (not in the rules)"
+        "by exam: exam fee unknown (not in the rules) (at most 3 attempts to pass: after a failed attempt "
+        "number 3 neither the exam nor recertification is open)"
     )
     rma = parse_profile({"credentials": [{"id": "rma_amt", "cycle_end": "2027-06-30"}]})
     routes = ce_vs_exam(result, rma)
     assert routes["rma_amt: CE vs exam"].startswith(
-        "by CE: $5.00 of courses + renewal fee $50.00 (unverified);"
+        "by CE: $5.00 of courses + renewal fee $50.00;"  # confirmed by AMT's fee table
     )
 
 

@@ -51,7 +51,11 @@ def test_progress_json_for_the_example_profile() -> None:
         "renewal_fee_nonmember_usd",
         "exam_fee_member_usd",
         "exam_fee_nonmember_usd",
+        "late_window_months",  # AAMA's "90 days" vs "three months"
     }
+    # outside credit is counted, so the online application's 21 days come off the cycle end
+    assert cma["apply_by"] == "2028-06-09" and cma["apply_route"] == "online"
+    assert cma["late_until"] == "2028-09-28"
     lines = {row["line"]: row["credentials"]["cma_aama"] for row in document["transcript"]}
     assert lines[4]["why_not"] == "duplicate" and lines[5]["why_not"] == "too_short"
     assert lines[6]["why_not"] == "outside_cycle" and lines[9]["gain"] == 15
@@ -72,6 +76,7 @@ def test_progress_table_shows_areas_status_and_unconfirmed_fee() -> None:
     ):
         assert text in out
     assert "recertify by continuing education" in out and "2028-09-28" in out
+    assert "Apply by: 2028-06-09 (online)" in out and "“3 months” → 2028-09-30" in out
 
 
 def test_lapsed_and_several_credentials(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from recommender.rules.progress import credential_progress, fee_due, status_of
 from recommender.rules.verdict import judge
 from tests.recommender.rules_factory import D, course, held, standing
 
-ALL = ("cma_aama", "cma_amca", "ncma_ncct", "nha_ccma", "nha_cmaa", "nha_cpt", "rma_amt")
+ALL = ("cma_aama", "cmac_amca", "ncma_ncct", "nha_ccma", "nha_cmaa", "nha_cpt", "rma_amt")
 
 
 def test_one_rule_file_per_credential() -> None:
@@ -55,7 +55,7 @@ def test_every_value_has_a_source_and_as_of_date(credential_id: str) -> None:
         ("nha_cmaa", date(2022, 2, 28), date(2024, 2, 28)),
         ("ncma_ncct", date(2023, 3, 15), date(2024, 3, 15)),
         ("ncma_ncct", date(2024, 2, 29), date(2025, 2, 28)),
-        ("cma_amca", date(2017, 2, 10), date(2019, 2, 10)),  # AMCA's example: tested Feb 2017 → Feb 2019
+        ("cmac_amca", date(2017, 2, 10), date(2019, 2, 10)),  # AMCA's example: tested Feb 2017 → Feb 2019
     ],
 )
 def test_cycle_end(credential_id: str, start: date, end: date) -> None:
@@ -90,7 +90,7 @@ def test_add_months_clamps_to_month_end() -> None:
         ("nha_cmaa", 10, "credit"),
         ("nha_cpt", 10, "credit"),
         ("ncma_ncct", 14, "clock_hour"),
-        ("cma_amca", 10, "credit"),
+        ("cmac_amca", 10, "credit"),
     ],
 )
 def test_credentials_without_areas(credential_id: str, total: int, unit: str) -> None:
@@ -158,7 +158,7 @@ def test_cpr_card_without_a_cpr_rule_counts_by_its_hours() -> None:
         ("cma_aama", date(2028, 6, 30), date(2028, 9, 28)),  # 90 days
         ("cma_aama", date(2024, 2, 29), date(2024, 5, 29)),
         ("nha_ccma", date(2022, 2, 28), date(2023, 2, 28)),  # reinstate within 12 months
-        ("cma_amca", date(2019, 2, 10), date(2019, 3, 12)),  # 30-day grace
+        ("cmac_amca", date(2019, 2, 10), date(2019, 3, 12)),  # 30-day grace
         ("rma_amt", date(2027, 5, 1), date(2027, 5, 1)),  # none: decertified
         ("ncma_ncct", date(2025, 6, 1), date(2030, 6, 1)),  # inactive up to five years
     ],
@@ -195,10 +195,11 @@ def test_status_complete_on_track_and_at_risk() -> None:
     assert credential_progress(halfway, date(2026, 1, 1)).status == "on track"
 
 
-def test_amt_fee_is_annual_and_labelled_unconfirmed() -> None:
+def test_amt_fee_is_annual_and_confirmed_by_amts_fee_table() -> None:
     amt = held("rma_amt", date(2024, 5, 1))
     fee = fee_due(amt, member=False, today=date(2025, 6, 1))
-    assert fee.amount_usd == 50 and fee.due_on == date(2026, 5, 1) and fee.unconfirmed
+    assert fee.amount_usd == 50 and fee.due_on == date(2026, 5, 1) and not fee.unconfirmed
+    assert amt.rules.params["renewal_fee_usd"].source.startswith("https://www.americanmedtech.org/")
     assert fee_due(amt, member=False, today=date(2024, 5, 2)).due_on == date(2025, 5, 1)
 
 
@@ -234,6 +235,6 @@ def test_overrides_only_for_unconfirmed_values() -> None:
 
 
 def test_counted_areas_for_any_credentials() -> None:
-    rule = load_rule("cma_amca").counting
+    rule = load_rule("cmac_amca").counting
     counted = count(rule, standing(approved={ANY_AREA: 4}, other={ANY_AREA: 3}))
     assert counted.areas == {ANY_AREA: 7} and counted.approved == 4 and counted.other == 3
