@@ -32,6 +32,7 @@ COMMAND_MODULES: dict[str, str] = {
     "profile": "profiles",
     "done": "profiles",
     "history": "profiles",
+    "schedule": "schedule",
     "ml": "ml",
     "categorize": "ml",
     "similar": "ml",

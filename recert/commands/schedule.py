@@ -1,0 +1,211 @@
+"""`recert schedule`: the optimal plan's courses spread over the months before each apply-by date.
+
+Thin glue: read the profile and the courses (catalog or a course-record JSONL file), call
+``recommender.planner.schedule_build.plan_schedule``, print a Rich table, JSON or an iCalendar file.
+Exit 0 with a schedule, 3 when no plan can meet the requirements or the pace cannot fit it (with what to
+change), 2 for bad input. Money in USD, hours in contact hours.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from recert.console import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    CatalogOption,
+    catalog_path,
+    console,
+    err_console,
+    fail,
+    fail_with_problems,
+    sample_notice,
+)
+
+if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a schedule is made, not for --help
+    from catalog.records import Course, Offer
+    from recommender.planner.schedule import Schedule
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    ics = "ics"
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the `recert` app."""
+    app.command("schedule")(schedule_command)
+
+
+def _day(option: str, value: str | None, default: date) -> date:
+    if value is None:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} must be a date as YYYY-MM-DD, got {value!r}", EXIT_BAD_INPUT)
+
+
+def _amount(option: str, value: str | None) -> Decimal | None:
+    from catalog.records import to_decimal
+
+    if value is None:
+        return None
+    amount = to_decimal(value)
+    if amount is None or amount <= 0:
+        fail(f"{option} must be a number above 0, got {value!r}", EXIT_BAD_INPUT)
+    return amount
+
+
+def _records(catalog: Path | None, catalog_file: Path | None) -> tuple[list[Course], list[Offer], dict, bool]:
+    """Courses, offers, inferred areas and whether the data is the bundled sample."""
+    from catalog.records import RecordFileError, read_jsonl_file
+    from recommender.planner.adapter import read_catalog
+
+    if catalog_file is not None:
+        try:
+            courses, offers = read_jsonl_file(catalog_file)
+        except RecordFileError as exc:
+            fail_with_problems(
+                exc.errors, f"{len(exc.errors)} problem(s) in {catalog_file}; nothing scheduled"
+            )
+        return courses, offers, {}, False
+    from catalog.db import CatalogMissing
+    from catalog.queries import is_sample
+
+    path = catalog_path(catalog)
+    try:
+        read = read_catalog(path)
+        sample = is_sample(path)
+    except CatalogMissing as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
+    return read.courses, read.offers, dict(read.inferred_areas), sample
+
+
+def _print_table(schedule: Schedule) -> None:
+    from recert.schedule_output import credit_words
+    from recommender.rules.engine import format_units
+
+    names = {need.credential_id: need.name for need in schedule.needs}
+    for deadline in schedule.deadlines:
+        late = f" · late window until {deadline.late_until}" if deadline.late_until else ""
+        console.print(
+            f"[bold]{escape(deadline.name)}[/]: apply by [bold]{deadline.apply_by}[/]"
+            f" · cycle ends {deadline.cycle_end}{late}"
+        )
+    table = Table(
+        title=f"Schedule from {schedule.pace.start} at {format_units(schedule.hours_per_month)} h a month"
+    )
+    for column in ("start", "finish", "course", "hours", "paid", "credit"):
+        table.add_column(column, justify="right" if column in ("hours", "paid") else "left")
+    for placed in schedule.placed:
+        option = placed.course.option
+        period = f" (period {placed.period})" if placed.period > 1 else ""
+        table.add_row(
+            str(placed.start),
+            str(placed.finish),
+            escape(f"{option.title} — {option.provider}{period}"),
+            format_units(option.hours),
+            f"${placed.course.price:.2f}",
+            escape(credit_words(placed, names)),
+        )
+    console.print(table)
+    for need in schedule.needs:
+        met = next((m.month for m in schedule.months if m.complete[need.credential_id]), None)
+        when = f"every requirement met by the end of {met:%B %Y}" if met else "not met by this schedule"
+        console.print(f"{escape(need.name)}: {when}")
+    cost = f"Cost: ${schedule.cost:.2f}"
+    if schedule.extra_costs:
+        cost += f" (the plan's ${schedule.plan_cost:.2f} plus:)"
+    else:
+        cost += " (the plan's cost)"
+    console.print(cost)
+    for why, amount in schedule.extra_costs:
+        console.print(f"  +${amount:.2f}: {escape(why)}")
+    for note in schedule.notes:
+        err_console.print(f"note: {escape(note)}")
+
+
+def schedule_command(
+    profile: Annotated[Path, typer.Option("--profile", help="Your profile (.json or .toml).")],
+    hours_per_month: Annotated[
+        str | None,
+        typer.Option("--hours-per-month", help="Contact hours you can study a month (default: even)."),
+    ] = None,
+    budget_per_month: Annotated[
+        str | None,
+        typer.Option("--budget-per-month", help="US dollars you can spend a month (default: no limit)."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day of the schedule (YYYY-MM-DD; default today).")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Pretend today is this date (YYYY-MM-DD).")
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, json or ics.")
+    ] = OutputFormat.table,
+    catalog: CatalogOption = None,
+    catalog_file: Annotated[
+        Path | None,
+        typer.Option("--catalog-file", help="Schedule over this course-record JSONL file instead."),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=1, help="Seconds the solver may use.")
+    ] = 30.0,
+) -> None:
+    """Spread the cheapest plan's courses over the months before each apply-by date, with reminders."""
+    from recert.schedule_output import schedule_ics, schedule_json
+    from recommender.planner.schedule import Pace
+    from recommender.planner.schedule_build import NoCycleEnd, plan_schedule
+    from recommender.rules.profile import ProfileError, load_profile
+
+    day = _day("--today", today, date.today())
+    first = _day("--start", start, day)
+    if first < day:
+        fail(f"--start {first} is before today ({day}); the schedule runs from today on", EXIT_BAD_INPUT)
+    pace = Pace(
+        first, _amount("--hours-per-month", hours_per_month), _amount("--budget-per-month", budget_per_month)
+    )
+    try:
+        held = load_profile(profile)
+    except ProfileError as exc:
+        fail(f"profile {profile}: {exc}", EXIT_BAD_INPUT)
+    if not held.credentials:
+        fail(f"profile {profile}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
+    courses, offers, inferred, sample = _records(catalog, catalog_file)
+    try:
+        made = plan_schedule(
+            courses, offers, held, pace, today=day, inferred_areas=inferred, time_limit=time_limit
+        )
+    except NoCycleEnd as exc:
+        fail(f"profile {profile}: {exc}", EXIT_BAD_INPUT)
+    if sample:
+        sample_notice()
+    if made.schedule is None:
+        reasons = "; ".join(r.message for r in made.plan.reasons)
+        fail(f"no plan can meet the requirements: {reasons}", EXIT_INFEASIBLE)
+    found = made.schedule
+    if output is OutputFormat.json:
+        sys.stdout.write(json.dumps(schedule_json(found), indent=2, ensure_ascii=False) + "\n")
+    elif output is OutputFormat.ics and found.feasible:
+        sys.stdout.buffer.write(schedule_ics(found, profile.stem, day))
+    elif found.feasible:
+        _print_table(found)
+    if not found.feasible:
+        changes = "; or ".join(found.changes)
+        fail(
+            f"the pace cannot fit the plan: {'; '.join(found.problems)}. To fit it: {changes}",
+            EXIT_INFEASIBLE,
+        )
