@@ -21,6 +21,8 @@ from catalog.registry import SOLVER_TIME_LIMIT
 if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a plan is made
     from catalog.records import Course, Offer
     from recommender.planner.model import PlanInput, PlanResult
+    from recommender.planner.schedule import Pace
+    from recommender.planner.schedule_build import PlannedSchedule
     from recommender.rules.engine import CredentialRules
     from recommender.rules.profile import Profile
 
@@ -110,3 +112,28 @@ def catalog_plan(
 
     inp = catalog_input(path, profile, interest_scores=interest_scores)
     return solve_input(inp, alternatives=alternatives, time_limit=time_limit)
+
+
+def catalog_schedule(
+    path: str | os.PathLike[str],
+    profile: Profile,
+    pace: Pace,
+    *,
+    today: date,
+    time_limit: float = SOLVER_TIME_LIMIT,
+) -> PlannedSchedule:
+    """The cheapest plan for ``profile`` from ``pace.start`` on over the catalog at ``path`` and its
+    pacing schedule (raises ``CatalogMissing``; ``NoCycleEnd`` when a credential has no cycle end). The
+    schedule needs every record's dates, so the records are read one by one."""
+    from recommender.planner.schedule_build import plan_schedule
+
+    read = read_catalog(path)
+    return plan_schedule(
+        read.courses,
+        read.offers,
+        profile,
+        pace,
+        today=today,
+        inferred_areas=read.inferred_areas,
+        time_limit=time_limit,
+    )

@@ -158,7 +158,7 @@ def schedule_ics(schedule: Schedule, profile_name: str, stamp: date) -> bytes:
         calendar.add_component(event)
     for deadline in schedule.deadlines:
         dated = [
-            ("apply-by", f"Apply to recertify {deadline.name} by today", deadline.apply_by),
+            ("apply-by", f"Last day to apply to recertify {deadline.name}", deadline.apply_by),
             ("cycle-end", f"{deadline.name} cycle ends", deadline.cycle_end),
             ("late-until", f"{deadline.name}: last day of the late window", deadline.late_until),
         ]

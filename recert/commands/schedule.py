@@ -68,29 +68,13 @@ def _amount(option: str, value: str | None) -> Decimal | None:
     return amount
 
 
-def _records(catalog: Path | None, catalog_file: Path | None) -> tuple[list[Course], list[Offer], dict, bool]:
-    """Courses, offers, inferred areas and whether the data is the bundled sample."""
+def _from_file(path: Path) -> tuple[list[Course], list[Offer]]:
     from catalog.records import RecordFileError, read_jsonl_file
-    from recommender.planner.adapter import read_catalog
 
-    if catalog_file is not None:
-        try:
-            courses, offers = read_jsonl_file(catalog_file)
-        except RecordFileError as exc:
-            fail_with_problems(
-                exc.errors, f"{len(exc.errors)} problem(s) in {catalog_file}; nothing scheduled"
-            )
-        return courses, offers, {}, False
-    from catalog.db import CatalogMissing
-    from catalog.queries import is_sample
-
-    path = catalog_path(catalog)
     try:
-        read = read_catalog(path)
-        sample = is_sample(path)
-    except CatalogMissing as exc:
-        fail(str(exc), EXIT_BAD_INPUT)
-    return read.courses, read.offers, dict(read.inferred_areas), sample
+        return read_jsonl_file(path)
+    except RecordFileError as exc:
+        fail_with_problems(exc.errors, f"{len(exc.errors)} problem(s) in {path}; nothing scheduled")
 
 
 def _print_table(schedule: Schedule) -> None:
@@ -184,11 +168,22 @@ def schedule_command(
         fail(f"profile {profile}: {exc}", EXIT_BAD_INPUT)
     if not held.credentials:
         fail(f"profile {profile}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
-    courses, offers, inferred, sample = _records(catalog, catalog_file)
+    sample = False
     try:
-        made = plan_schedule(
-            courses, offers, held, pace, today=day, inferred_areas=inferred, time_limit=time_limit
-        )
+        if catalog_file is not None:
+            courses, offers = _from_file(catalog_file)
+            made = plan_schedule(courses, offers, held, pace, today=day, time_limit=time_limit)
+        else:
+            from catalog.db import CatalogMissing
+            from catalog.queries import is_sample
+            from recert.planning import catalog_schedule
+
+            path = catalog_path(catalog)
+            try:
+                made = catalog_schedule(path, held, pace, today=day, time_limit=time_limit)
+                sample = is_sample(path)
+            except CatalogMissing as exc:
+                fail(str(exc), EXIT_BAD_INPUT)
     except NoCycleEnd as exc:
         fail(f"profile {profile}: {exc}", EXIT_BAD_INPUT)
     if sample:
