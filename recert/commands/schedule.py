@@ -24,17 +24,21 @@ from recert.console import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
     CatalogOption,
+    ProfileOption,
     catalog_path,
     console,
     err_console,
     fail,
     fail_with_problems,
+    profile_path,
+    read_profile,
     sample_notice,
 )
 
 if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a schedule is made, not for --help
     from catalog.records import Course, Offer
     from recommender.planner.schedule import Schedule
+    from recommender.rules.profile import Profile
 
 
 class OutputFormat(StrEnum):
@@ -75,6 +79,20 @@ def _from_file(path: Path) -> tuple[list[Course], list[Offer]]:
         return read_jsonl_file(path)
     except RecordFileError as exc:
         fail_with_problems(exc.errors, f"{len(exc.errors)} problem(s) in {path}; nothing scheduled")
+
+
+def _load(path: Path) -> Profile:
+    from recommender.rules.profile import ProfileError, load_profile
+
+    try:
+        return load_profile(path)
+    except ProfileError as exc:
+        fail(f"profile {path}: {exc}", EXIT_BAD_INPUT)
+
+
+def _needs_credentials(held: Profile, name: str) -> None:
+    if not held.credentials:
+        fail(f"profile {name}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
 
 
 def _print_table(schedule: Schedule) -> None:
@@ -122,7 +140,7 @@ def _print_table(schedule: Schedule) -> None:
 
 
 def schedule_command(
-    profile: Annotated[Path, typer.Option("--profile", help="Your profile (.json or .toml).")],
+    profile: ProfileOption = None,
     hours_per_month: Annotated[
         str | None,
         typer.Option("--hours-per-month", help="Contact hours you can study a month (default: even)."),
@@ -153,7 +171,6 @@ def schedule_command(
     from recert.schedule_output import schedule_ics, schedule_json
     from recommender.planner.schedule import Pace
     from recommender.planner.schedule_build import NoCycleEnd, plan_schedule
-    from recommender.rules.profile import ProfileError, load_profile
 
     day = _day("--today", today, date.today())
     first = _day("--start", start, day)
@@ -162,30 +179,32 @@ def schedule_command(
     pace = Pace(
         first, _amount("--hours-per-month", hours_per_month), _amount("--budget-per-month", budget_per_month)
     )
-    try:
-        held = load_profile(profile)
-    except ProfileError as exc:
-        fail(f"profile {profile}: {exc}", EXIT_BAD_INPUT)
-    if not held.credentials:
-        fail(f"profile {profile}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
+    path = profile_path(profile)
+    name = path.stem
     sample = False
     try:
         if catalog_file is not None:
+            from recommender.rules.history import apply_completed
+
             courses, offers = _from_file(catalog_file)
+            held = apply_completed(_load(path), {course.key: course for course in courses})
+            _needs_credentials(held, name)
             made = plan_schedule(courses, offers, held, pace, today=day, time_limit=time_limit)
         else:
             from catalog.db import CatalogMissing
             from catalog.queries import is_sample
             from recert.planning import catalog_schedule
 
-            path = catalog_path(catalog)
+            held = read_profile(profile, catalog)
+            _needs_credentials(held, name)
+            where = catalog_path(catalog)
             try:
-                made = catalog_schedule(path, held, pace, today=day, time_limit=time_limit)
-                sample = is_sample(path)
+                made = catalog_schedule(where, held, pace, today=day, time_limit=time_limit)
+                sample = is_sample(where)
             except CatalogMissing as exc:
                 fail(str(exc), EXIT_BAD_INPUT)
     except NoCycleEnd as exc:
-        fail(f"profile {profile}: {exc}", EXIT_BAD_INPUT)
+        fail(f"profile {name}: {exc}", EXIT_BAD_INPUT)
     if sample:
         sample_notice()
     if made.schedule is None:
@@ -195,7 +214,7 @@ def schedule_command(
     if output is OutputFormat.json:
         sys.stdout.write(json.dumps(schedule_json(found), indent=2, ensure_ascii=False) + "\n")
     elif output is OutputFormat.ics and found.feasible:
-        sys.stdout.buffer.write(schedule_ics(found, profile.stem, day))
+        sys.stdout.buffer.write(schedule_ics(found, name, day))
     elif found.feasible:
         _print_table(found)
     if not found.feasible:

@@ -128,11 +128,11 @@ def test_a_course_marked_done_disappears_from_the_calendar(files: Path, tmp_path
     before = _events(_calendar(files))
     done = next(e for e in before.values() if "adm-1" in str(e["SUMMARY"]))
     profile = json.loads((files / "jane.json").read_text())
-    profile["taken"] = ["ceu-world/adm-1"]
-    profile["credentials"][0]["earned"]["administrative"]["approved"] = 10
+    profile["completed"] = [{"course": "ceu-world/adm-1", "on": "2027-01-05"}]  # marked done
     (tmp_path / "jane.json").write_text(json.dumps(profile))  # the same profile, regenerated
     (tmp_path / "courses.jsonl").write_text((files / "courses.jsonl").read_text())
     after = _events(_calendar(tmp_path))
     assert str(done["UID"]) not in after
+    assert not any("adm-1" in str(e["SUMMARY"]) for e in after.values())  # not rescheduled
     kept = {uid for uid, e in before.items() if not str(e["SUMMARY"]).startswith("CE: ")}
     assert kept <= after.keys()  # the deadlines update in place
