@@ -13,6 +13,7 @@ PAGES = [
     st.Page("app_pages/catalog.py", title="Catalog", icon=":material/menu_book:", default=True),
     st.Page("app_pages/my_credentials.py", title="My credentials", icon=":material/badge:"),
     st.Page("app_pages/plan.py", title="Plan", icon=":material/checklist:"),
+    st.Page("app_pages/schedule.py", title="Schedule", icon=":material/calendar_month:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("app_pages/about.py", title="About the data", icon=":material/info:"),
 ]

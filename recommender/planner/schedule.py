@@ -449,7 +449,7 @@ def schedule(inp: ScheduleInput, pace: Pace, today: date | None = None) -> Sched
     capacity = pace.hours_per_month if pace.hours_per_month is not None else even_pace(inp, pace.start)
     notes: list[str] = []
     if pace.hours_per_month is None:
-        notes.append(f"an even pace of {capacity} h a month was used (set --hours-per-month to change it)")
+        notes.append(f"an even pace of {capacity} h a month was used (set the hours a month to change it)")
     placed, books, problem = _attempt(inp, pace, capacity)
     if problem is not None:
         return Schedule(

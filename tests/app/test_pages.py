@@ -21,6 +21,7 @@ PAGES = {
     "catalog": "Course catalog",
     "my_credentials": "My credentials",
     "plan": "Your cheapest plan",
+    "schedule": "Your schedule",
     "compare": "Compare cost per credit",
     "about": "About the data",
 }
