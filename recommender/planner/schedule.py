@@ -155,7 +155,8 @@ def month_start(day: date) -> date:
 
 
 class _Unplaceable(Exception):
-    """A course cannot be placed; ``kind`` is "pace", "budget" or "dates" (what would help)."""
+    """A course cannot be placed; ``kind`` says what might help: "pace" (more hours a month), "budget",
+    "start" (an earlier start) or "dates" (nothing but other courses: its date is past the apply-by date)."""
 
     def __init__(self, message: str, kind: str):
         super().__init__(message)
@@ -237,7 +238,6 @@ def _spread(books: _Books, first: date, hours: Decimal) -> tuple[tuple[date, Dec
 
 class _Placer:
     def __init__(self, inp: ScheduleInput, pace: Pace, capacity: Decimal):
-        self.inp = inp
         self.pace = pace
         self.books = _Books(capacity, pace.budget_per_month)
         self.offers = {offer.key: offer for offer in inp.offers}
@@ -413,6 +413,9 @@ def _changes(
     inp: ScheduleInput, pace: Pace, capacity: Decimal, problem: _Unplaceable, today: date
 ) -> list[str]:
     """What would make the schedule fit: more hours a month, a bigger budget, or an earlier start."""
+    other_courses = "choose other courses (a dated course or an access window cannot be met at any pace)"
+    if problem.kind == "dates":
+        return [other_courses]
     total = sum((c.option.hours for c in inp.courses), ZERO)
     ceiling = int(max(total, capacity)) + 1
     changes: list[str] = []
@@ -439,9 +442,7 @@ def _changes(
                 changes.append(f"start on {earlier.start} instead of {pace.start}")
                 break
             month = add_months(month, -1)
-    if not changes:
-        changes.append("choose other courses (a dated course or an access window cannot be met at any pace)")
-    return changes
+    return changes or [other_courses]
 
 
 def schedule(inp: ScheduleInput, pace: Pace, today: date | None = None) -> Schedule:

@@ -136,3 +136,34 @@ def test_a_course_marked_done_disappears_from_the_calendar(files: Path, tmp_path
     assert not any("adm-1" in str(e["SUMMARY"]) for e in after.values())  # not rescheduled
     kept = {uid for uid, e in before.items() if not str(e["SUMMARY"]).startswith("CE: ")}
     assert kept <= after.keys()  # the deadlines update in place
+
+
+def test_plan_says_when_its_outside_credit_moves_the_apply_by_date(tmp_path: Path) -> None:
+    outside = {
+        key: value for key, value in _course("gen-out", 2, "general", price=5).items() if key != "approvals"
+    }
+    (tmp_path / "courses.jsonl").write_text(json.dumps(outside) + "\n")
+    earned = {"administrative": {"approved": 10}, "clinical": {"approved": 10}, "general": {"approved": 38}}
+    profile = tmp_path / "p.json"
+    profile.write_text(
+        json.dumps({"credentials": [{"id": "cma_aama", "certified_on": "2023-06-15", "earned": earned}]})
+    )
+    command = [
+        str(RECERT),
+        "plan",
+        "--profile",
+        str(profile),
+        "--catalog-file",
+        str(tmp_path / "courses.jsonl"),
+    ]
+    result = subprocess.run(
+        [*command, "--format", "json"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout)["apply_by"]["cma_aama"]
+    assert line["apply_by"] == "2028-06-09" and line["apply_route"] == "online"
+    assert "moves the date 21 days earlier than 2028-06-30" in line["words"]
+    table = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert (
+        "CMA (AAMA): apply by 2028-06-09 (online): this plan adds credit not approved by AAMA" in table.stdout
+    )
