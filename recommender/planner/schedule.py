@@ -263,6 +263,8 @@ class _Placer:
         while month <= month_start(deadline):
             spread = _spread(self.books, month, hours)
             if spread[0][0] != month:  # no room left this month: start when there is
+                full = f"{title} ({hours} h) finds no room in the pace before {deadline}"
+                why = why or _Unplaceable(full, "pace")
                 month = spread[0][0]
                 continue
             start = max(earliest, month)

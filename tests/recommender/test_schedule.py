@@ -202,6 +202,13 @@ def test_a_budget_too_small_for_a_course_is_infeasible() -> None:
     check_valid(schedule(inp, Pace(START, D(4), D(50))), inp)
 
 
+def test_months_already_full_ask_for_more_hours_not_other_courses() -> None:
+    inp = instance([course("a", 6, "general"), course("b", 6, "general")], apply_by=date(2027, 8, 20))
+    found = schedule(inp, Pace(START, D(1)))  # "a" fills January–June: "b" finds no room before August
+    assert not found.feasible and "finds no room in the pace" in found.problems[0]
+    assert found.changes == ("study 2 h a month instead of 1",)
+
+
 def test_a_late_start_suggests_an_earlier_one() -> None:
     inp = instance([course("c", 6, "general")], apply_by=date(2027, 6, 9))
     found = schedule(inp, Pace(date(2027, 5, 1), D(2)), today=START)
