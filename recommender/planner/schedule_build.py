@@ -13,7 +13,7 @@ from catalog.records import Course, Offer
 from recommender.planner.adapter import build_input
 from recommender.planner.api import solve_input
 from recommender.planner.evaluate import courses_by_key
-from recommender.planner.model import CourseKey, PlanInput, PlanResult
+from recommender.planner.model import CourseKey, PlanInput, PlanResult, PlanStatus
 from recommender.planner.optimize import DEFAULT_TIME_LIMIT
 from recommender.planner.result import dollars
 from recommender.planner.schedule import (
@@ -115,7 +115,7 @@ def plan_schedule(
     """The optimal plan from ``pace.start`` on and its schedule (see recommender/planner/schedule.py)."""
     inp = build_input(courses, offers, profile, inferred_areas=inferred_areas, today=pace.start)
     plan = solve_input(inp, time_limit=time_limit, with_explanations=False)
-    if plan.status == "infeasible":
+    if plan.status is PlanStatus.INFEASIBLE:
         return PlannedSchedule(plan, None)
     deadlines = deadlines_of(profile, plan)
     records = {course.key: course for course in courses}

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from recommender.planner.model import PlanResult
+from recommender.planner.model import PlanResult, PlanStatus
 from recommender.planner.whatif import ce_vs_exam
 from recommender.rules.deadlines import apply_by, late_window, plan_apply_by
 from recommender.rules.engine import canonical_id, list_credentials, load_rule
@@ -184,7 +184,7 @@ def test_first_recertification_window_and_cap_are_configurable() -> None:
 
 
 def test_exam_route_says_three_attempts() -> None:
-    result = PlanResult("optimal", Decimal(40), Decimal(10), (), (), ())
+    result = PlanResult(PlanStatus.OPTIMAL, Decimal(40), Decimal(10), (), (), ())
     profile = Profile(credentials=(held("cma_aama", date(2023, 6, 15)),))
     words = ce_vs_exam(result, profile)["cma_aama: CE vs exam"]
     assert "at most 3 attempts" in words and "neither the exam nor recertification is open" in words

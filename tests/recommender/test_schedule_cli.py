@@ -166,3 +166,17 @@ def test_plan_says_when_its_outside_credit_moves_the_apply_by_date(tmp_path: Pat
     table = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     words = " ".join(table.stdout.split())  # Rich wraps long lines
     assert "CMA (AAMA): apply by 2028-06-09 (online): this plan adds credit not approved by AAMA" in words
+
+
+def test_no_plan_at_all_exits_3_with_the_reasons(files: Path, tmp_path: Path) -> None:
+    profile = {"credentials": [{"id": "cma_aama", "certified_on": "2023-06-15"}]}  # 60 points: far too many
+    (tmp_path / "jane.json").write_text(json.dumps(profile))
+    (tmp_path / "courses.jsonl").write_text((files / "courses.jsonl").read_text())
+    result = _run(tmp_path)
+    assert result.returncode == 3
+    assert (
+        result.stderr.decode()
+        .strip()
+        .splitlines()[-1]
+        .startswith("error: no plan can meet the requirements:")
+    )
