@@ -208,7 +208,6 @@ class CredentialRules:
     apply: ApplyRule = field(default_factory=ApplyRule)
     first_recert: FirstRecertRule = field(default_factory=FirstRecertRule)
     exam_max_attempts: int | None = None
-    aliases: tuple[str, ...] = ()
 
     @property
     def unconfirmed(self) -> tuple[str, ...]:
@@ -463,7 +462,6 @@ def _build(credential_id: str, params: Mapping[str, Param]) -> CredentialRules:
             max_units=values.decimal("first_recert_max_units", ZERO) or ZERO,
         ),
         exam_max_attempts=values.optional_integer("exam_max_attempts"),
-        aliases=tuple(str(alias) for alias in raw.get("aliases", [])),
     )
 
 
