@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from recommender.planner.schedule import Schedule
     from recommender.planner.schedule_build import PlannedSchedule
 
-CALENDAR_NAME = "my-profile"  # the app's profile has no file name: the calendar's UIDs use this one
+UNSAVED_NAME = "my-profile"  # a profile not stored yet has no name; the calendar's UIDs use this one
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,10 @@ def courses_frame(schedule: Schedule) -> pd.DataFrame:
 
 
 def calendar_file(schedule: Schedule, today: date) -> bytes:
-    """The schedule as an .ics file (see recert/schedule_output.py)."""
+    """The schedule as an .ics file (see recert/schedule_output.py), its UIDs derived from the stored
+    profile's name — the same name `recert schedule --profile NAME` uses, so either file updates the same
+    calendar events."""
     from recert.schedule_output import schedule_ics
+    from recert.ui.profile import active
 
-    return schedule_ics(schedule, CALENDAR_NAME, today)
+    return schedule_ics(schedule, active().name or UNSAVED_NAME, today)

@@ -50,10 +50,9 @@ def test_the_example_profile_gets_a_schedule_with_deadlines_chart_and_calendar(
 
 def test_the_calendar_the_page_offers_parses_back(catalog: Path, monkeypatch) -> None:
     monkeypatch.chdir(Path(__file__).resolve().parents[2])
-    raw, transcript = example_profile()
-    from recert.ui.profile import build_profile
+    from recommender.rules.profile import load_profile
 
-    profile = build_profile(raw, transcript)
+    profile = load_profile(Path("data/examples/profile.json"))  # with the transcript it names
     choice = pacing.PaceChoice(None, None, date(2026, 12, 3))
     found = pacing.make_schedule(profile, choice, date(2026, 12, 3)).schedule
     assert found is not None and found.feasible
