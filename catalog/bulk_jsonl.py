@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
-from catalog.records import AREAS, COURSE_KINDS, FORMATS, SOURCES
+from catalog.records import AREAS, COURSE_KINDS, FORMATS, MAX_DEPTH, SOURCES, too_deep
 from catalog.staging import AREA_STRUCT, Batch, numbered
 
 _NUMBER = frozenset({"UBIGINT", "BIGINT", "DOUBLE"})
@@ -123,7 +123,14 @@ _URL = r"https?://[^/?#\[\]@\\\p{Z}\p{Cc}]+([/?#][^\p{Z}\p{Cc}]*)?"
 _DAY = r"\d{4}-\d{2}-\d{2}"
 _STAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}|\.\d{6})?(Z|[+-]\d{2}:\d{2})"
 _BODY = r"[A-Z][A-Z0-9&\-]{1,19}"
-_LIMIT = "1e12"  # records.MAX_NUMBER
+_HOURS_LIMIT = "100000"  # records.MAX_HOURS
+_MONEY_LIMIT = "1000000000"  # records.MAX_MONEY
+_MIN_HOURS = "0.01"  # records.MIN_HOURS
+_FIRST_DAY, _LAST_DAY = "'1900-01-01'", "'2199-12-31'"  # records.FIRST_DAY, records.LAST_DAY
+# A JSON escape of a UTF-16 surrogate (a pair for an emoji, or a lone one, which is not text): the
+# Python path decides.
+_SURROGATE_ESCAPE = r"(contains(CAST(record AS VARCHAR), '\u')"
+_SURROGATE_ESCAPE += r" AND regexp_matches(CAST(record AS VARCHAR), '\\u[dD][89a-fA-F]'))"
 _SUM_SLACK = "0.009999999"  # records.AREA_SUM_TOLERANCE, less float noise
 
 
@@ -131,9 +138,9 @@ def _quoted(values: tuple[str, ...]) -> str:
     return "[" + ", ".join(f"'{v}'" for v in values) + "]"
 
 
-def _amount(expr: str, *, positive: bool) -> str:
-    low = f"{expr} > 0" if positive else f"{expr} >= 0"
-    return f"(isfinite({expr}) AND {low} AND {expr} < {_LIMIT})"
+def _amount(expr: str, *, positive: bool, limit: str = _HOURS_LIMIT) -> str:
+    low = f"{expr} >= {_MIN_HOURS}" if positive else f"{expr} >= 0"
+    return f"(isfinite({expr}) AND {low} AND {expr} < {limit})"
 
 
 def _areas_ok(expr: str) -> str:
@@ -163,7 +170,8 @@ def _trimmed(expr: str) -> str:
 
 def _day_ok(expr: str) -> str:
     return (
-        f"({expr} IS NULL OR (regexp_full_match({expr}, '{_DAY}') AND try_cast({expr} AS DATE) IS NOT NULL))"
+        f"({expr} IS NULL OR (regexp_full_match({expr}, '{_DAY}') AND try_cast({expr} AS DATE) IS NOT NULL"
+        f" AND {expr} BETWEEN {_FIRST_DAY} AND {_LAST_DAY}))"
     )
 
 
@@ -189,8 +197,8 @@ _PLAIN_COURSE = " AND ".join(
         "(description IS NULL OR (strlen(description) <= 20000 AND " + _trimmed("description") + "))",
         f"list_contains({_quoted(FORMATS)}, format)",
         _amount("hours", positive=True),
-        f"(price IS NULL OR {_amount('price', positive=False)})",
-        f"(member_price IS NULL OR {_amount('member_price', positive=False)})",
+        f"(price IS NULL OR {_amount('price', positive=False, limit=_MONEY_LIMIT)})",
+        f"(member_price IS NULL OR {_amount('member_price', positive=False, limit=_MONEY_LIMIT)})",
         "(currency IS NULL OR regexp_full_match(currency, '[A-Z]{3}'))",
         f"(kind IS NULL OR list_contains({_quoted(COURSE_KINDS)}, kind))",
         f"(source IS NULL OR list_contains({_quoted(SOURCES)}, source))",
@@ -200,7 +208,9 @@ _PLAIN_COURSE = " AND ".join(
         _day_ok("available_until"),
         "(available_from IS NULL OR available_until IS NULL OR available_until >= available_from)",
         f"(scraped_at IS NULL OR (regexp_full_match(scraped_at, '{_STAMP}')"
-        " AND try_cast(scraped_at AS TIMESTAMPTZ) IS NOT NULL))",
+        " AND try_cast(scraped_at AS TIMESTAMPTZ) IS NOT NULL"
+        f" AND left(scraped_at, 10) BETWEEN {_FIRST_DAY} AND {_LAST_DAY}))",
+        f"NOT {_SURROGATE_ESCAPE}",
         _areas_ok("content_areas"),
         f"(content_areas IS NULL OR abs({area_sum('content_areas')} - hours) <= {_SUM_SLACK})",
         "(included_in IS NULL OR len(list_distinct(included_in)) = len(included_in))",
@@ -215,18 +225,48 @@ _PLAIN_COURSE = " AND ".join(
 
 @dataclass(frozen=True)
 class ParsedFile:
-    """A JSONL file's bytes and, when it could be read whole (no blank line, UTF-8, the typed schema),
-    its typed table (``read_arrow``'s form)."""
+    """A JSONL file's bytes (without a UTF-8 byte order mark) and, when it could be read whole (no blank
+    line, UTF-8, the typed schema), its typed table (``read_arrow``'s form). ``safe`` is False when a
+    line nests too deeply for the bulk readers (they crash): then every line takes the Python path.
+    ``on_disk`` is False when ``data`` is not the file as stored (a byte order mark was dropped), so
+    DuckDB may not read the file itself."""
 
     data: bytes
     table: pa.Table | None
+    safe: bool = True
+    on_disk: bool = True
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def parse_file(data: bytes) -> ParsedFile:
     """Parse a JSONL file's bytes in place (its lines are one Arrow array over ``data``, no copy). Runs
-    without the GIL for the most part: a loader may call it while it prepares the catalog."""
+    without the GIL for the most part: a loader may call it while it prepares the catalog. A line nested
+    more than MAX_DEPTH levels deep is never handed to pyarrow or DuckDB (pyarrow's reader crashes the
+    process on 100,000 levels): the Python path reports it."""
+    bom = data.startswith(UTF8_BOM)
+    if bom:
+        data = data[len(UTF8_BOM) :]
+    if _any_line_too_deep(data):
+        return ParsedFile(data, None, safe=False, on_disk=not bom)
     records = _line_array(data)
-    return ParsedFile(data, _read_typed(pa.BufferReader(data), records) if records is not None else None)
+    table = _read_typed(pa.BufferReader(data), records) if records is not None else None
+    return ParsedFile(data, table, on_disk=not bom)
+
+
+def _any_line_too_deep(data: bytes) -> bool:
+    """Whether a line of ``data`` nests more than MAX_DEPTH levels: only lines with more than MAX_DEPTH
+    opening brackets (counted at C speed) are scanned."""
+    chars = np.frombuffer(data, dtype=np.uint8)
+    openers = np.flatnonzero((chars == ord("[")) | (chars == ord("{")))
+    if len(openers) <= MAX_DEPTH:
+        return False
+    newlines = np.flatnonzero(chars == ord("\n"))
+    per_line = np.bincount(np.searchsorted(newlines, openers))
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.append(newlines, len(data))
+    return any(too_deep(data[starts[line] : ends[line]]) for line in np.flatnonzero(per_line > MAX_DEPTH))
 
 
 def stage_file(path: str, parsed: ParsedFile, batch: Batch, default_source: str) -> dict[int, int]:
@@ -238,20 +278,29 @@ def stage_file(path: str, parsed: ParsedFile, batch: Batch, default_source: str)
     other goes through ``stage`` line by line.
     """
     if parsed.table is None or default_source not in SOURCES:
-        return stage(path, parsed.data.split(b"\n"), batch, default_source)
+        lines = parsed.data.split(b"\n")
+        return stage(
+            path, lines, batch, default_source, arrow=parsed.safe, disk=parsed.safe and parsed.on_disk
+        )
     first_seq = batch.take_seq(parsed.table.num_rows)
     left = _stage_table(batch, parsed.table, first_seq, default_source)
     return {row_no: first_seq + row_no - 1 for row_no in left}
 
 
 def stage(
-    path: str, lines: list[bytes], batch: Batch, default_source: str, *, arrow: bool = True
+    path: str,
+    lines: list[bytes],
+    batch: Batch,
+    default_source: str,
+    *,
+    arrow: bool = True,
+    disk: bool = True,
 ) -> dict[int, int]:
     """Stage the plainly valid course lines of one JSONL file in bulk into the batch's tables.
 
     ``lines`` is the file split on newlines. Every non-blank line gets a sequence number in file order;
     returns {line number: seq} for the lines left to the exact Python path. ``arrow=False`` skips the
-    pyarrow reader (tests compare both readers).
+    pyarrow reader (tests compare both readers), ``disk=False`` DuckDB's reader of the file at ``path``.
     """
     numbers = [number for number, line in enumerate(lines, start=1) if line.strip()]
     first_seq = batch.take_seq(len(numbers))
@@ -262,6 +311,8 @@ def stage(
     table = read_arrow([lines[number - 1] for number in numbers]) if arrow else None
     if table is not None:
         return _left(seqs, _stage_table(batch, table, first_seq, default_source))
+    if not disk:
+        return seqs
     try:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE bulk AS SELECT row_number() OVER () AS row_no, json AS record,"

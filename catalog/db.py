@@ -30,12 +30,75 @@ READ_RETRY_S = 5.0
 _RETRY_SLEEP_S = 0.05
 
 
-class CatalogMissing(FileNotFoundError):
+class CatalogError(Exception):
+    """The catalog path cannot be used as asked; the message names the path the caller gave."""
+
+
+class CatalogMissing(CatalogError, FileNotFoundError):
     """There is no catalog file at the given path (build one with `recert sample` or `recert load`)."""
 
 
-class CatalogBusy(RuntimeError):
+class NotACatalog(CatalogError):
+    """The path is a directory, not a DuckDB file, or a DuckDB file without Recert's schema: refused,
+    left exactly as it was."""
+
+
+class CatalogOutdated(CatalogError):
+    """The catalog was written by an older Recert; readers never upgrade it (the next write does)."""
+
+
+class MigrationFailed(CatalogError):
+    """A migration could not be applied (e.g. duplicate keys where 012 adds unique keys); the upgrade was
+    rolled back whole."""
+
+
+class CatalogBusy(CatalogError, RuntimeError):
     """Another process kept the writer lock for longer than the timeout."""
+
+
+DUCKDB_MAGIC = b"DUCK"
+"""DuckDB's file format id, at byte offset 8 of every database file."""
+
+
+def published_file(path: str | os.PathLike[str]) -> Path:
+    """The file a catalog path publishes to: a symlink is followed (the new catalog is written beside
+    its target and replaces the target, so the link keeps pointing at it)."""
+    return Path(os.path.realpath(path))
+
+
+def check_catalog_file(path: str | os.PathLike[str], *, shown: str | os.PathLike[str] | None = None) -> bool:
+    """Whether a catalog file exists at ``path`` (False when nothing is there yet). Raises NotACatalog
+    for a directory or a file that is not a DuckDB database; reads at most 12 bytes, changes nothing.
+    ``shown`` is the path named in messages (the one the user gave)."""
+    name = shown if shown is not None else path
+    target = Path(path)
+    if target.is_dir():
+        raise NotACatalog(f"{name} is a directory, not a catalog file; give a file path to --catalog")
+    try:
+        with open(target, "rb") as handle:
+            head = handle.read(12)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise NotACatalog(f"{name} cannot be read ({exc.strerror or exc})") from None
+    if not head:
+        return False  # an empty file holds nothing to lose: it becomes a new catalog
+    if head[8:12] != DUCKDB_MAGIC:
+        raise NotACatalog(f"{name} is not a Recert catalog (not a DuckDB database file); it was not changed")
+    return True
+
+
+def require_recert_schema(con: duckdb.DuckDBPyConnection, shown: str | os.PathLike[str]) -> None:
+    """Raise NotACatalog unless the database behind ``con`` is a Recert catalog (its schema_version
+    records the first catalog migration)."""
+    try:
+        rows = con.execute("SELECT count(*) FROM schema_version WHERE version = 1").fetchall()
+    except duckdb.Error:
+        rows = [(0,)]
+    if rows[0][0] == 0:
+        raise NotACatalog(
+            f"{shown} is not a Recert catalog (a DuckDB database without Recert's tables); it was not changed"
+        )
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -73,10 +136,18 @@ def pending(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [version for version, _ in migrations() if version not in applied]
 
 
+OWN_TRANSACTION = "-- recert: own transaction"
+"""Marks a migration that must not share a transaction with earlier ones: DuckDB checks a new unique
+index against every row version of the transaction, so the rows an earlier migration rewrote (011's
+UPDATE) would count twice."""
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the migrations not yet recorded in ``schema_version`` and recreate the views, all in one
-    transaction: an upgrade is applied whole or not at all (and one commit is cheaper than one per
-    migration and view). Idempotent; returns the versions applied now."""
+    """Apply the migrations not yet recorded in ``schema_version`` and recreate the views, in one
+    transaction (one commit is cheaper than one per migration and view) except where a migration is
+    marked ``OWN_TRANSACTION``. Writers migrate their private copy, so a failed upgrade is discarded
+    whole and the published catalog is never half-upgraded. Idempotent; returns the versions applied
+    now."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(
@@ -88,7 +159,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         for version, file in migrations():
             if version in applied:
                 continue
-            con.execute(file.read_text(encoding="utf-8"))
+            sql = file.read_text(encoding="utf-8")
+            if done and OWN_TRANSACTION in sql:
+                con.execute("COMMIT")  # the private copy is discarded if a later step fails
+                con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(sql)
+            except duckdb.Error as exc:
+                reason = str(exc).split(" Error: ", 1)[-1]  # without DuckDB's "Invalid Input Error: "
+                raise MigrationFailed(f"cannot upgrade the catalog to schema {version}: {reason}") from exc
             con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, file.stem])
             done.append(version)
         for view in sorted(VIEWS_DIR.glob("*.sql")):
@@ -105,8 +184,9 @@ def read_connection(path: str | os.PathLike[str]) -> Iterator[duckdb.DuckDBPyCon
     """A read-only connection to the published catalog, for one short piece of work; closed on exit.
 
     It is a cursor on a per-process cached connection to the catalog file as it is now (reopened when a
-    writer has published a new file), so repeated queries skip the cost of opening the file. Upgrades an
-    older catalog's schema first (through ``writing``). Raises CatalogMissing when there is no catalog.
+    writer has published a new file), so repeated queries skip the cost of opening the file. Never
+    changes the file: raises CatalogMissing when there is no catalog, NotACatalog for anything that is
+    not one, CatalogOutdated for a catalog an older Recert wrote (the next write upgrades it).
     """
     cursor = _reader(Path(path)).cursor()
     try:
@@ -121,6 +201,8 @@ _readers: dict[Path, tuple[tuple[int, int, int], Path, duckdb.DuckDBPyConnection
 
 def _reader(catalog: Path) -> duckdb.DuckDBPyConnection:
     """The cached read-only connection for the catalog's current file (identified by inode, mtime, size)."""
+    if not check_catalog_file(catalog):
+        raise CatalogMissing(f"no catalog at {catalog} (build one with `recert sample` or `recert load`)")
     try:
         stat = os.stat(catalog)
     except FileNotFoundError:
@@ -136,19 +218,31 @@ def _reader(catalog: Path) -> duckdb.DuckDBPyConnection:
         if cached:
             _forget(key)
         alias = _alias(key, stamp)
-        root = _connect_read_only(alias)
-        if pending(root):
+        try:
+            root = _connect_read_only(alias, shown=catalog)
+        except BaseException:
+            alias.unlink(missing_ok=True)
+            raise
+        try:
+            _require_current(root, catalog)
+        except BaseException:
             root.close()
             alias.unlink(missing_ok=True)
-            upgrade = True
-        else:
-            _readers[key] = (stamp, alias, root)
-            upgrade = False
-    if upgrade:
-        with writing(catalog):
-            pass
-        return _reader(catalog)
+            raise
+        _readers[key] = (stamp, alias, root)
     return root
+
+
+def _require_current(con: duckdb.DuckDBPyConnection, catalog: Path) -> None:
+    """Raise NotACatalog or CatalogOutdated unless ``con`` reads a Recert catalog at the current schema."""
+    require_recert_schema(con, catalog)
+    missing = pending(con)
+    if missing:
+        raise CatalogOutdated(
+            f"{catalog} was written by an older Recert ({len(missing)} schema change(s) missing); reading "
+            f"never changes it: run `recert upgrade --catalog {catalog}` "
+            "(or any load, crawl or sample build) to upgrade it"
+        )
 
 
 def _alias(catalog: Path, stamp: tuple[int, int, int]) -> Path:
@@ -174,18 +268,24 @@ def _forget(key: Path) -> None:
     alias.unlink(missing_ok=True)
 
 
-def _connect_read_only(catalog: Path) -> duckdb.DuckDBPyConnection:
+def _connect_read_only(catalog: Path, *, shown: Path) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + READ_RETRY_S
     while True:
         if not catalog.is_file():
-            raise CatalogMissing(f"no catalog at {catalog} (build one with `recert sample` or `recert load`)")
+            raise CatalogMissing(f"no catalog at {shown} (build one with `recert sample` or `recert load`)")
         try:
             return duckdb.connect(str(catalog), read_only=True)
         except duckdb.IOException:
             # Someone holds the file open read-write (only a legacy in-place writer would): wait briefly.
             if time.monotonic() >= deadline:
-                raise
+                raise NotACatalog(
+                    f"{shown} cannot be opened as a catalog (held by another program?)"
+                ) from None
             time.sleep(_RETRY_SLEEP_S)
+        except duckdb.Error:
+            raise NotACatalog(
+                f"{shown} is not a Recert catalog (DuckDB cannot open it); it was not changed"
+            ) from None
 
 
 @contextlib.contextmanager
@@ -198,7 +298,9 @@ def writing(
     copy is deleted and ``path`` is untouched. Waits up to ``lock_timeout`` seconds for another writer,
     then raises CatalogBusy.
     """
-    catalog = Path(path)
+    shown = Path(path)
+    catalog = published_file(shown)
+    existed = _checked_before_writing(catalog, shown)
     catalog.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(catalog, lock_timeout):
         _remove_stale_copies(catalog)
@@ -208,6 +310,8 @@ def writing(
             shutil.copyfile(catalog, copy)
         con = _connect_writer(copy)
         try:
+            if existed:
+                require_recert_schema(con, shown)
             migrate(con)
             with _write_behind(copy):
                 yield con
@@ -220,6 +324,29 @@ def writing(
             con.close()
             _remove(copy)
             raise
+
+
+def _checked_before_writing(catalog: Path, shown: Path) -> bool:
+    """Whether a catalog exists at ``catalog``; raises NotACatalog (before taking the lock or creating
+    anything beside it) for a directory, a file that is not DuckDB's or a DuckDB database without
+    Recert's schema, and for a parent that is not a directory."""
+    if catalog.parent.exists() and not catalog.parent.is_dir():
+        raise NotACatalog(f"{shown} cannot be a catalog: {catalog.parent} is not a directory")
+    if not check_catalog_file(catalog, shown=shown):
+        return False
+    try:
+        con = duckdb.connect(str(catalog), read_only=True)
+    except duckdb.IOException:
+        return True  # held read-write by a legacy in-place writer: checked on the private copy instead
+    except duckdb.Error:
+        raise NotACatalog(
+            f"{shown} is not a Recert catalog (DuckDB cannot open it); it was not changed"
+        ) from None
+    try:
+        require_recert_schema(con, shown)
+    finally:
+        con.close()
+    return True
 
 
 ROW_GROUP_SIZE = 32_768

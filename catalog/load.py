@@ -243,12 +243,15 @@ def _csv_rows(data: bytes) -> RawRows:
         return
     reader = csv.DictReader(io.StringIO(text, newline=""))
     line = 1  # the header
-    for row in reader:
-        first_line, line = line + 1, reader.line_num
-        if None in row:
-            yield first_line, None, "record: has more cells than the header has columns"
-            continue
-        yield first_line, dict(row), None
+    try:
+        for row in reader:
+            first_line, line = line + 1, reader.line_num
+            if None in row:
+                yield first_line, None, "record: has more cells than the header has columns"
+                continue
+            yield first_line, dict(row), None
+    except csv.Error as exc:  # e.g. a cell over csv.field_size_limit() (131,072) characters
+        yield line + 1, None, f"record: cannot be read as CSV ({exc})"
 
 
 def _stage_rows(

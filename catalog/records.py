@@ -30,8 +30,19 @@ _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 _BODY_RE = re.compile(r"^[A-Z][A-Z0-9&\-]{1,19}$")
 _ID_RE = re.compile(r"^[\w.\-:/]{1,200}$")
 AREA_SUM_TOLERANCE = Decimal("0.01")
-MAX_NUMBER = Decimal("1e12")  # hours, credits and money stay below this (the catalog's DECIMAL columns)
+# Bounds (docs/course-record.md § Numbers): what the catalog's DECIMAL(18,6) hours/credits and
+# DECIMAL(18,4) money columns hold after rounding, with room for cost per credit (price ÷ credits < 10¹¹)
+# and for sums over every course; no real CE course comes near them.
+MAX_HOURS = Decimal(100_000)  # hours, approval credits and content-area amounts stay below this
+MIN_HOURS = Decimal("0.01")  # hours and approval credits are at least this (1e-7 made cost/credit infinite)
+MAX_MONEY = Decimal(1_000_000_000)  # prices stay below this
 MAX_MONTHS = 1200
+FIRST_DAY = date(1900, 1, 1)  # dates lie from here ...
+LAST_DAY = date(2199, 12, 31)  # ... to here: no date arithmetic can leave Python's or DuckDB's range
+MAX_DEPTH = 32
+"""How deeply a JSON record (or profile) may nest objects and arrays; checked before any parser sees it
+(pyarrow's reader crashed the process on 100,000 levels, Python's raised RecursionError at ~1,000)."""
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -185,27 +196,36 @@ class _Checker:
             return None
         return value
 
-    def decimal(self, name: str, *, required: bool = False, positive: bool = False) -> Decimal | None:
+    def decimal(
+        self, name: str, *, required: bool = False, positive: bool = False, limit: Decimal = MAX_HOURS
+    ) -> Decimal | None:
         value = self.raw.get(name)
         if value is None or value == "":
             if required:
                 self.fail(name, "is required")
             return None
-        return self._number(name, value, positive=positive)
+        return self._number(name, value, positive=positive, limit=limit)
 
-    def _number(self, name: str, value: Any, *, positive: bool) -> Decimal | None:
+    def money(self, name: str, *, required: bool = False) -> Decimal | None:
+        return self.decimal(name, required=required, limit=MAX_MONEY)
+
+    def _number(self, name: str, value: Any, *, positive: bool, limit: Decimal = MAX_HOURS) -> Decimal | None:
+        """A number from 0 (``positive``: from MIN_HOURS) to below ``limit``."""
         number = to_decimal(value)
         if number is None:
-            self.fail(name, f"must be a number, got {value!r}")
+            self.fail(name, f"must be a number, got {_shown(value)}")
             return None
         if positive and number <= 0:
-            self.fail(name, f"must be greater than 0, got {number}")
+            self.fail(name, f"must be greater than 0, got {_shown(number)}")
+            return None
+        if positive and number < MIN_HOURS:
+            self.fail(name, f"must be at least {MIN_HOURS}, got {_shown(number)}")
             return None
         if number < 0:
-            self.fail(name, f"must not be negative, got {number}")
+            self.fail(name, f"must not be negative, got {_shown(number)}")
             return None
-        if number >= MAX_NUMBER:
-            self.fail(name, f"must be less than {MAX_NUMBER:,.0f}, got {number}")
+        if number >= limit:
+            self.fail(name, f"must be less than {limit:,.0f}, got {_shown(number)}")
             return None
         return number
 
@@ -245,14 +265,10 @@ class _Checker:
         value = self.raw.get(name)
         if value is None or value == "":
             return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
         try:
-            return date.fromisoformat(str(value).strip()[:10])
-        except ValueError:
-            self.fail(name, f"must be a date as YYYY-MM-DD, got {value!r}")
+            return parse_day(value)
+        except ValueError as exc:
+            self.fail(name, str(exc))
             return None
 
     def timestamp(self, name: str) -> datetime | None:
@@ -265,8 +281,11 @@ class _Checker:
             try:
                 stamp = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
             except ValueError:
-                self.fail(name, f"must be an ISO 8601 timestamp, got {value!r}")
+                self.fail(name, f"must be an ISO 8601 timestamp, got {_shown(value)}")
                 return None
+        if not FIRST_DAY <= stamp.date() <= LAST_DAY:
+            self.fail(name, f"must lie from {FIRST_DAY} to {LAST_DAY}, got {_shown(value)}")
+            return None
         return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
     def areas(self, name: str, raw: Any) -> dict[str, Decimal]:
@@ -344,6 +363,85 @@ class _Checker:
         return extras
 
 
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value quoted for a message, cut to ``limit`` characters (a hostile value may be huge)."""
+    text = repr(value) if not isinstance(value, Decimal) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_day(value: Any) -> date:
+    """A calendar date written exactly ``YYYY-MM-DD`` (a ``date`` passes through), from FIRST_DAY to
+    LAST_DAY. Raises ValueError with words fit for a message; nothing is cut off or guessed."""
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        text = str(value).strip()
+        try:
+            if not _DAY_RE.fullmatch(text):
+                raise ValueError
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"must be a date as YYYY-MM-DD, got {_shown(value)}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"must be a date from {FIRST_DAY} to {LAST_DAY}, got {_shown(value)}")
+    return day
+
+
+def too_deep(text: str | bytes) -> bool:
+    """Whether JSON ``text`` nests arrays and objects more than MAX_DEPTH levels deep (brackets inside
+    strings do not count), found without parsing it: safe on any input, linear in its length, and it
+    stops at the first level too deep."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
+        return False  # the common case: not even that many brackets
+    depth = 0
+    for token in _JSON_TOKEN.finditer(data):
+        char = token.group()[:1]
+        if char in b"[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif char in b"]}":
+            depth -= 1
+    return False
+
+
+_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
+
+
+class TooDeep(ValueError):
+    """JSON nested deeper than MAX_DEPTH."""
+
+
+def load_json(text: str | bytes, **kwargs: Any) -> Any:
+    """``json.loads`` behind a nesting guard: raises TooDeep (before parsing) for JSON nested deeper than
+    MAX_DEPTH levels."""
+    if too_deep(text):
+        raise TooDeep(f"nests arrays and objects more than {MAX_DEPTH} levels deep")
+    return json.loads(text, **kwargs)
+
+
+def surrogate_fields(raw: Mapping[str, Any]) -> list[str]:
+    """The top-level fields of a raw record whose text (keys or values, at any depth) holds a lone
+    surrogate (JSON's ``\\ud800``): not text, and it cannot be stored or printed."""
+    return [str(key) for key, value in raw.items() if _has_surrogate(key) or _has_surrogate(value)]
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, Mapping):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_decimal(value: Any) -> Decimal | None:
     """A finite Decimal from a JSON number or a numeric string; None when it is not one."""
     if isinstance(value, bool):
@@ -364,6 +462,11 @@ def parse_record(raw: Mapping[str, Any], *, default_source: str | None = None) -
     """
     if not isinstance(raw, Mapping):
         raise RecordError([Problem("record", "must be a JSON object")])
+    broken = surrogate_fields(raw)
+    if broken:
+        raise RecordError(
+            [Problem(name, "holds a lone surrogate (\\ud800-\\udfff), which is not text") for name in broken]
+        )
     if default_source and not raw.get("source"):
         raw = {**raw, "source": default_source}
     kind = str(raw.get("type") or "course").strip().lower()
@@ -382,8 +485,8 @@ def _parse_course(raw: Mapping[str, Any]) -> Course:
     url = check.url("url", required=True)
     fmt = check.choice("format", FORMATS)
     hours = check.decimal("hours", required=True, positive=True)
-    price = check.decimal("price")
-    member_price = check.decimal("member_price")
+    price = check.money("price")
+    member_price = check.money("member_price")
     areas = check.areas("content_areas", raw.get("content_areas"))
     if hours is not None and areas and abs(sum(areas.values()) - hours) > AREA_SUM_TOLERANCE:
         check.fail("content_areas", f"add up to {sum(areas.values())} hours, but the course lasts {hours}")
@@ -427,7 +530,7 @@ def _parse_offer(raw: Mapping[str, Any]) -> Offer:
         offer_id=check.ident("offer_id") or "",
         name=check.text("name", required=True, max_len=500) or "",
         kind=check.choice("kind", OFFER_KINDS) or "",
-        price=check.decimal("price", required=True) or Decimal(0),
+        price=check.money("price", required=True) or Decimal(0),
         source=check.choice("source", SOURCES) or "",
         url=check.url("url", required=False),
         period_months=check.integer("period_months"),
@@ -543,7 +646,10 @@ def iter_jsonl(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | Non
         if not line.strip():
             continue
         try:
-            obj = json.loads(line, parse_float=Decimal)
+            obj = load_json(line, parse_float=Decimal)
+        except TooDeep as exc:
+            yield number, None, f"record: {exc}"
+            continue
         except json.JSONDecodeError as exc:
             yield number, None, f"record: not valid JSON ({exc.msg} at column {exc.colno})"
             continue
@@ -591,7 +697,7 @@ def read_jsonl_file(path: Path, *, default_source: str = "import") -> tuple[list
     offers: list[Offer] = []
     errors: list[str] = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise RecordFileError([f"{path}: cannot read: {exc}"]) from exc
     for _, record in checked_records(path, iter_jsonl(lines), errors, default_source=default_source):

@@ -5,12 +5,15 @@ Each command group lives in recert/commands/<name>.py and exposes ``register(app
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from importlib import import_module
+from typing import Any
 
 import typer
 
-from recert.console import CliError, err_console
+from recert.console import EXIT_BAD_INPUT, EXIT_FAILURE, CliError, err_console, print_error
 
 HELP = """Recert — plan the cheapest accredited continuing education (CE) to keep a medical-assistant
 credential current.
@@ -24,6 +27,7 @@ COMMAND_MODULES: dict[str, str] = {
     "load": "catalog",
     "catalog": "catalog",
     "stats": "catalog",
+    "upgrade": "catalog",
     "sample": "sample",
     "crawl": "crawl",
     "progress": "progress",
@@ -69,7 +73,61 @@ def register(modules: list[str]) -> typer.Typer:
         if name not in _registered:
             import_module(f"recert.commands.{name}").register(_app)
             _registered.add(name)
+    _guard_commands(_app)
     return _app
+
+
+def _guard_commands(app: typer.Typer) -> None:
+    """Wrap every command (in groups too) once in ``guarded``."""
+    for info in app.registered_commands:
+        if info.callback is not None and not getattr(info.callback, "_recert_guarded", False):
+            info.callback = guarded(info.callback)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            _guard_commands(group.typer_instance)
+
+
+def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The command, with the errors of the layers below turned into one-line CLI errors at this boundary:
+    an unusable catalog path (exit 2, the message names the user's path) and any DuckDB error (worded;
+    no database message ever reaches the user). Runs in-process tests (CliRunner) the same way."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CliError:
+            raise
+        except Exception as exc:
+            worded = _cli_error(exc)
+            if worded is None:
+                raise
+            raise worded from exc
+
+    run._recert_guarded = True  # type: ignore[attr-defined]
+    return run
+
+
+def _cli_error(exc: Exception) -> CliError | None:
+    """The CliError for an exception from below; None when it is not one we word."""
+    catalog_db = sys.modules.get("catalog.db")
+    if catalog_db is not None and isinstance(exc, catalog_db.CatalogError):
+        code = (
+            EXIT_FAILURE
+            if isinstance(exc, catalog_db.CatalogBusy | catalog_db.CatalogMissing)
+            else EXIT_BAD_INPUT
+        )
+        return CliError(str(exc), code)
+    duckdb = sys.modules.get("duckdb")
+    if duckdb is not None and isinstance(exc, duckdb.Error):
+        return CliError(
+            "the catalog database could not complete this; nothing was changed "
+            f"({type(exc).__name__.removesuffix('Exception').lower() or 'database'} error)",
+            EXIT_FAILURE,
+        )
+    if isinstance(exc, RecursionError):
+        return CliError("the input is nested too deeply to read; nothing was changed", EXIT_BAD_INPUT)
+    return None
 
 
 def __getattr__(name: str) -> typer.Typer:
@@ -84,15 +142,13 @@ def main() -> None:
     try:
         register(modules_for(sys.argv[1:]))(standalone_mode=False)
     except CliError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        print_error(str(exc))
         sys.exit(exc.code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console.print("aborted")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
+    except (typer.Abort, KeyboardInterrupt):
+        # Every write goes to a private copy that an exception discards (catalog.db.writing).
+        err_console.print("interrupted — nothing changed")
         sys.exit(130)
     except SystemExit:
         raise
@@ -101,5 +157,5 @@ def main() -> None:
         if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
             show()  # a usage error from Typer's bundled Click: its own message, exit 2
             sys.exit(exc.exit_code)  # type: ignore[attr-defined]
-        err_console.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}", soft_wrap=True)
+        print_error(f"{type(exc).__name__}: {exc}")
         sys.exit(1)

@@ -5,18 +5,36 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from rich.segment import Segment
+
+from recert.safe_text import visible, visible_line
 
 if TYPE_CHECKING:
     from catalog.records import Course
     from recommender.rules.profile import Profile
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+class SafeConsole(Console):
+    """A Rich console that shows every control character, bidi control and lone surrogate in the text
+    it prints as a visible token (recert.safe_text), wherever the text came from: table cells, plain
+    lines, errors. Rich's own styling and cursor control are not text and pass unchanged."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(visible(segment.text), segment.style)
+            for segment in buffer
+        )
+
+
+console = SafeConsole(highlight=False)
+err_console = SafeConsole(stderr=True, highlight=False)
 
 DEFAULT_CATALOG = Path("data/catalog.duckdb")
 
@@ -43,8 +61,14 @@ def fail_with_problems(problems: Iterable[str], summary: str) -> NoReturn:
     """Each problem (``file:line: field: problem``) on its own stderr line, then ``summary`` as the
     one-line error (exit 2)."""
     for problem in problems:
-        sys.stderr.write(problem + "\n")
+        sys.stderr.write(visible_line(problem) + "\n")
     fail(summary, EXIT_BAD_INPUT)
+
+
+def print_error(message: str) -> None:
+    """``error: message`` as one line on stderr; the message is never read as Rich markup and its
+    control characters and line breaks are made visible."""
+    err_console.print(f"[bold red]error:[/] {escape(visible_line(message))}", soft_wrap=True)
 
 
 def catalog_path(value: Path | None) -> Path:
@@ -93,17 +117,21 @@ def profile_path(value: str | None) -> Path:
         fail(str(exc), EXIT_BAD_INPUT)
 
 
-def read_profile(value: str | None, catalog: Path | None = None) -> Profile:
+def read_profile(value: str | None, catalog: Path | None = None, *, today: date | None = None) -> Profile:
     """The validated profile a ``--profile`` value names, its transcript applied and its done-list
-    counted from the catalog; a one-line error (exit 2) naming the file and every problem otherwise."""
+    counted from the catalog; a one-line error (exit 2) naming the file and every problem otherwise,
+    including a certification after ``today`` (default: the real today)."""
     from recert.done import with_completed
-    from recommender.rules.profile import ProfileError, load_profile
+    from recommender.rules.profile import ProfileError, future_certifications, load_profile
 
     path = profile_path(value)
     try:
         profile = load_profile(path)
     except ProfileError as exc:
         fail(f"profile {path}: {exc}", EXIT_BAD_INPUT)
+    future = future_certifications(profile, today or date.today())
+    if future:
+        fail(f"profile {path}: {'; '.join(str(problem) for problem in future)}", EXIT_BAD_INPUT)
     return with_completed(profile, catalog_path(catalog))
 
 

@@ -27,6 +27,7 @@ from recert.console import (
     fail_with_problems,
     sample_notice,
 )
+from recert.safe_text import csv_safe
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,6 +38,11 @@ if TYPE_CHECKING:
 # The catalog modules (duckdb, pyarrow, pandas) are imported inside the commands so that `recert --help`
 # and unrelated commands stay quick.
 BIG_LOAD_BYTES = 2_000_000  # show a progress bar from about 5,000 records up
+# Bounds of the numeric options (a bigger --offset overflowed DuckDB's BIGINT): the record bounds of
+# catalog.records (prices below 10⁹ USD, credits below 100,000) and a billion rows.
+MAX_OPTION_PRICE = 1e9
+MAX_OPTION_CREDITS = 1e5
+MAX_ROWS = 1_000_000_000
 
 
 def register(app: typer.Typer) -> None:
@@ -44,6 +50,20 @@ def register(app: typer.Typer) -> None:
     app.command("load")(load)
     app.command("catalog")(catalog_command)
     app.command("stats")(stats_command)
+    app.command("upgrade")(upgrade_command)
+
+
+def upgrade_command(catalog: CatalogOption = None) -> None:
+    """Upgrade a catalog written by an older Recert to this version's schema (reading never changes
+    a catalog; loads, crawls and sample builds upgrade it too)."""
+    from catalog.db import CatalogMissing, check_catalog_file, writing
+
+    path = catalog_path(catalog)
+    if not check_catalog_file(path):
+        raise CatalogMissing(f"no catalog at {path} (build one with `recert sample` or `recert load`)")
+    with writing(path):
+        pass
+    console.print(f"Catalog {path} is up to date.", soft_wrap=True)
 
 
 def load(
@@ -148,11 +168,16 @@ def catalog_command(
     source: Annotated[
         list[str] | None, typer.Option("--source", help="live, sample or import (repeatable).")
     ] = None,
-    min_price: Annotated[float | None, typer.Option(help="Lowest list price in USD.")] = None,
-    max_price: Annotated[float | None, typer.Option(help="Highest list price in USD.")] = None,
+    min_price: Annotated[
+        float | None, typer.Option(min=0, max=MAX_OPTION_PRICE, help="Lowest list price in USD.")
+    ] = None,
+    max_price: Annotated[
+        float | None, typer.Option(min=0, max=MAX_OPTION_PRICE, help="Highest list price in USD.")
+    ] = None,
     free: Annotated[bool, typer.Option("--free", help="Only courses with a list price of 0.")] = False,
     min_credits: Annotated[
-        float | None, typer.Option(help="At least this many credits from --credit-body.")
+        float | None,
+        typer.Option(min=0, max=MAX_OPTION_CREDITS, help="At least this many credits from --credit-body."),
     ] = None,
     credit_body: Annotated[
         str,
@@ -166,9 +191,12 @@ def catalog_command(
     sort: Annotated[SortKey, typer.Option(help="Sort order.")] = SortKey.cost_per_credit,
     descending: Annotated[bool, typer.Option("--desc", help="Sort from high to low.")] = False,
     limit: Annotated[
-        int | None, typer.Option(help="Show at most this many (default: 50 for a table, all for json/csv).")
+        int | None,
+        typer.Option(
+            min=0, max=MAX_ROWS, help="Show at most this many (default: 50 for a table, all for json/csv)."
+        ),
     ] = None,
-    offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
+    offset: Annotated[int, typer.Option(min=0, max=MAX_ROWS, help="Skip this many first.")] = 0,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, json or csv.")
     ] = OutputFormat.table,
@@ -191,9 +219,9 @@ def catalog_command(
             formats=tuple(course_format or ()),
             kinds=tuple(kind or ()),
             sources=tuple(source or ()),
-            min_price=_decimal(min_price),
-            max_price=_decimal(max_price),
-            min_credits=_decimal(min_credits),
+            min_price=_decimal(min_price, "--min-price"),
+            max_price=_decimal(max_price, "--max-price"),
+            min_credits=_decimal(min_credits, "--min-credits"),
             credits_body=credit_body.upper(),
             free_only=free,
             text=text,
@@ -223,8 +251,13 @@ def catalog_command(
         _print_courses(courses, total, query)
 
 
-def _decimal(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(repr(value))
+def _decimal(value: float | None, option: str) -> Decimal | None:
+    """The option's value as a Decimal; a one-line error (exit 2) for nan, which no range check catches."""
+    if value is None:
+        return None
+    if value != value:
+        fail(f"{option} must be a number, got nan", EXIT_BAD_INPUT)
+    return Decimal(repr(value))
 
 
 def _is_nan(value: Any) -> bool:
@@ -262,12 +295,13 @@ CSV_COLUMNS = (
 
 
 def _csv_cell(value: Any) -> str:
+    """One CSV cell; a cell a spreadsheet would run as a formula is neutralised (recert.safe_text)."""
     if isinstance(value, list | tuple) or hasattr(value, "tolist"):
-        return ";".join(str(v) for v in list(value))
+        return csv_safe(";".join(str(v) for v in list(value)))
     plain = _plain(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
-    return "" if plain is None else str(plain)
+    return "" if plain is None else csv_safe(str(plain))
 
 
 def _write_csv(courses: pd.DataFrame) -> None:

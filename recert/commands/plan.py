@@ -123,7 +123,7 @@ def plan_command(
         bool, typer.Option("--what-if", help="Also compare CE vs exam and the cost of a second credential.")
     ] = False,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=1, help="Seconds the solver may use.")
+        float, typer.Option("--time-limit", min=1, max=86_400, help="Seconds the solver may use.")
     ] = SOLVER_TIME_LIMIT,
 ) -> None:
     """The cheapest plan of courses, subscriptions and memberships that meets every held credential."""
@@ -133,6 +133,8 @@ def plan_command(
     from recommender.planner.model import PlanStatus
     from recommender.planner.whatif import what_if
 
+    if time_limit != time_limit:
+        fail("--time-limit must be a number of seconds, got nan", EXIT_BAD_INPUT)
     held = read_profile(profile, catalog)
     if not held.credentials:
         fail(f"profile {held.path}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)

@@ -96,8 +96,8 @@ def progress_command(
     Missing is what is still needed after the best use of outside credit under its cap. Values no official
     source confirms are labelled "unconfirmed".
     """
-    loaded = read_profile(profile, catalog)
     day = typed_date("--today", today)
+    loaded = read_profile(profile, catalog, today=day)
     report = progress(loaded, day)
     if output is OutputFormat.json:
         document = progress_json(report, day)

@@ -9,6 +9,7 @@ is built in a private file next to the target and moved into place only when eve
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -59,23 +60,53 @@ def sample_command(
 
     Replaces an existing sample catalog; refuses to replace one with live or imported records unless --force.
     """
+    from catalog.db import check_catalog_file, published_file
+
     target = catalog_path(catalog)
+    published = published_file(target)  # a symlinked catalog: build beside its target, replace that
     root = mirrors or MIRRORS
     missing = [name for name in (*SPIDER_MIRRORS, *STRUCTURED_MIRRORS) if not (root / name).is_dir()]
     if missing:
         fail(f"no mirror for {', '.join(missing)} in {root}", EXIT_BAD_INPUT)
-    if target.exists() and not force:
-        _refuse_real_data(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".sample-", dir=target.parent) as workdir:
-        building = Path(workdir) / target.name
+    if check_catalog_file(
+        published, shown=target
+    ):  # a directory or a foreign file: refused, even with --force
+        _refuse_real_data(target, force=force)
+    published.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_workdirs(published.parent)
+    with tempfile.TemporaryDirectory(
+        prefix=f"{WORKDIR_PREFIX}{os.getpid()}-", dir=published.parent
+    ) as workdir:
+        building = Path(workdir) / published.name
         summaries = build_sample(building, root)
         failed = [s for s in summaries if not s.ok]
         if failed:
             fail("; ".join(f"{s.provider} {s.status}: {s.reason}" for s in failed))
-        os.replace(building, target)
+        os.replace(building, published)
     _report(target, summaries)
     _infer_areas(target)
+
+
+WORKDIR_PREFIX = ".sample-"
+
+
+def remove_stale_workdirs(directory: Path) -> None:
+    """Delete the work folders (``.sample-<pid>-…``) that sample builds killed before they could clean
+    up left in ``directory``; a folder whose process still runs is kept."""
+    for stale in directory.glob(f"{WORKDIR_PREFIX}*"):
+        pid = stale.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
+        if stale.is_dir() and not (pid.isdigit() and _running(int(pid))):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _infer_areas(target: Path) -> None:
@@ -117,16 +148,20 @@ def _served(directory: Path) -> Iterator[str]:
         yield server.url
 
 
-def _refuse_real_data(target: Path) -> None:
+def _refuse_real_data(target: Path, *, force: bool) -> None:
+    """Fail unless ``target`` (an existing DuckDB file) is a Recert catalog the sample may replace: never a
+    foreign database; with --force also one holding live or imported records, or an older catalog."""
+    from catalog.db import CatalogOutdated
     from catalog.queries import stats
 
     try:
         sources = stats(target)["sources"]
-    except Exception as exc:  # unreadable or foreign file: do not overwrite it silently
-        fail(
-            f"{target} exists and is not a readable catalog ({exc}); use --force to replace it",
-            EXIT_BAD_INPUT,
-        )
+    except CatalogOutdated as exc:
+        if force:
+            return
+        fail(f"{exc}; or use --force to replace it with the sample", EXIT_BAD_INPUT)
+    if force:
+        return
     real = sources.get("live", 0) + sources.get("import", 0)
     if real:
         fail(

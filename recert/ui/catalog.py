@@ -31,6 +31,7 @@ from recert.ui.people import (
     money,
     money_in,
     safe_url,
+    shown,
     titled_link,
     when,
 )
@@ -53,7 +54,7 @@ def snapshot() -> Any:
 @cached
 def _course_options(path: str, stamp: int) -> dict[tuple[str, str], str]:
     courses = sorted(cached_snapshot(path, stamp).courses, key=lambda c: (c.title.lower(), c.provider))
-    return {course.key: f"{course.title} — {provider_name(course.provider)}" for course in courses}
+    return {course.key: shown(f"{course.title} — {provider_name(course.provider)}") for course in courses}
 
 
 def course_options() -> dict[tuple[str, str], str]:
@@ -367,13 +368,13 @@ def catalog_columns(body: str, *, phone: bool = False) -> dict[str, Any]:
 def duplicate_groups_table(query: Any) -> pd.DataFrame:
     """The shown courses that are listed more than once, each group with every listing, cheapest first."""
     path, stamp = published_catalog()
-    shown = _table(path, stamp, query)
-    keys = set(zip(shown["provider"], shown["course_id"], strict=True)) if len(shown) else set()
+    listed = _table(path, stamp, query)
+    keys = set(zip(listed["provider"], listed["course_id"], strict=True)) if len(listed) else set()
     courses = {course.key: course for course in cached_snapshot(path, stamp).courses}
     rows = [
         {
             "Group": number,
-            "Title": course.title,
+            "Title": shown(course.title),
             "Provider": provider_name(course.provider),
             "Price": money_in(course.price, course.currency),
         }
@@ -446,7 +447,7 @@ def providers_table(stats: dict[str, Any]) -> pd.DataFrame:
 
 def offer_names() -> dict[tuple[str, str], str]:
     """Every offer key in the catalog → its name (plain text)."""
-    return {offer.key: offer.name for offer in snapshot().offers}
+    return {offer.key: shown(offer.name) for offer in snapshot().offers}
 
 
 KIND_WORDS = {"course": "Course", "cpr_card": "CPR card", "college_credit": "College credit"}
@@ -483,10 +484,10 @@ def course_fields(course: Any) -> list[tuple[str, str]]:
     )
     included = ", ".join(offers.get((course.provider, offer_id), offer_id) for offer_id in course.included_in)
     rows = [
-        ("Title", course.title),
+        ("Title", shown(course.title)),
         ("Provider", provider_name(course.provider)),
         ("Link", safe_url(course.url) or "no usable link"),
-        ("Description", course.description or "no description given"),
+        ("Description", shown(course.description or "no description given")),
         ("Kind", KIND_WORDS.get(course.kind, course.kind)),
         ("Format", format_name(course.format)),
         ("Contact hours", hours(course.hours)),

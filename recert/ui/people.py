@@ -16,6 +16,7 @@ import pandas as pd
 
 from catalog.registry import KNOWN_BODIES
 from catalog.text import plural
+from recert.safe_text import visible, visible_line
 
 Number = Decimal | int | float
 
@@ -83,10 +84,17 @@ def days_left(deadline: date, today: date) -> str:
     return f"{plural(-days, 'day')} overdue"
 
 
+def shown(text: object) -> str:
+    """Scraped or typed text as the app shows it: control characters and bidi overrides made visible
+    (recert.safe_text, as in the CLI), so a title cannot show ``gnp.exe`` as ``exe.png``."""
+    return visible(str(text))
+
+
 def md_escape(text: object) -> str:
     """Text safe to place inside Streamlit markdown (labels, st.error, st.caption): every markdown,
-    HTML and LaTeX character is backslash-escaped so scraped text shows literally."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    HTML and LaTeX character is backslash-escaped so scraped text shows literally, on one line, with
+    control characters and bidi overrides made visible."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", visible_line(str(text).replace("\n", " ")))
 
 
 def safe_url(url: object) -> str | None:
@@ -107,7 +115,7 @@ def titled_link(url: object, title: str) -> str | None:
     checked = safe_url(url)
     if checked is None:
         return None
-    return f"{checked.split('#', 1)[0]}{TITLE_MARK}{quote_plus(title)}"
+    return f"{checked.split('#', 1)[0]}{TITLE_MARK}{quote_plus(shown(title))}"
 
 
 UNIT_WORDS = {"point": "point", "credit": "credit", "clock_hour": "clock hour"}

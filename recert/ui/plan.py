@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from recert.safe_text import csv_safe
 from recert.ui.catalog import cached_snapshot, catalog_facets
 from recert.ui.filters import CatalogFilters
 from recert.ui.frame import published_catalog
@@ -310,7 +311,12 @@ def plan_csv(result: Any) -> str:
         }
         for offer in result.offers
     ]
-    return pd.DataFrame(rows).to_csv(index=False)
+    # Text cells a spreadsheet would run as a formula are neutralised (OWASP), as in `recert catalog`.
+    return (
+        pd.DataFrame(rows)
+        .map(lambda cell: csv_safe(cell) if isinstance(cell, str) else cell)
+        .to_csv(index=False)
+    )
 
 
 def what_would_help(result: Any, limits: PlanLimits) -> list[str]:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from catalog.records import FORMATS, Problem, ProblemsError, to_decimal
+from catalog.records import FORMATS, Problem, ProblemsError, TooDeep, load_json, to_decimal
 from recommender.rules.dates import parse_date
 from recommender.rules.engine import (
     DEFAULT_APPLY_ROUTE,
@@ -46,6 +46,10 @@ COMPLETED_FIELDS: tuple[str, ...] = ("course", "on", "note", "title")
 if TYPE_CHECKING:
     from recommender.rules.history import HistoryEntry
     from recommender.rules.transcript import TranscriptReport
+
+
+MAX_NUMBER = Decimal(1_000_000_000)
+"""Every number in a profile (credits, hours, USD) is below this: a budget of 1e400 is no budget."""
 
 
 class ProfileError(ProblemsError):
@@ -193,8 +197,10 @@ def _read(path: Path) -> Any:
         raise ProfileError([Problem("profile", f"cannot read {path}: {exc.strerror}")]) from exc
     try:
         if suffix == ".json":
-            return json.loads(data.decode("utf-8"), parse_float=Decimal)
-        return tomllib.loads(data.decode("utf-8"), parse_float=Decimal)
+            return load_json(data.decode("utf-8-sig"), parse_float=Decimal)
+        return tomllib.loads(data.decode("utf-8-sig"), parse_float=Decimal)
+    except (TooDeep, RecursionError) as exc:  # JSON is checked before parsing; tomllib recurses
+        raise ProfileError([Problem("profile", "nests arrays and objects too deeply")]) from exc
     except json.JSONDecodeError as exc:
         problem = f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         raise ProfileError([Problem("profile", problem)]) from exc
@@ -234,6 +240,9 @@ class _Reader:
             return None
         if number < 0:
             self.fail(where, f"must not be negative, got {number}")
+            return None
+        if number >= MAX_NUMBER:
+            self.fail(where, f"must be less than {MAX_NUMBER:,}, got {number}")
             return None
         return number
 
@@ -351,6 +360,20 @@ def _completed(reader: _Reader, raw: Any) -> tuple[CompletedCourse, ...]:
             continue
         done.append(CompletedCourse(provider, course_id, on, note, title))
     return tuple(done)
+
+
+def future_certifications(profile: Profile, today: date) -> list[Problem]:
+    """A problem for each held credential whose cycle starts after ``today``: a certification date in
+    the future is a typing mistake (progress would count the days left from it)."""
+    return [
+        Problem(
+            f"credentials[{index}].certified_on",
+            f"the cycle starts {held.cycle_start}, after today ({today}); a certification date cannot be "
+            "in the future",
+        )
+        for index, held in enumerate(profile.credentials)
+        if held.cycle_start is not None and held.cycle_start > today
+    ]
 
 
 def _overrides(reader: _Reader, raw: Any) -> dict[str, dict[str, Any]]:

@@ -75,10 +75,19 @@ def catalog_path(tmp_path: Path) -> Path:
     return tmp_path / "catalog.duckdb"
 
 
+def undo_unique_keys(con: Any) -> None:
+    """Put a catalog back to the schema before migration 012 (the unique key indexes), which an older
+    schema never has and which would keep the other undo helpers from altering course and offer."""
+    con.execute("DROP INDEX course_key")
+    con.execute("DROP INDEX offer_key")
+    con.execute("DELETE FROM schema_version WHERE version = 12")
+
+
 def undo_flat_body_columns(con: Any) -> None:
     """Put a catalog back to the schema before migration 007 (the flat per-body columns)."""
     from catalog.flat import flat_columns
 
+    undo_unique_keys(con)
     for column in flat_columns():
         con.execute(f"ALTER TABLE course DROP COLUMN {column}")
     con.execute("DELETE FROM schema_version WHERE version = 7")

@@ -61,10 +61,25 @@ UNUSUAL: list[dict[str, Any] | str] = [
     course("u22", access_months=12.0),
     course("u23", provider="acmé"),
     course("u24", hours=1e13),
+    course("u27", hours=100_000),  # the bounds of records.py (issue 16), each just past its edge
+    course("u28", hours=0.009),
+    course("u29", price=1e9),
+    course("u30", approvals=[{"body": "AAMA", "credits": 0.005}]),
+    course("u31", available_until="2200-01-01"),
+    course("u32", approvals=[{"body": "AAMA", "credits": 1, "expires": "1899-12-31"}]),
+    course("u33", scraped_at="1899-12-31T23:00:00Z"),
     course("u25", description="ends with a no-break space\u00a0", included_in=["x\u2003"]),
     course("u26", description="ends with a newline\n", included_in=["\tx"]),  # RE2's $: end of text only
     offer(),
     "[1, 2]",
+]
+
+# JSON escapes of UTF-16 surrogates: a lone one is not text (rejected), a pair is an emoji.
+SURROGATES: list[dict[str, Any] | str] = [
+    '{"provider": "acme", "course_id": "s1", "title": "Lone \\ud800 surrogate", "url": "https://a.example/",'
+    ' "format": "online", "hours": 1, "source": "import"}',
+    '{"provider": "acme", "course_id": "s2", "title": "Paired \\ud83d\\ude00 surrogates",'
+    ' "url": "https://a.example/", "format": "online", "hours": 1, "source": "import"}',
 ]
 
 # Lines of the JSON types pyarrow's schema expects (so it reads the whole file) that still must go to
@@ -122,8 +137,13 @@ def _without_record(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "duckdb"])
 @pytest.mark.parametrize(
     "records",
-    [[RICH, course("plain")], [RICH, *UNUSUAL], [RICH, course("plain"), *ARROW_UNUSUAL]],
-    ids=["canonical", "unusual", "arrow-unusual"],
+    [
+        [RICH, course("plain")],
+        [RICH, *UNUSUAL],
+        [RICH, course("plain"), *ARROW_UNUSUAL],
+        [RICH, course("plain"), *SURROGATES],
+    ],
+    ids=["canonical", "unusual", "arrow-unusual", "surrogates"],
 )
 def test_bulk_staging_equals_the_python_path(
     tmp_path: Path, records: list[dict[str, Any] | str], arrow: bool

@@ -12,6 +12,7 @@ import pytest
 from catalog.db import (
     CatalogBusy,
     CatalogMissing,
+    CatalogOutdated,
     latest_version,
     migrate,
     migrations,
@@ -128,7 +129,7 @@ def test_a_second_writer_waits_for_the_lock_then_gives_up(tmp_path: Path) -> Non
         pass
 
 
-def test_reader_of_an_older_schema_gets_it_upgraded(tmp_path: Path) -> None:
+def test_reading_an_older_schema_changes_nothing_and_the_next_write_upgrades_it(tmp_path: Path) -> None:
     # An older catalog: the first catalog migration and the ML helper's (a higher number) only.
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
@@ -137,6 +138,12 @@ def test_reader_of_an_older_schema_gets_it_upgraded(tmp_path: Path) -> None:
         con.execute(file.read_text())
         con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, file.stem])
     con.close()
+    before = path.read_bytes()
+    with pytest.raises(CatalogOutdated, match="recert upgrade --catalog"), read_connection(path):
+        pass
+    assert path.read_bytes() == before
+    with writing(path):
+        pass
     with read_connection(path) as reader:
         assert pending(reader) == []
         assert schema_version(reader) == latest_version()
@@ -181,6 +188,8 @@ def test_upgrading_to_text_records_and_nested_approvals_keeps_every_course(tmp_p
         for table in ("course_approval", "course_approval_area", "course_area")
     }
     con.close()
+    with writing(path):
+        pass
     with read_connection(path) as reader:
         assert schema_version(reader) == latest_version()
         rows = reader.execute(

@@ -13,7 +13,7 @@ from catalog.db import read_connection, writing
 from catalog.load import ChangeCounts, LoadError, load_files, load_records, record_run
 from catalog.queries import last_good_run, price_history, snapshot
 from catalog.records import parse_record
-from tests.catalog.conftest import course, offer, undo_flat_body_columns, write_jsonl
+from tests.catalog.conftest import course, offer, undo_flat_body_columns, undo_unique_keys, write_jsonl
 
 APPROVED = course(
     "c1",
@@ -344,6 +344,7 @@ def test_catalogs_with_text_hashes_reload_unchanged_after_migration_010(
     file = write_jsonl(tmp_path / "a.jsonl", records)
     load_files(catalog_path, [file])
     with writing(catalog_path) as con:  # back to the schema before 010, hashes as text
+        undo_unique_keys(con)
         for table in ("course", "offer"):
             con.execute(f"ALTER TABLE {table} ALTER COLUMN content_hash SET DATA TYPE VARCHAR")
         con.execute("UPDATE course SET content_hash = 'not a number' WHERE course_id = 'c2'")
@@ -362,6 +363,7 @@ def test_a_populated_catalog_takes_the_column_rebuilding_migrations(
     file = write_jsonl(tmp_path / "a.jsonl", records)
     load_files(catalog_path, [file])
     with writing(catalog_path) as con:
+        undo_unique_keys(con)
         con.execute("DELETE FROM schema_version WHERE version = 11")
     result = load_files(catalog_path, [file])
     assert result.courses == ChangeCounts(0, 0, 3000)
