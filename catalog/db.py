@@ -56,6 +56,12 @@ class CatalogBusy(CatalogError, RuntimeError):
     """Another process kept the writer lock for longer than the timeout."""
 
 
+INTERRUPTED = threading.Event()
+"""Set when the user interrupted (Ctrl-C; the CLI's SIGINT handler sets it): a writer then discards its
+copy instead of publishing, even if a library swallowed the KeyboardInterrupt on the way (DuckDB turns
+one into an InterruptException, which a fallback may catch)."""
+
+
 DUCKDB_MAGIC = b"DUCK"
 """DuckDB's file format id, at byte offset 8 of every database file."""
 
@@ -306,9 +312,13 @@ def writing(
         _remove_stale_copies(catalog)
         _absorb_stray_wal(catalog)
         copy = catalog.with_name(f"{catalog.name}.writing-{os.getpid()}")
-        if catalog.exists():
-            shutil.copyfile(catalog, copy)
-        con = _connect_writer(copy)
+        try:
+            if catalog.exists():
+                shutil.copyfile(catalog, copy)
+            con = _connect_writer(copy)
+        except BaseException:  # e.g. Ctrl-C while copying: no half copy is left behind
+            _remove(copy)
+            raise
         try:
             if existed:
                 require_recert_schema(con, shown)
@@ -318,6 +328,8 @@ def writing(
             con.execute("CHECKPOINT")
             con.close()
             _fsync(copy)
+            if INTERRUPTED.is_set():
+                raise KeyboardInterrupt
             os.replace(copy, catalog)
             _fsync(catalog.parent)
         except BaseException:

@@ -6,6 +6,7 @@ Each command group lives in recert/commands/<name>.py and exposes ``register(app
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from importlib import import_module
@@ -139,23 +140,62 @@ def __getattr__(name: str) -> typer.Typer:
 
 def main() -> None:
     """Entry point: run the app, turning expected errors into one line on stderr."""
+    sys.exit(run(sys.argv[1:]))
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: note it for the catalog writer (which then publishes nothing), then interrupt."""
+    from catalog.db import INTERRUPTED
+
+    INTERRUPTED.set()
+    raise KeyboardInterrupt
+
+
+def run(argv: list[str]) -> int:
+    """Run ``recert`` with these arguments and return the exit code; every error is one line on stderr
+    (``error: …``), never a traceback. Tests call it in-process."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.default_int_handler:  # not when the parent ignores it
+        signal.signal(signal.SIGINT, _interrupt)
     try:
-        register(modules_for(sys.argv[1:]))(standalone_mode=False)
+        return _run(argv)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+EXIT_INTERRUPTED = 130
+
+
+def _run(argv: list[str]) -> int:
+    try:
+        # Without standalone mode Typer returns the exit code of a typer.Exit, and turns Ctrl-C
+        # (KeyboardInterrupt) into Exit(130); a command itself returns None.
+        code = register(modules_for(argv))(args=argv, prog_name="recert", standalone_mode=False)
+        if code == EXIT_INTERRUPTED:
+            raise KeyboardInterrupt
+        if isinstance(code, int) and not isinstance(code, bool):
+            return code
     except CliError as exc:
         print_error(str(exc))
-        sys.exit(exc.code)
+        return exc.code
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         # Every write goes to a private copy that an exception discards (catalog.db.writing).
         err_console.print("interrupted — nothing changed")
-        sys.exit(130)
-    except SystemExit:
-        raise
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_FAILURE
     except Exception as exc:  # usage errors and anything unexpected: one line, no traceback
-        show = getattr(exc, "show", None)
-        if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
-            show()  # a usage error from Typer's bundled Click: its own message, exit 2
-            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        message = getattr(exc, "format_message", None)
+        code = getattr(exc, "exit_code", None)
+        if callable(message) and isinstance(code, int):  # a usage error from Typer's bundled Click
+            if not message():  # no arguments at all: Click's help is the answer
+                exc.show()  # type: ignore[attr-defined]
+                return code
+            where = getattr(getattr(exc, "ctx", None), "command_path", "recert")
+            print_error(f"{message()} (see `{where} --help`)")
+            return code
         print_error(f"{type(exc).__name__}: {exc}")
-        sys.exit(1)
+        return EXIT_FAILURE
+    return 0

@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import socket
+import ssl
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
@@ -40,7 +43,83 @@ class _QuietExperimentalHandler(logging.Filter):
 
 logging.getLogger("scrapy.core.downloader.handlers._base_streaming").addFilter(_QuietExperimentalHandler())
 
-__all__ = ["DRY_RUN", "FAILED", "OK", "SUSPECT", "CrawlSummary", "crawl", "crawl_settings", "spider_names"]
+
+class OneLinePerHost(logging.Filter):
+    """Network failures (connection refused, DNS, TLS, time-outs) as one line per host, without a
+    traceback: "cannot reach 127.0.0.1:9: connection refused". Scrapy logs each failed request several
+    times (each retry given up, the download error with its traceback, the robots.txt middleware); the
+    first record for a host is rewritten, the others for it are dropped. Other records pass unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reported: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failure = _network_failure(record)
+        if failure is None:
+            return True
+        host, reason = failure
+        if host in self.reported:
+            return False
+        self.reported.add(host)
+        record.msg, record.args, record.exc_info, record.exc_text = (
+            f"cannot reach {host}: {reason}",
+            (),
+            None,
+            None,
+        )
+        return True
+
+
+def _network_failure(record: logging.LogRecord) -> tuple[str, str] | None:
+    """(host, reason in words) when the record reports a request that failed on the network."""
+    args = record.args if isinstance(record.args, Mapping) else {}
+    request = args.get("request")
+    url = getattr(request, "url", None)
+    if not isinstance(url, str):
+        return None
+    candidates: list[object] = [args.get("reason"), args.get("f_exception"), args.get("exception")]
+    if record.exc_info and record.exc_info[1] is not None:
+        candidates.append(record.exc_info[1])
+    for candidate in candidates:
+        reason = _network_reason(getattr(candidate, "value", candidate))  # a twisted Failure's exception
+        if reason is not None:
+            return urlsplit(url).netloc or url, reason
+    return None
+
+
+def _network_reason(exc: object) -> str | None:
+    """Words for a network exception (following its causes), None for anything else."""
+    seen = 0
+    while isinstance(exc, BaseException) and seen < 10:
+        name = type(exc).__name__
+        if isinstance(exc, ssl.SSLError) or "SSL" in name or "Certificate" in name:
+            return "TLS handshake failed"
+        if isinstance(exc, ConnectionRefusedError) or name in (
+            "DownloadConnectionRefusedError",
+            "ConnectionRefusedError",
+        ):
+            return "connection refused"
+        if isinstance(exc, socket.gaierror) or name in ("CannotResolveHostError", "DNSLookupError"):
+            return "host name not found (DNS)"
+        if isinstance(exc, TimeoutError) or name in (
+            "DownloadTimeoutError",
+            "TimeoutError",
+            "TCPTimedOutError",
+        ):
+            return "timed out"
+        if name in ("DownloadFailedError", "ConnectionLost", "ResponseNeverReceived", "ConnectError"):
+            cause = exc.__cause__ or exc.__context__
+            return _network_reason(cause) or "the connection failed"
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+__all__ = [
+    "DRY_RUN", "FAILED", "OK", "SUSPECT", "CrawlSummary", "OneLinePerHost", "crawl", "crawl_settings",
+    "spider_names",
+]  # fmt: skip
 
 #: Settings every in-process crawl uses, whatever the profile.
 IN_PROCESS: dict[str, Any] = {

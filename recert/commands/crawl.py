@@ -25,8 +25,12 @@ def _settings(pairs: list[str]) -> dict[str, Any]:
 
 
 def _log_through_rich(level: str) -> None:
-    """Scrapy's warnings (field problems, retries given up) on stderr, above the progress bars."""
+    """Scrapy's warnings (field problems, retries given up) on stderr, above the progress bars; network
+    failures as one line per host, without a traceback."""
+    from spiders.run import OneLinePerHost
+
     handler = RichHandler(console=err_console, show_path=False, show_time=False, markup=False)
+    handler.addFilter(OneLinePerHost())
     root = logging.getLogger()
     if not any(isinstance(h, RichHandler) for h in root.handlers):
         root.addHandler(handler)

@@ -13,6 +13,8 @@ from catalog.db import (
     CatalogBusy,
     CatalogMissing,
     CatalogOutdated,
+    MigrationFailed,
+    NotACatalog,
     latest_version,
     migrate,
     migrations,
@@ -212,3 +214,57 @@ def test_upgrading_to_text_records_and_nested_approvals_keeps_every_course(tmp_p
         "general": Decimal("0.5"),
     }
     assert nested[0][1] == {"administrative": None, "clinical": Decimal(1), "general": Decimal("0.5")}
+
+
+def _course_row(con: duckdb.DuckDBPyConnection, course_id: str) -> None:
+    con.execute(
+        "INSERT INTO course (provider, course_id, title, url, format, hours, currency, kind, included_in,"
+        " source, record, content_hash, first_seen, last_seen, last_changed)"
+        " VALUES ('p', ?, 't', 'https://p.example/', 'online', 1, 'USD', 'course', [], 'import', '{}', 1,"
+        " now(), now(), now())",
+        [course_id],
+    )
+
+
+def test_the_database_enforces_course_and_offer_keys(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.duckdb"
+    with writing(path) as con:
+        _course_row(con, "c1")
+    with pytest.raises(duckdb.ConstraintException), writing(path) as con:
+        _course_row(con, "c1")
+    with read_connection(path) as reader:
+        assert reader.execute("SELECT count(*) FROM course").fetchall() == [(1,)]
+
+
+def test_migration_012_refuses_duplicate_keys_and_changes_nothing(tmp_path: Path) -> None:
+    """An older catalog holding a key twice: the upgrade names it, and the file stays as it was."""
+    path = tmp_path / "old.duckdb"
+    with writing(path) as con:
+        con.execute("DROP INDEX course_key")
+        con.execute("DELETE FROM schema_version WHERE version = 12")
+        _course_row(con, "c1")
+        _course_row(con, "c1")
+    before = path.read_bytes()
+    with pytest.raises(MigrationFailed, match="course p/c1 is stored 2 times"), writing(path):
+        pass
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["foreign", "text", "directory"])
+def test_what_is_not_a_catalog_is_refused_and_left_as_it_was(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "theirs.duckdb"
+    if kind == "foreign":
+        con = duckdb.connect(str(path))
+        con.execute("CREATE TABLE course (name VARCHAR)")  # even a table of the same name
+        con.close()
+    elif kind == "text":
+        path.write_text("not a database")
+    else:
+        path.mkdir()
+    before = path.read_bytes() if path.is_file() else None
+    with pytest.raises(NotACatalog, match=str(path)), writing(path):
+        pass
+    with pytest.raises(NotACatalog, match=str(path)), read_connection(path):
+        pass
+    assert (path.read_bytes() if path.is_file() else None) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["theirs.duckdb"]  # no lock, no copy
