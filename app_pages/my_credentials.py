@@ -11,6 +11,7 @@ from typing import Any
 
 import streamlit as st
 
+from catalog.records import load_json
 from recert import ui
 
 st.title("My credentials")
@@ -283,9 +284,9 @@ def upload_profile(container: Any) -> None:
         return
     try:
         text = upload.getvalue().decode("utf-8-sig")
-        loaded = tomllib.loads(text) if upload.name.lower().endswith(".toml") else json.loads(text)
+        loaded = tomllib.loads(text) if upload.name.lower().endswith(".toml") else load_json(text)
         ui.build_profile(loaded)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # TooDeep is a ValueError
         container.error("That profile was not loaded:")
         container.text("\n".join(ui.problems_of(exc)))
         return

@@ -32,6 +32,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
+from catalog.records import TooDeep, load_json
+
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 DAMAGED_MARK = ".damaged-"
 TRANSCRIPT_SUFFIX = ".transcript.csv"
@@ -146,9 +148,15 @@ def read_profile_data(path: Path) -> tuple[dict[str, Any], str]:
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc.strerror}") from exc
     try:
-        text = raw.decode("utf-8")
-        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = raw.decode("utf-8-sig")
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else load_json(text)
+    except (
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+        tomllib.TOMLDecodeError,
+        TooDeep,
+        RecursionError,
+    ) as exc:
         raise StoreError(f"{path} is not a readable profile ({exc})") from exc
     if not isinstance(data, dict):
         raise StoreError(f"{path} is not a profile (a JSON object)")
@@ -221,8 +229,8 @@ class ProfileStore:
         except OSError as exc:
             raise StoreError(f"cannot read profile {name!r} ({path}): {exc.strerror}") from exc
         try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = load_json(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, TooDeep) as exc:
             self._set_aside(name, path, raw, f"is not valid JSON ({exc})")
         if not isinstance(data, dict):
             self._set_aside(name, path, raw, "is not a JSON object")

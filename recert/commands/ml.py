@@ -28,7 +28,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from catalog.records import iter_jsonl
+from catalog.records import TooDeep, iter_jsonl, load_json
 from recert.console import (
     EXIT_BAD_INPUT,
     CatalogOption,
@@ -212,7 +212,9 @@ def _read_jsonl(lines: list[str], name: str) -> list[tuple[str, str | None]]:
 
 def _read_json_array(text: str, name: str) -> list[tuple[str, str | None]]:
     try:
-        items = json.loads(text)
+        items = load_json(text)
+    except TooDeep as exc:
+        fail(f"{name}:1: record: {exc}", EXIT_BAD_INPUT)
     except json.JSONDecodeError as exc:
         fail(f"{name}:{exc.lineno}: record: not valid JSON ({exc.msg})", EXIT_BAD_INPUT)
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
