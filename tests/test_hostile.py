@@ -101,6 +101,11 @@ CASES = [
     Case("stats of a directory", ("stats",), ("{catalog} is a directory",), catalog="directory"),
     Case("upgrade a foreign DuckDB file", ("upgrade",), ("{catalog} is not a Recert catalog",),
          catalog="foreign"),
+    # recert categorize: titles from a JSON array or JSON Lines
+    Case("categorize 100,000-deep JSON array", ("categorize", "{file}"), ("in.json:1: record: nests",),
+         {"in.json": _nested(100_000)}),
+    Case("categorize 100,000-deep JSON line", ("categorize", "{file}"), ("in.jsonl:1: record: nests",),
+         {"in.jsonl": '{"title": ' + _nested(100_000) + "}\n"}),
     # recert progress / check / plan: the profile and the date options
     Case("progress profile 50,000 deep", ("progress", "--profile", "{profile}"), ("profile", "too deeply"),
          {"profile.json": _deep_profile(50_000)}),
