@@ -277,3 +277,18 @@ def test_ctrl_c_during_a_load_exits_130_and_changes_nothing(tmp_path: Path) -> N
     assert err.strip() == "interrupted — nothing changed"
     assert catalog.read_bytes() == before
     assert not list(tmp_path.glob("catalog.duckdb.writing-*"))
+
+
+def test_sample_work_folders_of_dead_builds_are_removed(tmp_path: Path) -> None:
+    from recert.commands.sample import remove_stale_workdirs
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    stale = tmp_path / f".sample-{dead.stdout.strip()}-abc"
+    running = tmp_path / f".sample-{os.getpid()}-def"
+    for folder in (stale, running):
+        folder.mkdir()
+        (folder / "catalog.duckdb").write_bytes(b"half built")
+    remove_stale_workdirs(tmp_path)
+    assert not stale.exists() and running.exists()
