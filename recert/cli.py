@@ -143,7 +143,7 @@ def main() -> None:
     sys.exit(run(sys.argv[1:]))
 
 
-def _interrupt(signum: int, frame: object) -> None:
+def _interrupt(_signum: int, _frame: object) -> None:
     """Ctrl-C: note it for the catalog writer (which then publishes nothing), then interrupt."""
     from catalog.db import INTERRUPTED
 
