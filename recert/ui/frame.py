@@ -68,6 +68,12 @@ def frame() -> None:
             sample_notice()
 
 
+def _is_catalog_problem(exc: BaseException) -> bool:
+    from catalog.db import CatalogError
+
+    return isinstance(exc, CatalogError)
+
+
 def _is_profile_problem(exc: BaseException) -> bool:
     from recommender.rules.profile import ProfileError
     from recommender.rules.transcript import TranscriptError
@@ -92,6 +98,9 @@ def page_guard(what: str) -> Iterator[None]:
         if _is_profile_problem(exc):
             st.error("Your profile can't be used as it is. Please fix:", icon=":material/error:")
             st.text("\n".join(problems_of(exc)))
+            return
+        if _is_catalog_problem(exc):  # not a catalog, an older one (says `recert upgrade`), busy
+            st.error(md_escape(str(exc)), icon=":material/error:")
             return
         log.exception("app page failed: %s", what)
         st.error(
