@@ -130,6 +130,17 @@ CASES = [
          ("--on must be a date as YYYY-MM-DD",), {"profile.json": json.dumps(GOOD_PROFILE)}),
     Case("plan budget 1e400", ("plan", "--profile", "{profile}"), ("limits.budget: must be less than",),
          {"profile.json": json.dumps({**GOOD_PROFILE, "limits": {"budget": 1e300, "max_hours": "1e400"}})}),
+    Case("schedule --start with trailing garbage",
+         ("schedule", "--profile", "{profile}", "--start", "2026-03-01x"),
+         ("--start must be a date as YYYY-MM-DD",), {"profile.json": json.dumps(GOOD_PROFILE)}),
+    Case("schedule --today 9999-12-31", ("schedule", "--profile", "{profile}", "--today", "9999-12-31"),
+         ("--today must be a date from 1900-01-01",), {"profile.json": json.dumps(GOOD_PROFILE)}),
+    Case("schedule --budget-per-month 1e400",
+         ("schedule", "--profile", "{profile}", "--budget-per-month", "1e400"),
+         ("--budget-per-month must be a number above 0 and below",),
+         {"profile.json": json.dumps(GOOD_PROFILE)}),
+    Case("schedule --time-limit 1e400", ("schedule", "--profile", "{profile}", "--time-limit", "1e400"),
+         ("'--time-limit'",), {"profile.json": json.dumps(GOOD_PROFILE)}),
     Case("plan --time-limit nan", ("plan", "--profile", "{profile}", "--time-limit", "nan"),
          ("'--time-limit'",), {"profile.json": json.dumps(GOOD_PROFILE)}),
 ]  # fmt: skip
@@ -202,7 +213,7 @@ def test_hostile_input_is_refused_in_one_line_and_changes_nothing(
 
 
 def _takes_catalog(case: Case) -> int:
-    return int(case.argv[0] in ("load", "catalog", "stats", "upgrade", "check", "plan"))
+    return int(case.argv[0] in ("load", "catalog", "stats", "upgrade", "check", "plan", "schedule"))
 
 
 def test_a_bom_and_records_relying_on_defaults_load(tmp_path: Path) -> None:

@@ -53,22 +53,29 @@ def register(app: typer.Typer) -> None:
 
 
 def _day(option: str, value: str | None, default: date) -> date:
+    """The date typed for ``option`` by the shared, bounded date parser (recommender.rules.dates)."""
+    from recommender.rules.dates import parse_date
+
     if value is None:
         return default
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option} must be a date as YYYY-MM-DD, got {value!r}", EXIT_BAD_INPUT)
+        return parse_date(value)
+    except ValueError as exc:
+        fail(f"{option} {exc}", EXIT_BAD_INPUT)
 
 
 def _amount(option: str, value: str | None) -> Decimal | None:
+    """A positive amount below the profile's bound for numbers (1e400 is no budget)."""
     from catalog.records import to_decimal
+    from recommender.rules.profile import MAX_NUMBER
 
     if value is None:
         return None
     amount = to_decimal(value)
-    if amount is None or amount <= 0:
-        fail(f"{option} must be a number above 0, got {value!r}", EXIT_BAD_INPUT)
+    if amount is None or not 0 < amount < MAX_NUMBER:
+        fail(
+            f"{option} must be a number above 0 and below {MAX_NUMBER:,}, got {value[:60]!r}", EXIT_BAD_INPUT
+        )
     return amount
 
 
@@ -164,7 +171,7 @@ def schedule_command(
         typer.Option("--catalog-file", help="Schedule over this course-record JSONL file instead."),
     ] = None,
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=1, help="Seconds the solver may use.")
+        float, typer.Option("--time-limit", min=1, max=86_400, help="Seconds the solver may use.")
     ] = 30.0,
 ) -> None:
     """Spread the cheapest plan's courses over the months before each apply-by date, with reminders."""
