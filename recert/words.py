@@ -14,17 +14,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from recommender.rules.verdict import Verdict
 
-# The providers Recert crawls or ships sample data for; any other provider id is shown tidied up.
+# The providers Recert crawls or ships sample data for (a body selling its own courses, e.g. "aama", is
+# named by its short name from catalog.registry); any other provider id is shown tidied up.
 PROVIDER_NAMES: Mapping[str, str] = {
-    "aama": "AAMA",
     "relias": "Relias Academy",
     "ace": "ACE — Annals of Continuing Education",
     "ma_ceu_hub": "MA CEU Hub",
     "heartsafe": "HeartSafe CPR",
-    "nha": "NHA",
-    "amt": "AMT",
-    "ncct": "NCCT",
-    "amca": "AMCA",
     "transcript": "your transcript",
 }
 
@@ -51,9 +47,13 @@ WHY_NOT: Mapping[str, str] = {
 def provider_name(provider: str) -> str:
     """A provider for people: "ace" → "ACE — Annals of Continuing Education"; unknown ids tidied
     ("my_school" → "My school")."""
+    from catalog.registry import BODIES
+
     known = PROVIDER_NAMES.get(provider)
     if known is not None:
         return known
+    if provider.upper() in BODIES:
+        return provider.upper()
     text = provider.replace("_", " ").replace("-", " ").strip()
     return text[:1].upper() + text[1:]
 
