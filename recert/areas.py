@@ -34,6 +34,17 @@ def ensure_model(
     return model_for(courses, model_path(catalog_path), force=force, progress=progress)
 
 
+def bundled_model(*, progress: Progress | None = None) -> AreaClassifier:
+    """The area model trained on Recert's own labelled titles (``recommender/ml/data``), for a machine
+    without a catalog: trained on first use, then kept in ``$RECERT_HOME/models``."""
+    from recert.store import home
+    from recommender.ml.labels import BUNDLED_LABELS, read_labelled_csv
+    from recommender.ml.store import model_for_examples
+
+    examples = read_labelled_csv(BUNDLED_LABELS)
+    return model_for_examples(examples, home() / "models" / "bundled.area-model.joblib", progress=progress)
+
+
 def infer_areas(
     catalog_path: str | os.PathLike[str], *, progress: Progress | None = None
 ) -> InferenceSummary:

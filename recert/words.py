@@ -87,6 +87,25 @@ def unit_name(unit: str, amount: object = 2) -> str:
     return word if str(amount) in ("1", "1.0") else f"{word}s"
 
 
+def amount_words(value: object) -> str:
+    """A credit or hour amount without trailing zeros: 2 → "2", 1.50 → "1.5"."""
+    from decimal import Decimal
+
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = f"{number.normalize():f}"
+    return "0" if text in ("-0", "0") else text
+
+
+def alternative_name(name: str) -> str:
+    """An alternative plan's name for people: "runner_up_1" → "Runner up 1", "all_aama" → "All AAMA",
+    "fewest_hours" → "Fewest hours"."""
+    from catalog.registry import BODIES
+
+    words = [word.upper() if word.upper() in BODIES else word for word in name.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 def format_name(fmt: str) -> str:
     """A course format for people: "in_person" → "In person"."""
     return fmt.replace("_", " ").capitalize()

@@ -264,12 +264,18 @@ def categorize(
     inputs = _read_inputs(text, name)
     if not inputs:
         fail(f"{name}: no titles to categorize", EXIT_BAD_INPUT)
-    from recert.areas import ensure_model
+    from catalog.db import CatalogMissing
+    from recert.areas import bundled_model, ensure_model
+    from recommender.ml.classifier import TrainingError
 
     path = catalog_path(catalog)
     try:
         with _stages("loading the area model") as stage:
-            model = ensure_model(path, progress=stage)
+            try:
+                model = ensure_model(path, progress=stage)
+            except (CatalogMissing, TrainingError) as exc:  # e.g. a fresh checkout: no catalog yet
+                err_console.print(f"note: {exc}; using the model trained on Recert's own labelled titles")
+                model = bundled_model(progress=stage)
     except _catalog_errors() as exc:
         fail(str(exc))
     answers = model.predict([title for title, _ in inputs], [description for _, description in inputs])

@@ -49,35 +49,49 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_table(result: PlanResult) -> None:
-    table = Table(title=f"Plan — ${result.total_cost} for {result.total_hours} h ({result.status.value})")
-    for column in ("course", "title", "paid", "hours", "credit"):
-        table.add_column(column, justify="right" if column in ("paid", "hours") else "left")
-    for c in result.courses:
-        credit = "; ".join(
-            f"{cid}: " + ", ".join(f"{v.normalize():f} {a}" for a, v in areas.items())
-            for cid, areas in c.credits.items()
+    """The plan for people: course titles and provider names (ids stay in --format json)."""
+    from recert.plan_output import counts_for_all_header, plan_rows
+    from recert.words import alternative_name
+    from recommender.planner.model import PlanStatus
+
+    status = "" if result.status is PlanStatus.OPTIMAL else f" ({result.status.value.replace('_', ' ')})"
+    table = Table(title=f"Plan — ${result.total_cost:.2f} for {result.total_hours.normalize():f} h{status}")
+    both = counts_for_all_header(len(result.credentials))
+    for column in ("course or offer", "provider", "paid", "hours", "credit", both):
+        if column:
+            table.add_column(column, justify="right" if column == "hours" else "left")
+    for row in plan_rows(result):
+        cells = [row.what, row.provider, row.paid, row.hours, row.credit] + (
+            [row.counts_for_all] if both else []
         )
-        paid = f"${c.price_paid}" + (f" ({c.paid_as})" if c.paid_as != "list" else "")
-        table.add_row(escape(f"{c.provider}/{c.course_id}"), escape(c.title), paid, f"{c.hours}", credit)
-    for o in result.offers:
-        table.add_row(
-            escape(f"{o.provider}/{o.offer_id}"), escape(f"{o.name} ({o.kind})"), f"${o.price}", "", ""
-        )
+        table.add_row(*(escape(cell) for cell in cells))
     console.print(table)
     for t in result.credentials:
-        per = f", ${t.cost_per_credit} per {t.unit}" if t.cost_per_credit is not None else ""
+        per = (
+            f", ${t.cost_per_credit:.2f} per {t.unit.replace('_', ' ')}"
+            if t.cost_per_credit is not None
+            else ""
+        )
         console.print(
-            f"{escape(t.name)}: {t.counted_total.normalize():f} of {t.required_total} {t.unit}s counted "
-            f"({t.counted_approved.normalize():f} approved, {t.counted_other.normalize():f} outside){per}"
+            f"{escape(t.name)}: {t.counted_total.normalize():f} of {t.required_total.normalize():f} "
+            f"{t.unit.replace('_', ' ')}s counted ({t.counted_approved.normalize():f} approved by the body, "
+            f"{t.counted_other.normalize():f} outside credit){per}",
+            soft_wrap=True,
         )
     for line in result.explanations:
-        console.print(f"• {escape(line)}")
+        console.print(f"• {escape(line)}", soft_wrap=True)
     for alt in result.alternatives:
-        console.print(f"↳ {alt.name}: ${alt.total_cost}, {alt.hours} h — {escape(alt.changes)}")
+        console.print(
+            f"↳ {escape(alternative_name(alt.name))}: ${alt.total_cost:.2f}, {alt.hours.normalize():f} h — "
+            f"{escape(alt.changes)}",
+            soft_wrap=True,
+        )
+    if result.same_cost_words:
+        console.print(f"↳ {escape(result.same_cost_words)}", soft_wrap=True)
     for key, value in result.what_if.items():
-        console.print(f"what if — {escape(key)}: {escape(str(value))}")
+        console.print(f"what if — {escape(key.replace('_', ' '))}: {escape(str(value))}", soft_wrap=True)
     for note in result.notes:
-        err_console.print(f"note: {escape(note)}")
+        err_console.print(f"note: {escape(note)}", soft_wrap=True)
 
 
 def _file_records(catalog_file: Path) -> tuple[list[Course], list[Offer]]:

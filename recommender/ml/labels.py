@@ -66,6 +66,10 @@ def labelled_from_courses(courses: Iterable[Course]) -> list[LabelledText]:
     return examples
 
 
+# Recert's own labelled MA course titles (docs/ml.md): the area model for a machine without a catalog.
+BUNDLED_LABELS = Path(__file__).resolve().parent / "data" / "area_labels.csv"
+
+
 def read_labelled_csv(path: Path) -> list[LabelledText]:
     """Examples from a CSV with columns ``title``, ``area`` and optional ``description``, ``provider``,
     ``course_id`` (other columns, e.g. ``justification``, are ignored)."""

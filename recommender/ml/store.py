@@ -22,7 +22,7 @@ import sklearn
 
 from catalog.records import Course
 from recommender.ml.classifier import FEATURE_SCHEMA, AreaClassifier, Progress
-from recommender.ml.labels import fingerprint, has_stated_areas, labelled_from_courses
+from recommender.ml.labels import LabelledText, fingerprint, has_stated_areas, labelled_from_courses
 
 _FORMAT = 1
 
@@ -79,12 +79,22 @@ def load_model(path: Path) -> AreaClassifier | None:
 def model_for(
     courses: Sequence[Course], model_file: Path, *, force: bool = False, progress: Progress | None = None
 ) -> AreaClassifier:
-    """The area model for the labelled ``courses``: the one stored in ``model_file`` when it still fits
-    (same data fingerprint and versions), else a newly trained one, stored there.
+    """The area model for the labelled ``courses`` (see ``model_for_examples``).
 
     Raises TrainingError when there are too few labelled courses per area.
     """
-    examples = labelled_from_courses(courses)
+    return model_for_examples(labelled_from_courses(courses), model_file, force=force, progress=progress)
+
+
+def model_for_examples(
+    examples: Sequence[LabelledText],
+    model_file: Path,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> AreaClassifier:
+    """The area model for ``examples``: the one stored in ``model_file`` when it still fits (same data
+    fingerprint and versions), else a newly trained one, stored there."""
     stored = None if force else load_model(model_file)
     if stored is not None and stored.data_fingerprint == fingerprint(examples):
         return stored

@@ -15,7 +15,7 @@ from datetime import date
 from catalog.records import Course, Offer
 from recommender.planner.adapter import build_input
 from recommender.planner.alternatives import alternatives as find_alternatives
-from recommender.planner.alternatives import describe, runner_ups
+from recommender.planner.alternatives import describe, one_course_swaps, runner_up_count, runner_ups
 from recommender.planner.build import build_model
 from recommender.planner.evaluate import selection_cost
 from recommender.planner.explain import explain
@@ -112,13 +112,16 @@ def solve_input(
     result = assemble(main, solved.selection, solved.status)
     extra: tuple[Alternative, ...] = ()
     runner: tuple[Alternative, ...] = ()
+    swaps = 0
     if alternatives > 0 or (with_explanations and runner_up):
-        wide = presolve.subset(presolve.prune(plans=max(alternatives, 1) + 1, variants=alternatives > 0))
+        enough = runner_up_count(alternatives) + 1 if alternatives > 0 else 2
+        wide = presolve.subset(presolve.prune(plans=enough, variants=alternatives > 0))
         model = build_model(wide)
         remaining = max(1.0, deadline - time.monotonic())
         extra = find_alternatives(wide, model, solved.selection, alternatives, time_limit=remaining)
+        swaps = one_course_swaps(ranked, solved.selection) if alternatives > 0 else 0
         runner = extra
-        if not extra:
+        if not runner:
             plans = runner_ups(wide, model, solved.selection, 1, time_limit=remaining, full=False)
             runner = tuple(describe(wide, solved.selection, "runner_up_1", p) for p in plans)
     explanations = explain(main, solved.selection, runner) if with_explanations else ()
@@ -131,7 +134,13 @@ def solve_input(
             f"the cost is optimal, but the tie-break ({words}) was not proven within {time_limit:g} s",
         )
     clock.lap("explain")
-    return replace(result, alternatives=extra, explanations=explanations, notes=notes)
+    return replace(
+        result,
+        alternatives=extra,
+        same_cost_plans=swaps,
+        explanations=explanations,
+        notes=notes,
+    )
 
 
 class _Clock:

@@ -1,5 +1,6 @@
-"""Explanations in words: why each course is in the plan (the gap it fills, its cost per unit), what each
-subscription or membership saves against buying à la carte (and its break-even), what the runner-up costs.
+"""Explanations in words, courses by title: why each course is in the plan (the gap it fills, its cost per
+unit), what each subscription or membership saves against buying à la carte (and its break-even), what
+the runner-up costs.
 
 Money in dollars, credit in each credential's unit.
 """
@@ -17,6 +18,7 @@ from recommender.planner.evaluate import (
 )
 from recommender.planner.model import Alternative, CourseOption, OfferOption, PlanInput, Selection
 from recommender.planner.result import dollars
+from recommender.rules.model import ANY_AREA
 
 ZERO = Decimal(0)
 
@@ -24,6 +26,11 @@ ZERO = Decimal(0)
 def _fmt(amount: Decimal) -> str:
     text = f"{amount.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def _area_words(area: str) -> str:
+    """An area for people: the rules' "any" (credentials without areas) is "any area"."""
+    return "any area" if area == ANY_AREA else area
 
 
 def _gaps(inp: PlanInput) -> dict[str, dict[str, Decimal]]:
@@ -44,7 +51,7 @@ def _why_course(
             amount = credit.approved.get(area, ZERO) + credit.other.get(area, ZERO)
             kind = f"{need.body}-approved" if area in credit.approved else "outside"
             short = missing.get(f"area_minimum[{area}]")
-            where = f"the {area} minimum ({_fmt(short)} short)" if short else f"{area}"
+            where = f"the {area} minimum ({_fmt(short)} short)" if short else _area_words(area)
             filled.append(f"{_fmt(amount)} {kind} {need.unit}s toward {where}")
             total_credit += amount
         if credit.approved and "approved_minimum" in missing:
@@ -54,7 +61,7 @@ def _why_course(
         parts.append(f"{need.name}: " + ", ".join(filled))
     per = f", ${dollars(paid_cents) / total_credit:.2f} per unit" if total_credit > 0 and paid_cents else ""
     price = f"${dollars(paid_cents)}" if paid_cents else "no extra cost"
-    return f"{course.provider}/{course.course_id} ({price}{per}) — " + "; ".join(parts)
+    return f"{course.title} ({price}{per}) — " + "; ".join(parts)
 
 
 def _offer_savings(inp: PlanInput, selection: Selection, offer: OfferOption) -> str:
@@ -69,7 +76,7 @@ def _offer_savings(inp: PlanInput, selection: Selection, offer: OfferOption) -> 
         if with_it is None:
             continue
         if alone is None:
-            only_through.append(f"{course.provider}/{course.course_id}")
+            only_through.append(course.title)
             continue
         saved += alone.cents - with_it.cents
     price = 0 if offer.held else offer.price_cents

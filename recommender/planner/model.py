@@ -238,3 +238,15 @@ class PlanResult:
     reasons: tuple[InfeasibleReason, ...] = ()
     notes: tuple[str, ...] = ()
     what_if: Mapping[str, object] = field(default_factory=dict)
+    same_cost_plans: int = 0  # plans as cheap that swap one course for an equal one (alternatives.py)
+
+    @property
+    def same_cost_words(self) -> str:
+        """ "3 other plans cost the same, …" (empty when there are none, or alternatives weren't asked)."""
+        if not self.same_cost_plans:
+            return ""
+        plans = "plan costs" if self.same_cost_plans == 1 else "plans cost"
+        return (
+            f"{self.same_cost_plans} other {plans} the same, each swapping one course for another of the "
+            "same provider, format, price and credit."
+        )

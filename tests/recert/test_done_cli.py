@@ -146,3 +146,37 @@ def test_bad_input_exits_2_and_changes_nothing(env: dict[str, str], tmp_path: Pa
         result = run(*args, env=local)
         assert result.returncode == 2 and words in result.stderr, (args, result.stderr)
     assert good.read_bytes() == before
+
+
+def test_every_course_form_the_plan_prints_is_accepted_by_check(env: dict[str, str], tmp_path: Path) -> None:
+    """`recert check ace/professional-ethics` answered "no course" although plan notes print that form."""
+    import re
+
+    done = tmp_path / "done.json"
+    done.write_text(
+        json.dumps({"credentials": [CMA], "completed": [{"course": "my-ce-club/bp-101", "on": "2024-03-01"}]})
+    )
+    plan = json.loads(run("plan", "--profile", done, "--format", "json", env=env).stdout)
+    printed = {form for note in plan["notes"] for form in re.findall(r"e\.g\. (\S+/[^)\s]+)", note)}
+    printed |= {f"{c['provider']}/{c['course_id']}" for c in plan["courses"]} | {
+        c["title"] for c in plan["courses"]
+    }
+    assert "my-ce-club/bp-101" in printed
+    for form in printed:
+        checked = run("check", form, "--profile", done, "--format", "json", env=env)
+        assert checked.returncode == 0, (form, checked.stderr)
+
+
+def test_categorize_works_on_a_fresh_checkout_without_a_catalog(tmp_path: Path) -> None:
+    titles = tmp_path / "titles.txt"
+    titles.write_text("12-lead EKG placement\nMedical billing and coding basics\n")
+    fresh = {
+        **os.environ,
+        "RECERT_HOME": str(tmp_path / "home"),
+        "RECERT_CATALOG": str(tmp_path / "none.duckdb"),
+    }
+    result = run("categorize", titles, "--format", "json", env=fresh)
+    assert result.returncode == 0, result.stderr
+    assert [a["area"] for a in json.loads(result.stdout)] == ["clinical", "administrative"]
+    assert list((tmp_path / "home" / "models").glob("*.joblib"))  # kept for the next run
+    assert not (tmp_path / "none.duckdb").exists()

@@ -101,3 +101,27 @@ def test_marking_done_and_undoing_it() -> None:
         add_done(marked, EKG, date(2025, 3, 15))
     undone, removed = remove_done(marked, "prov/ekg-1")
     assert removed == 1 and undone == data
+
+
+def test_plan_rows_speak_in_titles_and_answer_counts_for_both() -> None:
+    from recert.plan_output import counts_for_all_header, plan_rows
+    from recommender.planner.api import plan
+    from tests.recommender.test_planner_variants import TODAY, _course
+
+    earned = {"administrative": {"approved": 12}, "clinical": {"approved": 10}, "general": {"approved": 30}}
+    profile = parse_profile(
+        {"credentials": [{"id": "cma_aama", "cycle_end": "2027-06-30", "earned": earned},
+                         {"id": "rma_amt", "cycle_end": "2027-06-30"}]}
+    )  # fmt: skip
+    courses = [_course(f"g{n}", "general", 4, 4, 10 + n) for n in range(12)]
+    result = plan(courses, [], profile, today=TODAY)
+    assert result.status == "optimal"
+    rows = plan_rows(result)
+    assert counts_for_all_header(len(result.credentials)) == "Counts for both?"
+    titles = {c.course_id: c.title for c in courses}
+    for row, chosen in zip(rows, result.courses, strict=False):
+        assert row.what == titles[chosen.course_id] and row.provider == "Acme"
+        assert row.counts_for_all in ("Yes", "Only CMA (AAMA)", "Only RMA (AMT)")
+        for cell in (row.paid, row.hours, row.credit, row.counts_for_all):
+            assert "_" not in cell and "None" not in cell and "cma_aama" not in cell
+    assert {row.counts_for_all for row in rows} == {"Yes"}

@@ -11,9 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from catalog.records import Approval, Course
+from recommender.ml.labels import BUNDLED_LABELS
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-LABELS = DATA / "area_labels.csv"
+LABELS = BUNDLED_LABELS
 HOLDOUT = DATA / "area_holdout.csv"
 QUERIES = DATA / "interest_queries.csv"
 PAIRS = DATA / "duplicate_pairs.csv"

@@ -64,8 +64,8 @@ COURSES = [
 INTEREST = {("acme", "e"): 1.0}
 
 
-def _alternatives() -> dict[str, tuple[Decimal, tuple[str, ...]]]:
-    result = plan(COURSES, [], PROFILE, alternatives=2, interest_scores=INTEREST, today=TODAY)
+def _alternatives(count: int = 3) -> dict[str, tuple[Decimal, tuple[str, ...]]]:
+    result = plan(COURSES, [], PROFILE, alternatives=count, interest_scores=INTEREST, today=TODAY)
     assert result.status is PlanStatus.OPTIMAL
     assert check_plan(result, PROFILE, COURSES, [], today=TODAY) == []
     assert [c.course_id for c in result.courses] == ["d"] and result.total_cost == Decimal("5.00")
@@ -74,17 +74,33 @@ def _alternatives() -> dict[str, tuple[Decimal, tuple[str, ...]]]:
 
 def test_named_variants() -> None:
     found = _alternatives()
-    assert found["cheapest"] == (Decimal("5.00"), ("d",))
     assert found["fewest_hours"] == (Decimal("30.00"), ("c",))
     assert found["best_interest"] == (Decimal("25.00"), ("e",))
     assert found["all_aama"] == (Decimal("20.00"), ("a", "b"))  # d gives outside credit only
 
 
-def test_runner_ups_are_the_next_distinct_plans() -> None:
-    found = _alternatives()
-    # not containing {d}: a + b ($20), then not containing {a, b} either: e ($25)
-    assert found["runner_up_1"] == (Decimal("20.00"), ("a", "b"))
-    assert found["runner_up_2"] == (Decimal("25.00"), ("e",))
+def test_as_many_alternatives_as_asked_for_never_more() -> None:
+    """`--alternatives 2` printed 6 (runner-ups plus every named variant plus the plan itself)."""
+    order = ["fewest_hours", "best_interest", "all_aama"]
+    for count in range(5):
+        assert list(_alternatives(count)) == order[:count]
+
+
+def test_a_plan_that_only_costs_more_is_no_alternative_and_equal_swaps_are_counted() -> None:
+    courses = [
+        _course("x1", "general", 8, 8, 10),
+        _course("x3", "general", 8, 8, 10),  # x1 swapped for an equal course: counted, not shown
+        _course("x2", "general", 8, 8, 12),  # only costs more: not shown
+        _course("y", "general", 8, 8, 15, provider="other"),  # another provider: worth showing
+    ]
+    result = plan(courses, [], PROFILE, alternatives=2, today=TODAY)
+    assert [c.course_id for c in result.courses] == ["x1"]
+    assert [(a.name, a.total_cost, a.courses) for a in result.alternatives] == [
+        ("runner_up_1", Decimal("15.00"), (("other", "y"),))
+    ]
+    assert result.same_cost_plans == 1
+    assert result.same_cost_words.startswith("1 other plan costs the same")
+    assert plan(courses, [], PROFILE, today=TODAY).same_cost_plans == 0  # only counted with alternatives
 
 
 def test_cost_ties_go_to_fewer_hours_then_course_id() -> None:
@@ -132,10 +148,10 @@ def test_explanations_name_the_gap_the_price_per_point_and_the_offer_savings() -
     assert [o.offer_id for o in result.offers] == ["acme-sub"]
     lines = result.explanations
     assert (
-        "acme/gen-1 ($8.00, $2.00 per unit) — CMA (AAMA): 4 AAMA-approved points toward general, "
+        "general gen-1 ($8.00, $2.00 per unit) — CMA (AAMA): 4 AAMA-approved points toward general, "
         "the total (14 short)"
     ) in lines
-    assert any(line.startswith("acme/cli-1 (no extra cost) — CMA (AAMA): 5 AAMA-approved points toward "
+    assert any(line.startswith("clinical cli-1 (no extra cost) — CMA (AAMA): 5 AAMA-approved points toward "
                                "the clinical minimum (10 short)") for line in lines)  # fmt: skip
     assert (
         "acme-sub (subscription): buying it for $40.00 saves $60.00 against à la carte prices on this plan "
