@@ -295,6 +295,16 @@ def courses_named(path: Path, text: str) -> CatalogSnapshot:
     return _records_where(path, condition, {"text": text.strip()})
 
 
+def course_texts(path: Path) -> list[tuple[tuple[str, str], str, str | None]]:
+    """Every course's key, title and description (the text the interest ranker reads), in key order:
+    a few columns instead of whole records."""
+    with read_connection(path) as con:
+        rows = con.execute(
+            "SELECT provider, course_id, title, description FROM course ORDER BY provider, course_id"
+        ).fetchall()
+    return [((str(p), str(c)), str(title), description) for p, c, title, description in rows]
+
+
 def inferred_areas(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], InferredArea]:
     """The ML model's areas for courses whose provider states none (empty before the model has run)."""
     ((exists,),) = con.execute(

@@ -57,6 +57,20 @@ def interest_scores(courses: Sequence[Course], interests: str) -> dict[tuple[str
     return InterestRanker(list(courses)).scores(interests)
 
 
+def catalog_interest_scores(path: str | os.PathLike[str], interests: str) -> dict[tuple[str, str], float]:
+    """``interest_scores`` for every course of the catalog at ``path``, reading only keys, titles and
+    descriptions (raises ``catalog.db.CatalogMissing``)."""
+    if not interests:
+        return {}
+    from catalog.queries import course_texts
+    from recommender.ml.ranking import InterestRanker
+    from recommender.ml.text import course_text
+
+    rows = course_texts(path)
+    ranker = InterestRanker.of_texts([key for key, _, _ in rows], [course_text(t, d) for _, t, d in rows])
+    return ranker.scores(interests)
+
+
 def catalog_input(
     path: str | os.PathLike[str],
     profile: Profile,

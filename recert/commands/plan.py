@@ -8,6 +8,7 @@ requirements (reasons in words), 2 for bad input. Money in USD, hours in contact
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a plan 
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
+    pdf = "pdf"
 
 
 def register(app: typer.Typer) -> None:
@@ -108,16 +110,16 @@ def _catalog_input(
     catalog: Path | None, held: Profile, full_records: bool
 ) -> tuple[PlanInput, list[Course], list[Offer], bool]:
     """The planner input from the catalog (``recert.planning``, the app's route too), the full course and
-    offer records when ``full_records`` (interests, --what-if), and whether the data is the bundled sample."""
+    offer records when ``full_records`` (--what-if), and whether the data is the bundled sample."""
     from catalog.db import CatalogMissing
     from catalog.queries import is_sample
-    from recert.planning import catalog_input, interest_scores, read_catalog
+    from recert.planning import catalog_input, catalog_interest_scores, read_catalog
 
     path = catalog_path(catalog)
     try:
         read = read_catalog(path) if full_records else None
         courses, offers = (read.courses, read.offers) if read is not None else ([], [])
-        scores = interest_scores(courses, held.interests)
+        scores = catalog_interest_scores(path, held.interests)
         return catalog_input(path, held, interest_scores=scores), courses, offers, is_sample(path)
     except CatalogMissing as exc:
         fail(str(exc), EXIT_BAD_INPUT)
@@ -132,7 +134,12 @@ def plan_command(
     alternatives: Annotated[
         int, typer.Option("--alternatives", min=0, max=20, help="Next-best plans to show.")
     ] = 0,
-    output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = OutputFormat.table,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, json, or pdf (a plan to print; needs --output).")
+    ] = OutputFormat.table,
+    output_file: Annotated[
+        Path | None, typer.Option("--output", help="Write the plan to this file (needed for --format pdf).")
+    ] = None,
     what_if_flag: Annotated[
         bool, typer.Option("--what-if", help="Also compare CE vs exam and the cost of a second credential.")
     ] = False,
@@ -149,13 +156,14 @@ def plan_command(
 
     if time_limit != time_limit:
         fail("--time-limit must be a number of seconds, got nan", EXIT_BAD_INPUT)
+    if output is OutputFormat.pdf and output_file is None:
+        fail("--format pdf needs --output FILE (e.g. --output plan.pdf)", EXIT_BAD_INPUT)
     held = read_profile(profile, catalog)
     if not held.credentials:
         fail(f"profile {held.path}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
     with console.status("Planning…") if output == OutputFormat.table else _Quiet():
         if catalog_file is None:
-            full_records = bool(held.interests) or what_if_flag
-            inp, courses, offers, sample = _catalog_input(catalog, held, full_records)
+            inp, courses, offers, sample = _catalog_input(catalog, held, full_records=what_if_flag)
         else:
             courses, offers = _file_records(catalog_file)
             scores = interest_scores(courses, held.interests)
@@ -167,7 +175,12 @@ def plan_command(
         sample_notice()
     deadlines = apply_by_lines(result, held) if result.status is not PlanStatus.INFEASIBLE else {}
     if output == OutputFormat.json:
-        print(json.dumps({**result_json(result), "apply_by": deadlines}, indent=2))
+        _write(json.dumps({**result_json(result), "apply_by": deadlines}, indent=2) + "\n", output_file)
+    elif output == OutputFormat.pdf and output_file and result.status is not PlanStatus.INFEASIBLE:
+        from recert.plan_pdf import plan_pdf
+
+        _write(plan_pdf(result, held, sample=sample), output_file)
+        console.print(f"Wrote the plan to {escape(str(output_file))}", soft_wrap=True)
     elif result.courses or result.status is not PlanStatus.INFEASIBLE:
         _print_table(result)
         for credential_id, line in deadlines.items():
@@ -178,6 +191,24 @@ def plan_command(
             "no plan can meet the requirements: " + "; ".join(r.message for r in result.reasons),
             EXIT_INFEASIBLE,
         )
+
+
+def _write(content: str | bytes, path: Path | None) -> None:
+    """``content`` to ``path`` (atomically), or to stdout when no path is given."""
+    if path is None:
+        sys.stdout.write(content if isinstance(content, str) else content.decode())
+        return
+    import os
+    import tempfile
+
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # an ordinary file, not mkstemp's private one
+    os.replace(tmp, path)
 
 
 class _Quiet:

@@ -180,3 +180,23 @@ def test_categorize_works_on_a_fresh_checkout_without_a_catalog(tmp_path: Path) 
     assert [a["area"] for a in json.loads(result.stdout)] == ["clinical", "administrative"]
     assert list((tmp_path / "home" / "models").glob("*.joblib"))  # kept for the next run
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_plan_as_pdf_from_the_command_line(env: dict[str, str], tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    earned = {"administrative": {"approved": 10}, "clinical": {"approved": 9},
+              "general": {"approved": 11, "other": 29}}  # fmt: skip
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({"credentials": [{**CMA, "earned": earned}]}))  # 1 clinical point short
+    missing = run("plan", "--profile", profile, "--format", "pdf", env=env)
+    assert missing.returncode == 2 and "--format pdf needs --output FILE" in missing.stderr
+    out = tmp_path / "plan.pdf"
+    made = run("plan", "--profile", profile, "--format", "pdf", "--output", out, env=env)
+    assert made.returncode == 0, made.stderr
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert (
+        "Total: $" in text and "CMA (AAMA) - the cycle ends 2028-06-30" in text and "Sample data" not in text
+    )

@@ -111,12 +111,6 @@ def test_categorize_rejects_bad_input_in_one_line(catalog, tmp_path, name, conte
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_categorize_without_a_catalog_fails_in_one_line(tmp_path):
-    result = recert("categorize", "--catalog", tmp_path / "none.duckdb", stdin="Wound Care\n")
-    assert result.returncode == 1
-    assert "no catalog" in result.stderr and "Traceback" not in result.stderr
-
-
 def test_evaluate_prints_json_with_confusion_matrix(catalog):
     report = _json(recert("ml", "evaluate", "--labels", LABELS, "--folds", "3", "--format", "json"))
     assert report["folds"] == 3 and report["n_examples"] == 244

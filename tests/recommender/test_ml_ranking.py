@@ -94,3 +94,25 @@ def test_description_counts_for_relevance():
     ]
     ranked = InterestRanker(courses).rank("blood draw")
     assert [key for key, _score in ranked] == [("a", "1")]
+
+
+def test_scores_are_scikit_learns_tfidf_cosine(ranker):
+    """The ranker computes TF-IDF itself (no scikit-learn import for `recert plan`); the numbers are
+    scikit-learn's."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from recommender.ml.ranking import _analyse
+    from recommender.ml.text import texts_of
+
+    courses = labelled_courses()
+    vectoriser = TfidfVectorizer(analyzer=_analyse, sublinear_tf=True)
+    matrix = vectoriser.fit_transform(texts_of(courses))
+    for query in ("EKG, pediatrics", "billing and coding", "xylophone", "blood draw for kids"):
+        expected = (vectoriser.transform([query]) @ matrix.T).toarray().ravel()
+        got = ranker.scores(query)
+        assert np.allclose([got[c.key] for c in courses], np.clip(expected, 0, 1), atol=1e-12)
+    first = courses[0].key
+    expected_similar = (matrix[0] @ matrix.T).toarray().ravel()
+    for other, score in ranker.similar(first, limit=20):
+        assert abs(score - expected_similar[ranker.keys.index(other)]) < 1e-12

@@ -208,12 +208,13 @@ def test_catalog_input_falls_back_to_the_record_path_and_says_why(
 
 def test_presolved_catalog_input_gives_runner_ups_from_every_course(tmp_path: Path) -> None:
     """One point is missing and three equal courses give it: the presolve keeps only the cheapest, so the
-    runner-up ($6) exists only in the whole input, which the presolved one hands over (fails without)."""
+    runner-up ($6, in person: an alternative worth showing) exists only in the whole input, which the
+    presolved one hands over (fails without)."""
     records = [
         {"provider": "acme", "course_id": f"c{n}", "title": f"Course {n}", "url": f"https://acme.example/{n}",
-         "format": "online", "hours": 1, "price": price, "source": "import", "content_areas": {"general": 1},
+         "format": fmt, "hours": 1, "price": price, "source": "import", "content_areas": {"general": 1},
          "approvals": [{"body": "AAMA", "credits": 1, "categories": {"general": 1}}]}
-        for n, price in ((1, 5), (2, 6), (3, 7))
+        for n, price, fmt in ((1, 5, "online"), (2, 6, "in_person"), (3, 7, "online"))
     ]  # fmt: skip
     catalog = _catalog(tmp_path, [json.dumps(r) for r in records])
     earned = {"administrative": {"approved": 10}, "clinical": {"approved": 10}, "general": {"approved": 39}}
