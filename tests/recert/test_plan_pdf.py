@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from recert.plan_pdf import SAMPLE_WORDS, plan_pdf, printable
 from recommender.planner.api import plan
+from recommender.planner.model import PlanStatus
 from recommender.rules.profile import parse_profile
 from tests.recommender.test_planner_variants import TODAY, _course, _offer
 
@@ -39,7 +40,7 @@ def _plan() -> tuple[object, object]:
     ] + [_course(f"g{n}", "general", 4, 4, 9 + n) for n in range(8)]
     offers = [_offer("acme-sub", "subscription", 40)]
     result = plan(courses, offers, profile, today=TODAY)
-    assert result.status == "optimal" and result.offers
+    assert result.status is PlanStatus.OPTIMAL and result.offers
     return result, profile
 
 

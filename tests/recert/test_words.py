@@ -106,6 +106,7 @@ def test_marking_done_and_undoing_it() -> None:
 def test_plan_rows_speak_in_titles_and_answer_counts_for_both() -> None:
     from recert.plan_output import counts_for_all_header, plan_rows
     from recommender.planner.api import plan
+    from recommender.planner.model import PlanStatus
     from tests.recommender.test_planner_variants import TODAY, _course
 
     earned = {"administrative": {"approved": 12}, "clinical": {"approved": 10}, "general": {"approved": 30}}
@@ -115,7 +116,7 @@ def test_plan_rows_speak_in_titles_and_answer_counts_for_both() -> None:
     )  # fmt: skip
     courses = [_course(f"g{n}", "general", 4, 4, 10 + n) for n in range(12)]
     result = plan(courses, [], profile, today=TODAY)
-    assert result.status == "optimal"
+    assert result.status is PlanStatus.OPTIMAL
     rows = plan_rows(result)
     assert counts_for_all_header(len(result.credentials)) == "Counts for both?"
     titles = {c.course_id: c.title for c in courses}
