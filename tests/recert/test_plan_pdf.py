@@ -54,6 +54,7 @@ def test_the_pdf_says_what_a_person_needs_to_act() -> None:
     assert (
         "CMA (AAMA) - the cycle ends 2027-06-30" in text and "RMA (AMT) - the cycle ends 2027-09-30" in text
     )
+    assert "apply by 2027-" in text  # the date to apply by, as `recert plan` states it
     assert "What to buy" in text and "- acme-sub (subscription) (Acme): $40.00" in text
     assert "counts for both:" in text
     assert " ".join(SAMPLE_WORDS.split()) in text
