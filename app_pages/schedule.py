@@ -66,7 +66,8 @@ def timeline(found: Schedule) -> None:
                 tooltip=["what", alt.Tooltip("day:T", format="%Y-%m-%d")],
             )
         )
-        chart = (counted + required + rules).configure_legend(orient="bottom")  # room for the line on phones
+        # below the chart, one deadline a line: the timeline keeps its width on a phone
+        chart = (counted + required + rules).configure_legend(orient="bottom", columns=1)
         st.altair_chart(chart, key=f"schedule_timeline_{name}")
     st.caption("Line: credit counted by the end of each month. Dashed red: the total required.")
 
