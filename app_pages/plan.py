@@ -25,29 +25,19 @@ def limits_form(profile: Profile) -> ui.PlanLimits:
 
 
 def courses_table(result: PlanResult, linked: bool) -> pd.DataFrame:
-    """One row per planned course; title, price and credits first so they stay in view on a phone."""
-    names = {totals.credential_id: totals.name for totals in result.credentials}
-    offers = ui.offer_names()
-    credit_header = "Credit it gives" if len(names) > 1 else f"{''.join(names.values())} credit"
+    """One row per planned course; title, price and credit first so they stay in view on a phone. The
+    words are `recert plan`'s (``recert.plan_output.plan_rows``); price and hours stay numbers to sort."""
+    both = ui.counts_for_all_header(len(result.credentials))
     rows = []
-    for course in result.courses:
+    for course, words in zip(result.courses, ui.plan_rows(result), strict=False):
         row = {
             "Course": ui.titled_link(course.url, course.title) if linked else course.title,
             "You pay": float(course.price_paid),
-            # With one credential the column header names it, so each cell keeps only the areas.
-            credit_header: ui.credit_summary(course.credits, names)
-            if len(names) > 1
-            else ui.areas_credit(course, next(iter(names))),
+            "Credit it gives": words.credit,
         }
-        if len(names) > 1:
-            row[f"Counts for {'both' if len(names) == 2 else 'all'} my credentials?"] = ui.counts_for_all(
-                course, names
-            )
-        row |= {
-            "Provider": ui.provider_name(course.provider),
-            "Hours": float(course.hours),
-            "How it is paid": ui.how_paid(course, offers),
-        }
+        if both:
+            row[both] = words.counts_for_all
+        row |= {"Provider": words.provider, "Hours": float(course.hours), "How it is paid": words.paid}
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -122,25 +112,15 @@ def coverage_chart(result: PlanResult, profile: Profile) -> None:
 
 
 def show_alternatives(result: PlanResult) -> None:
-    """The other plans that differ in something a person weighs, side by side; the same plan under other
-    names and equally cheap swaps are summed up in a line each."""
-    if not result.alternatives:
+    """The other plans — each differs in cost, hours, providers or formats — side by side; plans as cheap
+    that only swap a course for an equal one are counted in a line."""
+    if not result.alternatives and not result.same_cost_plans:
         return
-    sorted_out = ui.weigh_alternatives(result)
     st.subheader("Alternatives")
-    if sorted_out.same:
-        labels = [ui.alternative_label(alternative.name) for alternative in sorted_out.same]
-        names = ", ".join(label[:1].lower() + label[1:] for label in labels)
-        st.caption(f"This plan is also the {ui.md_escape(names)} plan.")
-    if sorted_out.swaps:
-        count = len(sorted_out.swaps)
-        st.caption(
-            f"{count} other plan{'s' if count > 1 else ''} cost{'' if count > 1 else 's'} the same: "
-            f"{'they swap' if count > 1 else 'it swaps'} courses for others of the same price, hours, "
-            "providers and formats."
-        )
-    for start in range(0, len(sorted_out.shown), 3):
-        for column, alternative in zip(st.columns(3), sorted_out.shown[start : start + 3], strict=False):
+    if result.same_cost_plans:
+        st.caption(ui.md_escape(result.same_cost_words))
+    for start in range(0, len(result.alternatives), 3):
+        for column, alternative in zip(st.columns(3), result.alternatives[start : start + 3], strict=False):
             box = column.container(border=True)
             delta = alternative.total_cost - result.total_cost
             box.metric(
@@ -165,8 +145,17 @@ def show_explanations(result: PlanResult) -> None:
             st.text("\n".join(f"• {ui.with_titles(line)}" for line in result.notes))
 
 
-def show_downloads(result: PlanResult) -> None:
-    left, right = st.columns(2)
+def show_downloads(result: PlanResult, profile: Profile) -> None:
+    """The plan to print (PDF, as `recert plan --format pdf`), and as CSV and JSON."""
+    pdf, left, right = st.columns(3)
+    pdf.download_button(
+        "Download the plan to print (PDF)",
+        data=ui.plan_pdf_bytes(result, profile),
+        file_name="recert-plan.pdf",
+        mime="application/pdf",
+        key="plan_download_pdf",
+        type="primary",
+    )
     left.download_button(
         "Download the plan (CSV)",
         data=ui.plan_csv(result),
@@ -208,7 +197,7 @@ def show_result(result: PlanResult, profile: Profile, advice: list[str]) -> None
     coverage_chart(result, profile)
     show_alternatives(result)
     show_explanations(result)
-    show_downloads(result)
+    show_downloads(result, profile)
 
 
 def main() -> None:

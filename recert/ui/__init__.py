@@ -14,6 +14,7 @@ rules, planner and ML packages through these modules. Nothing here decides what 
 
 from catalog.registry import DEFAULT_BODY
 from catalog.text import plural
+from recert.plan_output import counts_for_all_header, plan_rows
 from recert.ui.catalog import (
     FACET_LABELS,
     FILTERS_STATE,
@@ -57,6 +58,7 @@ from recert.ui.frame import (
     problems_of,
     published_catalog,
     sample_notice,
+    shows_sample,
 )
 from recert.ui.offers import BreakEven, break_even, cost_per_credit_by_provider, course_price_history
 from recert.ui.people import (
@@ -86,25 +88,22 @@ from recert.ui.people import (
 )
 from recert.ui.plan import (
     PAID_AS,
-    Alternatives,
     Choices,
     PlanLimits,
-    areas_credit,
     catalog_choices,
-    counts_for_all,
     coverage_frame,
     how_paid,
     limits_inputs,
     make_plan,
     plan_csv,
     plan_json,
+    plan_pdf_bytes,
     plan_signature,
     profile_limits,
     profile_summary,
     remember_plan,
     remembered_plan,
     split_explanations,
-    weigh_alternatives,
     what_would_help,
     with_titles,
 )
@@ -172,7 +171,6 @@ __all__ = [
     "TITLE_MARK",
     "UNIT_WORDS",
     "Active",
-    "Alternatives",
     "Bar",
     "BreakEven",
     "CatalogBounds",
@@ -189,7 +187,6 @@ __all__ = [
     "alternative_label",
     "amount",
     "area_label",
-    "areas_credit",
     "as_float",
     "bind",
     "break_even",
@@ -209,7 +206,7 @@ __all__ = [
     "catalog_table",
     "check_course",
     "cost_per_credit_by_provider",
-    "counts_for_all",
+    "counts_for_all_header",
     "course_choices",
     "course_fields",
     "course_index",
@@ -262,6 +259,8 @@ __all__ = [
     "per_credit",
     "plan_csv",
     "plan_json",
+    "plan_pdf_bytes",
+    "plan_rows",
     "plan_signature",
     "plural",
     "problems_of",
@@ -284,6 +283,7 @@ __all__ = [
     "save_transcript",
     "show_course",
     "shown_course",
+    "shows_sample",
     "snapshot",
     "sources_sentence",
     "split_explanations",
@@ -295,7 +295,6 @@ __all__ = [
     "transcript_text",
     "unit_word",
     "use_example_profile",
-    "weigh_alternatives",
     "what_would_help",
     "when",
     "with_titles",

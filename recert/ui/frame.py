@@ -57,6 +57,11 @@ def _is_sample(path: str, stamp: int) -> bool:
     return bool(is_sample(Path(path)))
 
 
+def shows_sample() -> bool:
+    """True when the published catalog holds sample records (raises FileNotFoundError without one)."""
+    return _is_sample(*published_catalog())
+
+
 def frame() -> None:
     """Drawn above every page by app.py: the sample notice whenever sample records are shown."""
     path = catalog_file()

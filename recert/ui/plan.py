@@ -16,8 +16,8 @@ import streamlit as st
 from recert.safe_text import csv_safe
 from recert.ui.catalog import cached_snapshot, catalog_facets
 from recert.ui.filters import CatalogFilters
-from recert.ui.frame import published_catalog
-from recert.ui.people import amount, credit_summary, format_label, hours, money
+from recert.ui.frame import published_catalog, shows_sample
+from recert.ui.people import credit_summary, format_label, hours, money
 from recert.ui.profile import Change, bind, exact, profile_raw, transcript_text
 
 PAID_AS = {"list": "list price", "member": "member price", "included": "included in an offer", "free": "free"}
@@ -195,45 +195,6 @@ def coverage_frame(result: Any, profile: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@dataclass(frozen=True)
-class Alternatives:
-    """The planner's alternatives sorted for people: ``same`` are this very plan under another name (e.g.
-    it is also the fewest-hours plan); ``shown`` differ in something a person weighs (cost, hours,
-    providers, formats); ``swaps`` only swap courses for others of the same price, hours, providers and
-    formats (summarised as "N other plans cost the same")."""
-
-    same: tuple[Any, ...]
-    shown: tuple[Any, ...]
-    swaps: tuple[Any, ...]
-
-
-def weigh_alternatives(result: Any) -> Alternatives:
-    """Sort ``result.alternatives`` into the same plan, the ones worth showing and equal swaps."""
-    formats = {course.key: course.format for course in cached_snapshot(*published_catalog()).courses}
-    courses = {(c.provider, c.course_id) for c in result.courses}
-    offers = {(o.provider, o.offer_id) for o in result.offers}
-
-    def looks(keys: Any) -> tuple[frozenset[str], frozenset[str]]:
-        return frozenset(k[0] for k in keys), frozenset(formats.get(tuple(k), "") for k in keys)
-
-    plan_looks = looks(courses)
-    same: list[Any] = []
-    shown: list[Any] = []
-    swaps: list[Any] = []
-    for alternative in result.alternatives:
-        if set(alternative.courses) == courses and set(alternative.offers) == offers:
-            same.append(alternative)
-        elif (
-            alternative.total_cost == result.total_cost
-            and alternative.hours == result.total_hours
-            and looks(alternative.courses) == plan_looks
-        ):
-            swaps.append(alternative)
-        else:
-            shown.append(alternative)
-    return Alternatives(tuple(same), tuple(shown), tuple(swaps))
-
-
 _COURSE_KEY = re.compile(r"\b([a-z0-9_]+)/([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])")
 
 
@@ -254,26 +215,18 @@ def _course_titles(path: str, stamp: int) -> dict[tuple[str, str], str]:
     return {course.key: course.title for course in cached_snapshot(path, stamp).courses}
 
 
-def areas_credit(course: Any, credential_id: str) -> str:
-    """A planned course's credit for one credential, per area: "clinical 2, general 1" (plain text)."""
-    areas = course.credits.get(credential_id, {})
-    return ", ".join(f"{area} {amount(value)}" for area, value in areas.items() if value) or "—"
-
-
-def counts_for_all(course: Any, names: Mapping[str, str]) -> str:
-    """The "Counts for all my credentials?" cell: "Yes, both" / "Yes, all 3" or "Only CMA (AAMA)"."""
-    gives = [cid for cid, areas in course.credits.items() if any(areas.values())]
-    if len(gives) == len(names):
-        return "Yes, both" if len(names) == 2 else f"Yes, all {len(names)}"
-    if not gives:
-        return "No credit (bought for an offer)"
-    return "Only " + ", ".join(names.get(cid, cid) for cid in gives)
-
-
 def split_explanations(result: Any) -> tuple[list[str], list[str]]:
     """(what each subscription or membership saves, every other explanation)."""
     savings = [line for line in result.explanations if " saves $" in line]
     return savings, [line for line in result.explanations if line not in savings]
+
+
+def plan_pdf_bytes(result: Any, profile: Any) -> bytes:
+    """The plan as `recert plan --format pdf` prints it, with the sample notice when the catalog holds
+    sample records."""
+    from recert.plan_pdf import plan_pdf
+
+    return plan_pdf(result, profile, sample=shows_sample())
 
 
 def plan_json(result: Any) -> str:

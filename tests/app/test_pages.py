@@ -351,3 +351,26 @@ def test_the_plan_names_courses_by_title_not_id(catalog: Path, monkeypatch) -> N
     snap = snapshot(catalog)
     assert not [c.key for c in snap.courses if f"{c.provider}/{c.course_id}" in shown]
     assert any(c.title in shown for c in snap.courses)
+
+
+@pytest.mark.parametrize("asked", [1, 2])
+def test_the_plan_shows_at_most_the_alternatives_asked_for(catalog: Path, monkeypatch, asked: int) -> None:
+    monkeypatch.chdir(ROOT)
+    at = with_example_profile("plan")
+    at.number_input(key="plan_alternatives").set_value(asked).run()
+    at.button(key="plan_make").click().run()
+    boxes = [m for m in at.metric if m.delta and ("vs this plan" in m.delta or m.delta == "same cost")]
+    assert 0 < len(boxes) <= asked
+    same = [c.value for c in at.caption if "cost the same" in c.value or "costs the same" in c.value]
+    assert len(same) <= 1
+
+
+def test_the_plan_can_be_downloaded_to_print(catalog: Path, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    at = with_example_profile("plan")
+    at.button(key="plan_make").click().run()
+    (pdf,) = [b for b in at.get("download_button") if b.proto.label.endswith("(PDF)")]
+    assert pdf.proto.label == "Download the plan to print (PDF)"
+    result = at.session_state["plan_result"][1]
+    data = ui.plan_pdf_bytes(result, ui.build_profile(json.loads(EXAMPLE.read_text(encoding="utf-8"))))
+    assert data.startswith(b"%PDF")
