@@ -41,7 +41,7 @@ def cost_chart(bodies: list[str]) -> None:
                 "area:N",
                 title="Content area",
                 scale=alt.Scale(scheme="tableau10"),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="bottom", direction="vertical"),
             ),
             tooltip=[
                 alt.Tooltip("provider:N", title="provider"),

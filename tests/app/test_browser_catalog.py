@@ -23,6 +23,7 @@ PAGES = (
     ("", "courses match"),
     ("my_credentials", "My credentials"),
     ("plan", "Your cheapest plan"),
+    ("schedule", "Your schedule"),
     ("compare", "A course's price over time"),
     ("about", "How to refresh"),
 )
@@ -107,3 +108,5 @@ def test_every_page_fits_a_phone(app_url: str, phone: Page, tmp_path_factory: py
         assert widths[0] <= widths[1] and all(extra <= 1 for extra in widths[2:]), (path, widths)
         phone.screenshot(path=str(shots / f"{path or 'catalog'}.png"), full_page=True)
     assert len(list(shots.glob("*.png"))) == len(PAGES)
+    # Every page of the app was visited (a new page must be added to PAGES).
+    assert phone.get_by_test_id("stSidebarNavLink").count() == len(PAGES)

@@ -3,6 +3,7 @@ names, and a course's details. Counts are checked against `recert catalog` with 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,13 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Multiselect
 
 from catalog.queries import snapshot
+from recert.store import ProfileStore
 from recert.ui.filters import CatalogFilters, FilterChoices, from_params
 from recert.ui.people import md_escape
 from tests.app.catalog_flags import cli_count
-from tests.app.conftest import APPTEST_TIMEOUT, ROOT, run_page
+from tests.app.conftest import APPTEST_TIMEOUT, ROOT, stored_profile
+
+CMA = {"credentials": [{"id": "cma_aama", "certified_on": "2024-03-01"}]}
 
 
 def matching(at: AppTest) -> int:
@@ -151,17 +155,23 @@ def test_a_course_in_the_address_shows_every_field(catalog: Path, monkeypatch: A
     assert any("My credentials" in c.value for c in at.caption), "no hint to set up a profile"
 
 
-def test_course_detail_says_whether_it_counts_for_the_profile(catalog: Path, monkeypatch: Any) -> None:
+def test_course_detail_says_whether_it_counts_and_marks_it_done(catalog: Path, monkeypatch: Any) -> None:
     monkeypatch.chdir(ROOT)
-    at = run_page("my_credentials")
-    at.button(key="creds_use_example").click().run()
-    course = snapshot(catalog).courses[0]
-    at.switch_page("app_pages/catalog.py")
-    at.query_params.update({"course": f"{course.provider}/{course.course_id}"})
+    stored_profile(CMA)
+    course = next(c for c in snapshot(catalog).courses if c.approval("AAMA"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT)
+    at.query_params["course"] = f"{course.provider}/{course.course_id}"
     at.run()
-    assert not at.exception
-    verdicts = [*at.success, *at.warning]
-    assert any("counts" in v.value or "does not count" in v.value for v in verdicts)
+    assert not at.exception, [e.value for e in at.exception]
+    verdicts = [v.value for v in [*at.success, *at.warning] if "AAMA" in v.value and "Sample" not in v.value]
+    assert len(verdicts) == 1 and "count" in verdicts[0]
+    at.button(key="catalog_done_mark").click().run()
+    (done,) = ProfileStore().read("me").data["completed"]
+    assert (
+        done["course"] == f"{course.provider}/{course.course_id}" and done["on"] == date.today().isoformat()
+    )
+    at.button(key="catalog_done_undo").click().run()
+    assert "completed" not in ProfileStore().read("me").data
 
 
 def test_address_parameters_round_trip() -> None:
