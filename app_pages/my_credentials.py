@@ -69,7 +69,7 @@ def date_field(column: Any, label: str, credential_id: str, field: str, saved: d
         return
     day = ui.parse_day(saved.get(field))
     if day is not None:
-        column.caption(f"Read as {day.strftime('%A, %B')} {day.day}, {day.year}.")
+        column.caption(f"Read as {ui.long_date(day)}.")
 
 
 def _set_earned(credential_id: str, area: str, kind: str) -> ui.Change:
@@ -219,6 +219,7 @@ def progress_of(held: Any, today: date) -> None:
     columns[0].metric("Counted so far", view.counted_text)
     columns[1].metric("Time left", view.days_text)
     columns[2].metric("Status", view.status)
+    st.text(view.deadline_text)
     for bar in view.bars:
         st.progress(bar.fraction, text=bar.text)
     st.text(view.missing_text)

@@ -217,3 +217,8 @@ def when(iso: str | None) -> str:
 
     moment = datetime.fromisoformat(iso)
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment.tzinfo else moment.strftime("%Y-%m-%d %H:%M")
+
+
+def long_date(day: date) -> str:
+    """``Friday, March 15, 2024``: a date as people read it."""
+    return f"{day.strftime('%A, %B')} {day.day}, {day.year}"

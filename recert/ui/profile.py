@@ -19,7 +19,7 @@ import streamlit as st
 
 from recert.ui.catalog import course_options, snapshot
 from recert.ui.frame import catalog_file
-from recert.ui.people import amount, days_left, jsonable, md_escape, unit_word
+from recert.ui.people import amount, days_left, jsonable, long_date, md_escape, unit_word
 
 ACTIVE_STATE = "profile_active"
 
@@ -552,6 +552,7 @@ class ProgressView:
     bars: tuple[Bar, ...]
     missing_text: str
     unconfirmed: tuple[str, ...]
+    deadline_text: str = ""
 
 
 def _bar(label: str, counted: Decimal, required: Decimal, unit: str) -> Bar:
@@ -561,6 +562,7 @@ def _bar(label: str, counted: Decimal, required: Decimal, unit: str) -> Bar:
 
 def credential_progress(held: Any, today: date) -> ProgressView:
     """Counted credit, bars per area, what is missing and the status of a held credential on ``today``."""
+    from recommender.rules.deadlines import apply_by, late_window
     from recommender.rules.engine import count, missing
     from recommender.rules.progress import status_of
 
@@ -593,7 +595,18 @@ def credential_progress(held: Any, today: date) -> ProgressView:
         bars=tuple(bars),
         missing_text=missing_text,
         unconfirmed=tuple(name.removesuffix("_usd").replace("_", " ") for name in held.rules.unconfirmed),
+        deadline_text=deadline_words(apply_by(held, outside_credit=counted.other > 0), late_window(held)),
     )
+
+
+def deadline_words(apply: Any, late: Any) -> str:
+    """The date to apply by and why, and the late window, in sentences (as `recert progress` gives them)."""
+    if apply.day is None:
+        return "Enter your certification date or cycle end to see the date to apply by."
+    text = f"Apply by {long_date(apply.day)}: {apply.words}."
+    if late is not None:
+        text += f" If you miss the cycle end, you may still recertify late {late.words()}."
+    return text
 
 
 def transcript_errors(text: str) -> list[str]:

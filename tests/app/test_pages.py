@@ -143,6 +143,10 @@ def test_credentials_show_progress_for_the_example_profile(catalog: Path, monkey
     bars = at.get("progress")
     assert len(bars) == 5  # total, AAMA-approved, three areas
     assert any("Still needed" in t.value or "Nothing is missing" in t.value for t in at.text)
+    # the date to apply by and the late window, the ones `recert progress` gives
+    deadline = next(t.value for t in at.text if t.value.startswith("Apply by "))
+    assert f"Apply by {ui.long_date(cli.apply_by.day)}: {cli.apply_by.words}." in deadline
+    assert cli.late_window is not None and cli.late_window.words() in deadline
 
 
 def test_a_bad_transcript_upload_shows_its_line_errors(catalog: Path, monkeypatch) -> None:

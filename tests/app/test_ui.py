@@ -88,3 +88,10 @@ def test_for_people_shows_money_and_hours_but_keeps_numbers() -> None:
     html = styled.to_html()
     assert "$12.50" in html and "1.5 h" in html and "—" in html
     assert styled.data["Price"].iloc[0] == 12.5
+
+
+def test_long_date_names_the_weekday_month_day_and_year() -> None:
+    from datetime import date
+
+    assert ui.long_date(date(2024, 3, 15)) == "Friday, March 15, 2024"
+    assert ui.long_date(date(2028, 2, 29)) == "Tuesday, February 29, 2028"
