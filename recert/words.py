@@ -131,3 +131,30 @@ def _sentence(text: str) -> str:
         return ""
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+RULE_VALUE_NAMES: dict[str, str] = {
+    "after_late_window": "what happens after the late window",
+    "ce_shared_across_certs": "whether one course counts for several of your credentials",
+    "college_credit_units": "how college credit converts to points",
+    "cycle_anchor": "the day the cycle ends",
+    "exam_fee_member_usd": "the exam fee for members",
+    "exam_fee_nonmember_usd": "the exam fee for non-members",
+    "fee_per_additional_cert_usd": "the fee for each further credential",
+    "first_recert_max_units": "how much credit from before your first certification counts",
+    "first_recert_months_before": "how many months before your first certification credit may date from",
+    "hours_per_unit": "how many hours make one credit",
+    "late_fee_usd": "the late fee",
+    "late_window_months": "how long the late window lasts",
+    "reactivation_fee_usd": "the reactivation fee",
+    "renewal_fee_member_usd": "the renewal fee for members",
+    "renewal_fee_nonmember_usd": "the renewal fee for non-members",
+    "renewal_fee_usd": "the renewal fee",
+    "total_required": "the total credit required",
+}
+
+
+def rule_value_name(name: str) -> str:
+    """A rule value's name for people ("late_window_months" → "how long the late window lasts"); a name
+    without an entry is shown with spaces for underscores and without its unit suffix."""
+    return RULE_VALUE_NAMES.get(name) or name.removesuffix("_usd").replace("_", " ")

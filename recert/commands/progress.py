@@ -34,7 +34,7 @@ from recert.console import (
     sample_notice,
 )
 from recert.done import history_lines
-from recert.words import credential_name
+from recert.words import credential_name, rule_value_name
 from recommender.rules.dates import parse_date
 from recommender.rules.engine import format_units
 from recommender.rules.profile import Profile
@@ -188,7 +188,9 @@ def _print_progress(item: CredentialProgress) -> None:
         route = f" ({apply.route})" if apply.route else ""
         console.print(f"[bold]Apply by: {apply.day}[/]{route} — {escape(apply.words)}", soft_wrap=True)
     console.print(f"Late rule: {escape(item.late)}", soft_wrap=True)
-    unconfirmed = [p.name for p in unconfirmed_in_use(held) if "_fee" not in p.name]  # fees: on the fee line
+    unconfirmed = [
+        rule_value_name(p.name) for p in unconfirmed_in_use(held) if "_fee" not in p.name
+    ]  # fees: fee line
     if unconfirmed:
         console.print(f"[yellow]⚠ unconfirmed values used: {', '.join(unconfirmed)}[/]", soft_wrap=True)
 

@@ -20,6 +20,7 @@ import streamlit as st
 from recert.ui.catalog import course_options, snapshot
 from recert.ui.frame import catalog_file
 from recert.ui.people import amount, days_left, jsonable, long_date, md_escape, unit_word
+from recert.words import rule_value_name
 
 ACTIVE_STATE = "profile_active"
 
@@ -564,7 +565,7 @@ def credential_progress(held: Any, today: date) -> ProgressView:
     """Counted credit, bars per area, what is missing and the status of a held credential on ``today``."""
     from recommender.rules.deadlines import apply_by, late_window
     from recommender.rules.engine import count, missing
-    from recommender.rules.progress import status_of
+    from recommender.rules.progress import status_of, unconfirmed_in_use
 
     rule = held.rules.counting
     unit = unit_word(rule.unit)
@@ -594,7 +595,7 @@ def credential_progress(held: Any, today: date) -> ProgressView:
         status=status,
         bars=tuple(bars),
         missing_text=missing_text,
-        unconfirmed=tuple(name.removesuffix("_usd").replace("_", " ") for name in held.rules.unconfirmed),
+        unconfirmed=tuple(rule_value_name(param.name) for param in unconfirmed_in_use(held)),
         deadline_text=deadline_words(apply_by(held, outside_credit=counted.other > 0), late_window(held)),
     )
 

@@ -147,6 +147,8 @@ def test_credentials_show_progress_for_the_example_profile(catalog: Path, monkey
     deadline = next(t.value for t in at.text if t.value.startswith("Apply by "))
     assert f"Apply by {ui.long_date(cli.apply_by.day)}: {cli.apply_by.words}." in deadline
     assert cli.late_window is not None and cli.late_window.words() in deadline
+    flagged = [c.value for c in at.caption if c.value.startswith("Not confirmed by an official source")]
+    assert flagged and "_" not in flagged[0] and "the renewal fee for members" in flagged[0]
 
 
 def test_a_bad_transcript_upload_shows_its_line_errors(catalog: Path, monkeypatch) -> None:

@@ -126,3 +126,16 @@ def test_plan_rows_speak_in_titles_and_answer_counts_for_both() -> None:
         for cell in (row.paid, row.hours, row.credit, row.counts_for_all):
             assert "_" not in cell and "None" not in cell and "cma_aama" not in cell
     assert {row.counts_for_all for row in rows} == {"Yes"}
+
+
+def test_every_value_that_can_be_flagged_unconfirmed_has_plain_words() -> None:
+    """The class of 'internal keys on screen' for rule values: every value any credential's rules can
+    flag as unconfirmed is named in words, never by its key (e.g. ce_shared_across_certs)."""
+    from recert.words import RULE_VALUE_NAMES, rule_value_name
+    from recommender.rules.engine import list_credentials, load_rule
+
+    flagged = {name for c in list_credentials() for name, p in load_rule(c).params.items() if p.unconfirmed}
+    assert flagged  # the rules do flag values
+    for name in flagged:
+        assert name in RULE_VALUE_NAMES, name
+        assert "_" not in rule_value_name(name) and name not in rule_value_name(name)
