@@ -17,7 +17,7 @@ from rich.segment import Segment
 from recert.safe_text import visible, visible_line
 
 if TYPE_CHECKING:
-    from catalog.records import Course
+    from catalog.records import Course, Offer
     from recommender.rules.profile import Profile
 
 
@@ -65,6 +65,32 @@ def fail_with_problems(problems: Iterable[str], summary: str) -> NoReturn:
     fail(summary, EXIT_BAD_INPUT)
 
 
+def option_date(option: str, value: str | None, default: date | None = None) -> date:
+    """The date typed for ``option`` (ISO or US M/D/YYYY, by the shared bounded parser); ``default``
+    (else today) when none was typed; a one-line error (exit 2) naming the option otherwise."""
+    from recommender.rules.dates import parse_date
+
+    if value is None:
+        return default or date.today()
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        fail(f"{option} {exc}", EXIT_BAD_INPUT)
+
+
+def read_records_file(path: Path, outcome: str = "") -> tuple[list[Course], list[Offer]]:
+    """Courses and offers of a course-record JSONL file, every record validated; otherwise every problem
+    and a summary line (``outcome`` says what did not happen, e.g. "nothing was planned"), exit 2."""
+    from catalog.records import RecordFileError, read_jsonl_file
+
+    try:
+        return read_jsonl_file(path)
+    except RecordFileError as exc:
+        fail_with_problems(
+            exc.errors, f"{len(exc.errors)} problem(s) in {path}" + (f"; {outcome}" if outcome else "")
+        )
+
+
 def print_error(message: str) -> None:
     """``error: message`` as one line on stderr; the message is never read as Rich markup and its
     control characters and line breaks are made visible."""
@@ -95,6 +121,9 @@ CourseArgument = Annotated[
     ),
 ]
 
+TimeLimitOption = Annotated[
+    float, typer.Option("--time-limit", min=1, max=86_400, help="Seconds the solver may use.")
+]
 ProfileOption = Annotated[
     str | None,
     typer.Option(

@@ -23,12 +23,13 @@ from recert.console import (
     EXIT_INFEASIBLE,
     CatalogOption,
     ProfileOption,
+    TimeLimitOption,
     catalog_path,
     console,
     err_console,
     fail,
-    fail_with_problems,
     read_profile,
+    read_records_file,
     sample_notice,
 )
 from recert.plan_output import apply_by_lines, result_json
@@ -96,16 +97,6 @@ def _print_table(result: PlanResult) -> None:
         err_console.print(f"note: {escape(note)}", soft_wrap=True)
 
 
-def _file_records(catalog_file: Path) -> tuple[list[Course], list[Offer]]:
-    """Courses and offers of a course-record JSONL file (every record validated)."""
-    from catalog.records import RecordFileError, read_jsonl_file
-
-    try:
-        return read_jsonl_file(catalog_file)
-    except RecordFileError as exc:
-        fail_with_problems(exc.errors, f"{len(exc.errors)} problem(s) in {catalog_file}; nothing was planned")
-
-
 def _catalog_input(
     catalog: Path | None, held: Profile, full_records: bool
 ) -> tuple[PlanInput, list[Course], list[Offer], bool]:
@@ -143,9 +134,7 @@ def plan_command(
     what_if_flag: Annotated[
         bool, typer.Option("--what-if", help="Also compare CE vs exam and the cost of a second credential.")
     ] = False,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=1, max=86_400, help="Seconds the solver may use.")
-    ] = SOLVER_TIME_LIMIT,
+    time_limit: TimeLimitOption = SOLVER_TIME_LIMIT,
 ) -> None:
     """The cheapest plan of courses, subscriptions and memberships that meets every held credential."""
     from recert.planning import interest_scores
@@ -165,7 +154,7 @@ def plan_command(
         if catalog_file is None:
             inp, courses, offers, sample = _catalog_input(catalog, held, full_records=what_if_flag)
         else:
-            courses, offers = _file_records(catalog_file)
+            courses, offers = read_records_file(catalog_file, "nothing was planned")
             scores = interest_scores(courses, held.interests)
             inp, sample = build_input(courses, offers, held, interest_scores=scores), False
         result = solve_input(inp, alternatives=alternatives, time_limit=time_limit)

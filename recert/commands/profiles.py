@@ -26,6 +26,7 @@ from recert.console import (
     catalog_path,
     console,
     fail,
+    option_date,
     profile_path,
     read_profile,
 )
@@ -187,9 +188,7 @@ def delete_command(
 
 
 def _done_date(value: str | None) -> date:
-    from recert.commands.progress import typed_date
-
-    day = typed_date("--on", value)
+    day = option_date("--on", value)
     if day > date.today():
         fail(
             f"--on {day.isoformat()} is in the future: give the date you completed the course", EXIT_BAD_INPUT

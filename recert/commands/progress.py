@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -19,23 +18,22 @@ from rich.markup import escape
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 
-from catalog.records import Course, RecordFileError, read_jsonl_file
+from catalog.records import Course
 from recert.console import (
-    EXIT_BAD_INPUT,
     CatalogOption,
     CourseArgument,
     ProfileOption,
     catalog_path,
     console,
     fail,
-    fail_with_problems,
     find_course,
+    option_date,
     read_profile,
+    read_records_file,
     sample_notice,
 )
 from recert.done import history_lines
 from recert.words import credential_name, rule_value_name
-from recommender.rules.dates import parse_date
 from recommender.rules.engine import format_units
 from recommender.rules.profile import Profile
 from recommender.rules.progress import (
@@ -75,16 +73,6 @@ def register(app: typer.Typer) -> None:
     app.command("check")(check_command)
 
 
-def typed_date(option: str, value: str | None) -> date:
-    """The date typed for ``option`` (ISO or US M/D/YYYY; None: today); a one-line error (exit 2)."""
-    if value is None:
-        return date.today()
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        fail(f"{option} {exc}", EXIT_BAD_INPUT)
-
-
 def progress_command(
     profile: ProfileOption = None,
     output: FormatOption = OutputFormat.table,
@@ -96,7 +84,7 @@ def progress_command(
     Missing is what is still needed after the best use of outside credit under its cap. Values no official
     source confirms are labelled "unconfirmed".
     """
-    day = typed_date("--today", today)
+    day = option_date("--today", today)
     loaded = read_profile(profile, catalog, today=day)
     report = progress(loaded, day)
     if output is OutputFormat.json:
@@ -278,10 +266,7 @@ def _transcript_json(report: TranscriptReport) -> list[dict[str, Any]]:
 
 
 def _courses_from_file(path: Path) -> tuple[list[Course], dict[tuple[str, str], str]]:
-    try:
-        courses, _offers = read_jsonl_file(path)
-    except RecordFileError as exc:
-        fail_with_problems(exc.errors, f"{len(exc.errors)} problem(s) in {path}")
+    courses, _offers = read_records_file(path)
     return courses, {}
 
 
@@ -318,7 +303,7 @@ def check_command(
 ) -> None:
     """Will this course count? For each credential you hold, with the reasons — before you buy."""
     loaded = read_profile(profile, catalog)
-    day = typed_date("--on", on)
+    day = option_date("--on", on)
     if catalog_file is not None:
         courses, inferred = _courses_from_file(catalog_file)
     else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -20,23 +19,25 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from catalog.registry import SOLVER_TIME_LIMIT
 from recert.console import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
     CatalogOption,
     ProfileOption,
+    TimeLimitOption,
     catalog_path,
     console,
     err_console,
     fail,
-    fail_with_problems,
+    option_date,
     profile_path,
     read_profile,
+    read_records_file,
     sample_notice,
 )
 
 if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a schedule is made, not for --help
-    from catalog.records import Course, Offer
     from recommender.planner.schedule import Schedule
     from recommender.rules.profile import Profile
 
@@ -52,18 +53,6 @@ def register(app: typer.Typer) -> None:
     app.command("schedule")(schedule_command)
 
 
-def _day(option: str, value: str | None, default: date) -> date:
-    """The date typed for ``option`` by the shared, bounded date parser (recommender.rules.dates)."""
-    from recommender.rules.dates import parse_date
-
-    if value is None:
-        return default
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        fail(f"{option} {exc}", EXIT_BAD_INPUT)
-
-
 def _amount(option: str, value: str | None) -> Decimal | None:
     """A positive amount below the profile's bound for numbers (1e400 is no budget)."""
     from catalog.records import to_decimal
@@ -77,15 +66,6 @@ def _amount(option: str, value: str | None) -> Decimal | None:
             f"{option} must be a number above 0 and below {MAX_NUMBER:,}, got {value[:60]!r}", EXIT_BAD_INPUT
         )
     return amount
-
-
-def _from_file(path: Path) -> tuple[list[Course], list[Offer]]:
-    from catalog.records import RecordFileError, read_jsonl_file
-
-    try:
-        return read_jsonl_file(path)
-    except RecordFileError as exc:
-        fail_with_problems(exc.errors, f"{len(exc.errors)} problem(s) in {path}; nothing scheduled")
 
 
 def _load(path: Path) -> Profile:
@@ -170,17 +150,15 @@ def schedule_command(
         Path | None,
         typer.Option("--catalog-file", help="Schedule over this course-record JSONL file instead."),
     ] = None,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=1, max=86_400, help="Seconds the solver may use.")
-    ] = 30.0,
+    time_limit: TimeLimitOption = SOLVER_TIME_LIMIT,
 ) -> None:
     """Spread the cheapest plan's courses over the months before each apply-by date, with reminders."""
     from recert.schedule_output import schedule_ics, schedule_json
     from recommender.planner.schedule import Pace
     from recommender.planner.schedule_build import NoCycleEnd, plan_schedule
 
-    day = _day("--today", today, date.today())
-    first = _day("--start", start, day)
+    day = option_date("--today", today)
+    first = option_date("--start", start, day)
     if first < day:
         fail(f"--start {first} is before today ({day}); the schedule runs from today on", EXIT_BAD_INPUT)
     pace = Pace(
@@ -193,7 +171,7 @@ def schedule_command(
         if catalog_file is not None:
             from recommender.rules.history import apply_completed
 
-            courses, offers = _from_file(catalog_file)
+            courses, offers = read_records_file(catalog_file, "nothing scheduled")
             held = apply_completed(_load(path), {course.key: course for course in courses})
             _needs_credentials(held, name)
             made = plan_schedule(courses, offers, held, pace, today=day, time_limit=time_limit)
