@@ -146,10 +146,16 @@ def profile_path(value: str | None) -> Path:
         fail(str(exc), EXIT_BAD_INPUT)
 
 
-def read_profile(value: str | None, catalog: Path | None = None, *, today: date | None = None) -> Profile:
+def read_profile(
+    value: str | None,
+    catalog: Path | None = None,
+    *,
+    today: date | None = None,
+    courses: Iterable[Course] | None = None,
+) -> Profile:
     """The validated profile a ``--profile`` value names, its transcript applied and its done-list
-    counted from the catalog; a one-line error (exit 2) naming the file and every problem otherwise,
-    including a certification after ``today`` (default: the real today)."""
+    counted from the catalog (or from ``courses``, a --catalog-file's); a one-line error (exit 2) naming the
+    file and every problem otherwise, including a certification after ``today`` (default: the real today)."""
     from recert.done import with_completed
     from recommender.rules.profile import ProfileError, future_certifications, load_profile
 
@@ -161,7 +167,17 @@ def read_profile(value: str | None, catalog: Path | None = None, *, today: date 
     future = future_certifications(profile, today or date.today())
     if future:
         fail(f"profile {path}: {'; '.join(str(problem) for problem in future)}", EXIT_BAD_INPUT)
+    if courses is not None:  # --catalog-file: the done-list is looked up in the same courses
+        from recommender.rules.history import apply_completed
+
+        return apply_completed(profile, {course.key: course for course in courses})
     return with_completed(profile, catalog_path(catalog))
+
+
+def require_credentials(profile: Profile) -> None:
+    """A one-line error (exit 2) when the profile names no credential (nothing to plan or schedule)."""
+    if not profile.credentials:
+        fail(f"profile {profile.path}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
 
 
 SAMPLE_NOTICE = (

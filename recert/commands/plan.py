@@ -30,6 +30,7 @@ from recert.console import (
     fail,
     read_profile,
     read_records_file,
+    require_credentials,
     sample_notice,
 )
 from recert.plan_output import apply_by_lines, result_json
@@ -147,14 +148,16 @@ def plan_command(
         fail("--time-limit must be a number of seconds, got nan", EXIT_BAD_INPUT)
     if output is OutputFormat.pdf and output_file is None:
         fail("--format pdf needs --output FILE (e.g. --output plan.pdf)", EXIT_BAD_INPUT)
-    held = read_profile(profile, catalog)
-    if not held.credentials:
-        fail(f"profile {held.path}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
+    courses: list[Course] = []
+    offers: list[Offer] = []
+    if catalog_file is not None:
+        courses, offers = read_records_file(catalog_file, "nothing was planned")
+    held = read_profile(profile, catalog, courses=courses if catalog_file is not None else None)
+    require_credentials(held)
     with console.status("Planning…") if output == OutputFormat.table else _Quiet():
         if catalog_file is None:
             inp, courses, offers, sample = _catalog_input(catalog, held, full_records=what_if_flag)
         else:
-            courses, offers = read_records_file(catalog_file, "nothing was planned")
             scores = interest_scores(courses, held.interests)
             inp, sample = build_input(courses, offers, held, interest_scores=scores), False
         result = solve_input(inp, alternatives=alternatives, time_limit=time_limit)

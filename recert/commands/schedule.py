@@ -34,12 +34,12 @@ from recert.console import (
     profile_path,
     read_profile,
     read_records_file,
+    require_credentials,
     sample_notice,
 )
 
 if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a schedule is made, not for --help
     from recommender.planner.schedule import Schedule
-    from recommender.rules.profile import Profile
 
 
 class OutputFormat(StrEnum):
@@ -66,20 +66,6 @@ def _amount(option: str, value: str | None) -> Decimal | None:
             f"{option} must be a number above 0 and below {MAX_NUMBER:,}, got {value[:60]!r}", EXIT_BAD_INPUT
         )
     return amount
-
-
-def _load(path: Path) -> Profile:
-    from recommender.rules.profile import ProfileError, load_profile
-
-    try:
-        return load_profile(path)
-    except ProfileError as exc:
-        fail(f"profile {path}: {exc}", EXIT_BAD_INPUT)
-
-
-def _needs_credentials(held: Profile, name: str) -> None:
-    if not held.credentials:
-        fail(f"profile {name}: credentials: name at least one credential you hold", EXIT_BAD_INPUT)
 
 
 def _print_table(schedule: Schedule) -> None:
@@ -169,11 +155,9 @@ def schedule_command(
     sample = False
     try:
         if catalog_file is not None:
-            from recommender.rules.history import apply_completed
-
             courses, offers = read_records_file(catalog_file, "nothing scheduled")
-            held = apply_completed(_load(path), {course.key: course for course in courses})
-            _needs_credentials(held, name)
+            held = read_profile(profile, courses=courses)
+            require_credentials(held)
             made = plan_schedule(courses, offers, held, pace, today=day, time_limit=time_limit)
         else:
             from catalog.db import CatalogMissing
@@ -181,7 +165,7 @@ def schedule_command(
             from recert.planning import catalog_schedule
 
             held = read_profile(profile, catalog)
-            _needs_credentials(held, name)
+            require_credentials(held)
             where = catalog_path(catalog)
             try:
                 made = catalog_schedule(where, held, pace, today=day, time_limit=time_limit)

@@ -200,3 +200,21 @@ def test_plan_as_pdf_from_the_command_line(env: dict[str, str], tmp_path: Path) 
     assert (
         "Total: $" in text and "CMA (AAMA) - the cycle ends 2028-06-30" in text and "Sample data" not in text
     )
+
+
+def test_a_catalog_file_counts_the_done_list_from_its_own_courses(tmp_path: Path) -> None:
+    """--catalog-file (plan, schedule): the done-list is looked up in the file's courses, not in a catalog."""
+    from catalog.records import read_jsonl_file
+    from recert.console import read_profile
+
+    courses, _offers = read_jsonl_file(ROOT / "data/examples/courses.jsonl")
+    profile = tmp_path / "p.json"
+    completed = [{"course": "my-ce-club/bp-101", "on": "2025-01-10"}]
+    credential = {"id": "cma_aama", "certified_on": "2023-06-15"}
+    profile.write_text(json.dumps({"credentials": [credential], "completed": completed}))
+    without = read_profile(str(profile), tmp_path / "no-catalog.duckdb")
+    with_file = read_profile(str(profile), tmp_path / "no-catalog.duckdb", courses=courses)
+    (held_without,) = without.credentials
+    (held_with,) = with_file.credentials
+    assert sum(held_without.standing.approved.values()) == 0
+    assert held_with.standing.approved == {"clinical": 1}
