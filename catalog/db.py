@@ -207,8 +207,6 @@ _readers: dict[Path, tuple[tuple[int, int, int], Path, duckdb.DuckDBPyConnection
 
 def _reader(catalog: Path) -> duckdb.DuckDBPyConnection:
     """The cached read-only connection for the catalog's current file (identified by inode, mtime, size)."""
-    if not check_catalog_file(catalog):
-        raise CatalogMissing(f"no catalog at {catalog} (build one with `recert sample` or `recert load`)")
     try:
         stat = os.stat(catalog)
     except FileNotFoundError:
@@ -223,6 +221,9 @@ def _reader(catalog: Path) -> duckdb.DuckDBPyConnection:
             return cached[2]
         if cached:
             _forget(key)
+        # Only a file not read before is checked (a cached one was, and its identity is unchanged).
+        if not check_catalog_file(catalog):
+            raise CatalogMissing(f"no catalog at {catalog} (build one with `recert sample` or `recert load`)")
         alias = _alias(key, stamp)
         try:
             root = _connect_read_only(alias, shown=catalog)
