@@ -393,9 +393,13 @@ def too_deep(text: str | bytes) -> bool:
     """Whether JSON ``text`` nests arrays and objects more than MAX_DEPTH levels deep (brackets inside
     strings do not count), found without parsing it: safe on any input, linear in its length, and it
     stops at the first level too deep."""
+    if isinstance(text, str):
+        brackets = text.count("[") + text.count("{")
+    else:
+        brackets = text.count(b"[") + text.count(b"{")
+    if brackets <= MAX_DEPTH:
+        return False  # the common case: not even that many brackets (``text`` is not encoded for it)
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-    if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
-        return False  # the common case: not even that many brackets
     depth = 0
     for token in _JSON_TOKEN.finditer(data):
         char = token.group()[:1]
