@@ -374,9 +374,8 @@ def _attempt(
     inp: ScheduleInput, pace: Pace, capacity: Decimal
 ) -> tuple[list[Placed], _Books, _Unplaceable | None]:
     placer = _Placer(inp, pace, capacity)
-    deadlines = {d.credential_id: d for d in inp.deadlines}
     placed: list[Placed] = []
-    for course in _order(inp, deadlines):
+    for course in _order(inp, placer.deadlines):
         try:
             placed.append(placer.place(course))
         except _Unplaceable as problem:
