@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
+from itertools import islice
 
 from recommender.planner.build import MilpModel, Row
 from recommender.planner.evaluate import active_offers, course_payment, selection_cost, selection_hours
@@ -124,7 +125,7 @@ def runner_ups(
 ) -> list[Selection]:
     """Up to ``count`` next-best distinct plans, cheapest first (``full``: with the hour/id tie-breaks)."""
     plans = next_plans(inp, model, best, time_limit=time_limit, full=full)
-    return [plan for _, plan in zip(range(count), plans, strict=False)]
+    return list(islice(plans, count))
 
 
 def _variant(
@@ -190,7 +191,7 @@ def alternatives(
             keep(name, plan, note)
     remaining = max(0.0, deadline - time.monotonic())
     plans = next_plans(inp, model, best, time_limit=remaining, full=False)
-    for _, plan in zip(range(runner_up_count(count)), plans, strict=False):
+    for plan in islice(plans, runner_up_count(count)):
         if len(kept) >= count:
             break
         _, hours, *mix = traits(inp, plan)
