@@ -186,17 +186,20 @@ def alternatives(
             seen.add(found)
             kept.append(describe(inp, best, name, plan, note))
 
+    # Each plan pulled from a generator below is a solve: stop pulling once ``count`` are kept.
     for name, plan, note in _variants(inp, model, time_limit):
         if _better_at(name, inp, plan, best):
             keep(name, plan, note)
+        if len(kept) >= count:
+            return tuple(kept)
     remaining = max(0.0, deadline - time.monotonic())
     plans = next_plans(inp, model, best, time_limit=remaining, full=False)
     for plan in islice(plans, runner_up_count(count)):
-        if len(kept) >= count:
-            break
         _, hours, *mix = traits(inp, plan)
         if hours < best_traits[1] or mix != list(best_traits[2:]):  # else it only costs as much or more
             keep(f"runner_up_{sum(a.name.startswith('runner_up') for a in kept) + 1}", plan)
+        if len(kept) >= count:
+            break
     return tuple(kept)
 
 
