@@ -47,7 +47,7 @@ def _date_change(credential_id: str, field: str, key: str) -> ui.Change:
         except ValueError:
             bad[key] = (
                 text,
-                f"“{text.strip()}” is not a date Recert can read: type it as 2022-03-15 or 3/15/2022.",
+                f"“{text.strip()}” is not a date Recert can read: type it as {DATE_FORMS}.",
             )
 
     return change
@@ -59,7 +59,7 @@ def date_field(column: Any, label: str, credential_id: str, field: str, saved: d
     bad = st.session_state.get(BAD_INPUT, {}).get(key)
     column.text_input(
         label,
-        placeholder="2022-03-15 or 3/15/2022",
+        placeholder=DATE_FORMS,
         **ui.bind(
             key, bad[0] if bad else str(saved.get(field) or ""), _date_change(credential_id, field, key)
         ),
