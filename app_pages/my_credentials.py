@@ -154,10 +154,12 @@ def credentials_form() -> None:
         credential_inputs(credential_id)
 
 
-def _set_list(field: str) -> ui.Change:
-    def change(data: dict[str, Any], values: list[str]) -> None:
-        if values:
-            data[field] = list(values)
+def _set_top(field: str) -> ui.Change:
+    """Set a top-level profile field from a text or multiselect widget (left out when empty)."""
+
+    def change(data: dict[str, Any], value: str | list[str]) -> None:
+        if value:
+            data[field] = value.strip() if isinstance(value, str) else list(value)
         else:
             data.pop(field, None)
 
@@ -175,7 +177,7 @@ def owned_section() -> None:
         format_func=offers.__getitem__,
         help="Recert won't tell you to buy these again, and uses their member prices and included courses.",
         placeholder="None",
-        **ui.bind("creds_memberships", ui.offer_keys(raw.get("memberships", [])), _set_list("memberships")),
+        **ui.bind("creds_memberships", ui.offer_keys(raw.get("memberships", [])), _set_top("memberships")),
     )
     courses = ui.course_choices(raw.get("taken", []))
     st.multiselect(
@@ -184,18 +186,8 @@ def owned_section() -> None:
         format_func=courses.__getitem__,
         help="Recert never plans these again.",
         placeholder="None",
-        **ui.bind("creds_taken", ui.course_keys(raw.get("taken", [])), _set_list("taken")),
+        **ui.bind("creds_taken", ui.course_keys(raw.get("taken", [])), _set_top("taken")),
     )
-
-
-def _set_top(field: str) -> ui.Change:
-    def change(data: dict[str, Any], value: Any) -> None:
-        if value:
-            data[field] = value.strip() if isinstance(value, str) else value
-        else:
-            data.pop(field, None)
-
-    return change
 
 
 def limits_section() -> None:
