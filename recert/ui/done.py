@@ -38,10 +38,8 @@ def _mark(course: Any, key: str) -> None:
 
 
 def _undo(key: str) -> None:
-    from recert.done import remove_done
-
     form, on, _ = st.session_state.get(LAST_DONE, {}).pop(key)
-    edit_profile(lambda data: _replace(data, remove_done(data, form, on)[0]))
+    _remove(form, on)
 
 
 def _replace(data: dict[str, Any], new: dict[str, Any]) -> None:
