@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from recert.ui.catalog import course_options, snapshot
+from recert.ui.catalog import course_index, course_options, snapshot
 from recert.ui.frame import catalog_file
 from recert.ui.people import amount, days_left, jsonable, long_date, md_escape, unit_word
 from recert.words import rule_value_name
@@ -650,7 +650,7 @@ class CheckLine:
 
 def catalog_course(key: tuple[str, str]) -> Any:
     """The catalog's ``Course`` with this (provider, course_id) key."""
-    return next(c for c in snapshot().courses if c.key == tuple(key))
+    return course_index()[(key[0], key[1])]
 
 
 def check_course(profile: Any, key: tuple[str, str], completed_on: date) -> list[CheckLine]:
