@@ -177,7 +177,9 @@ def owned_section() -> None:
         format_func=offers.__getitem__,
         help="Recert won't tell you to buy these again, and uses their member prices and included courses.",
         placeholder="None",
-        **ui.bind("creds_memberships", ui.offer_keys(raw.get("memberships", [])), _set_top("memberships")),
+        **ui.bind(
+            "creds_memberships", ui.stored_keys(raw.get("memberships", []), offers), _set_top("memberships")
+        ),
     )
     courses = ui.course_choices(raw.get("taken", []))
     st.multiselect(
@@ -186,7 +188,7 @@ def owned_section() -> None:
         format_func=courses.__getitem__,
         help="Recert never plans these again.",
         placeholder="None",
-        **ui.bind("creds_taken", ui.course_keys(raw.get("taken", [])), _set_top("taken")),
+        **ui.bind("creds_taken", ui.stored_keys(raw.get("taken", []), courses), _set_top("taken")),
     )
 
 

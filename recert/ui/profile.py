@@ -468,7 +468,7 @@ def cpr_explained(counting: Any) -> str:
     )
 
 
-def _resolve(stored: list[str], keys: dict[str, str]) -> list[str]:
+def stored_keys(stored: list[str], keys: dict[str, str]) -> list[str]:
     """Stored ids ("aama-membership" or "aama/aama-membership") as full "provider/id" keys where the
     catalog knows them; unknown ones are kept as they are."""
     by_id: dict[str, list[str]] = {}
@@ -482,7 +482,7 @@ def _resolve(stored: list[str], keys: dict[str, str]) -> list[str]:
 
 
 def _with_unknown(options: dict[str, str], stored: list[str]) -> dict[str, str]:
-    unknown = [item for item in _resolve(stored, options) if item not in options]
+    unknown = [item for item in stored_keys(stored, options) if item not in options]
     return {**options, **{item: f"{item} (not in the catalog)" for item in unknown}}
 
 
@@ -496,20 +496,10 @@ def offer_choices(stored: list[str]) -> dict[str, str]:
     return _with_unknown(options, stored)
 
 
-def offer_keys(stored: list[str]) -> list[str]:
-    """The profile's memberships as the keys of ``offer_choices``."""
-    return _resolve(stored, offer_choices(stored))
-
-
 def course_choices(stored: list[str]) -> dict[str, str]:
     """Every catalog course as "provider/course_id" → "title — provider", plus stored unknown ones."""
     options = {f"{key[0]}/{key[1]}": label for key, label in course_options().items()}
     return _with_unknown(options, stored)
-
-
-def course_keys(stored: list[str]) -> list[str]:
-    """The profile's courses taken as the keys of ``course_choices``."""
-    return _resolve(stored, course_choices(stored))
 
 
 def use_example_profile() -> None:
