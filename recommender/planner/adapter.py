@@ -251,9 +251,11 @@ def build_input(
 
 
 def limits_of(profile: Profile) -> Limits:
-    """The profile's limits that stay in the model: budget in cents, total contact hours."""
+    """The profile's limits that stay in the model: budget in cents, total contact hours, the courses
+    she added to her plan."""
     limits = profile.limits
     return Limits(
         budget_cents=None if limits.budget is None else cents(limits.budget),
         max_hours=limits.max_hours,
+        include=frozenset(profile.planned),
     )

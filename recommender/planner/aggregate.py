@@ -9,6 +9,7 @@ count columns for paying (build.py) instead of binary columns per course — exa
 counts of the same value and back), and it removes the symmetry that makes HiGHS enumerate
 interchangeable choices (~3,800 subscription courses at 100k, free once the subscription is bought).
 Counts are turned back into the smallest-ranked courses of each price class, then of the group.
+A course she added to her plan (``Limits.include``) is never merged: its column must be at least 1.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy.typing as npt
 
 from recommender.planner.build import MilpModel, PriceClass
 from recommender.planner.model import CourseKey, CourseOption, PlanInput, Selection
+from recommender.planner.prune import PINNED
 
 
 def interchangeable(course: CourseOption, credits: dict[int, Hashable] | None = None) -> Hashable:
@@ -81,8 +83,10 @@ def aggregate(inp: PlanInput) -> Aggregated | None:
     ranked = sorted(inp.courses, key=_rank_key)
     groups: dict[Hashable, list[CourseOption]] = {}  # each group's courses best rank first
     credits: dict[int, Hashable] = {}  # the courses keep their credit tuples alive: ids stay unique
-    for course in ranked:
-        groups.setdefault(interchangeable(course, credits), []).append(course)
+    pinned = inp.limits.include
+    for course in ranked:  # a course she added to her plan stays a column of its own (row include[c])
+        key = (PINNED, course.key) if course.key in pinned else interchangeable(course, credits)
+        groups.setdefault(key, []).append(course)
     if len(groups) == len(inp.courses):
         return None
     rank = {course.key: place for place, course in enumerate(ranked)}

@@ -137,13 +137,14 @@ def _variant(
 def _only_approved(inp: PlanInput, credential_id: str) -> PlanInput:
     """``inp`` without the courses that give ``credential_id`` outside (not body-approved) credit only
     (the same plans as fixing their columns to 0, but interchangeable courses can still be merged)."""
-    courses = tuple(
-        course
-        for course in inp.courses
-        if (credit := course.credit_for(credential_id)) is None
-        or any(v > 0 for v in credit.approved.values())
-    )
+    courses = tuple(course for course in inp.courses if not _outside_only(course, credential_id))
     return PlanInput(inp.needs, courses, inp.offers, inp.limits, inp.excluded)
+
+
+def _outside_only(course: CourseOption, credential_id: str) -> bool:
+    """Does ``course`` give ``credential_id`` outside (not body-approved) credit only?"""
+    credit = course.credit_for(credential_id)
+    return credit is not None and not any(v > 0 for v in credit.approved.values())
 
 
 def runner_up_count(count: int) -> int:
@@ -154,8 +155,9 @@ def runner_up_count(count: int) -> int:
 
 def one_course_swaps(inp: PlanInput, best: Selection) -> int:
     """How many other plans differ from ``best`` by one course swapped for another of the same provider
-    and format that costs the same in the plan and gives exactly the same credit (``inp``: every course,
-    not a presolved part, which keeps only as many interchangeable courses as a plan can use)."""
+    and format that costs the same in the plan and gives exactly the same credit — never one she added
+    to her plan (``inp``: every course, not a presolved part, which keeps only as many interchangeable
+    courses as a plan can use)."""
     active = active_offers(inp, best.offers)
 
     def kind(course: CourseOption) -> tuple[object, ...]:
@@ -164,7 +166,8 @@ def one_course_swaps(inp: PlanInput, best: Selection) -> int:
         return (course.provider, course.format, credit, None if payment is None else payment.cents)
 
     others = Counter(kind(c) for c in inp.courses if c.key not in best.courses)
-    return sum(others[kind(c)] for c in inp.courses if c.key in best.courses)
+    swappable = best.courses - inp.limits.include  # a course she added to her plan stays
+    return sum(others[kind(c)] for c in inp.courses if c.key in swappable)
 
 
 def alternatives(
@@ -223,9 +226,12 @@ def _variants(inp: PlanInput, model: MilpModel, time_limit: float) -> Iterator[t
         interest = _variant(inp, model, BEST_INTEREST, time_limit)
         if interest is not None:
             yield "best_interest", interest, ""
+    pinned = [course for course in inp.courses if course.key in inp.limits.include]
     for need in inp.needs:
         if need.approved_minimum <= 0 and need.other_cap is None:
             continue
+        if any(_outside_only(course, need.credential_id) for course in pinned):
+            continue  # a course she added gives outside credit: no plan of approved courses only
         plan = _variant(_only_approved(inp, need.credential_id), None, DEFAULT_OBJECTIVES, time_limit)
         if plan is not None:
             note = f"only {need.body}-approved courses (processed at once at recertification): "

@@ -38,6 +38,20 @@ def exclusion_notes(excluded: tuple[Exclusion, ...]) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def added_notes(inp: PlanInput) -> tuple[str, ...]:
+    """One line per course she added to her plan that the plan cannot hold, and why."""
+    if not inp.limits.include:
+        return ()
+    why = {exclusion.key: exclusion.reason for exclusion in inp.excluded}
+    notes = []
+    for key in sorted(inp.limits.include):
+        if key in why:
+            notes.append(f"{key[0]}/{key[1]}, which you added to your plan, is left out: {why[key]}")
+        elif key not in {course.key for course in inp.courses}:  # the presolve keeps every eligible one
+            notes.append(f"{key[0]}/{key[1]}, which you added to your plan, is not in the catalog")
+    return tuple(notes)
+
+
 TIE_BREAK_WORDS = {"hours": "fewer hours", "match": "better interest match", "rank": "course id"}
 
 
@@ -99,7 +113,7 @@ def solve_input(
         cost_upper=upper,
     )
     clock.lap("solve")
-    notes = exclusion_notes(inp.excluded)
+    notes = (*added_notes(inp), *exclusion_notes(inp.excluded))
     if solved.selection is None:
         if (
             solved.status is PlanStatus.INFEASIBLE

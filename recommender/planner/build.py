@@ -14,6 +14,7 @@ Rows, for every held credential ``cred`` and area ``k`` (see docs/planner.md)::
     cred:cpr_card_limit       sum_c card_counts[cred,c]           <= cards left
     pay[c]                    take_c - pay_list_c - pay_member_c - sum_{o includes c} buy_o <= 0
     member_price[c]           pay_member_c - sum_{memberships o} buy_o <= 0
+    include[c]                take_c                              >= 1   (a course she added to her plan)
     budget, max_hours         the profile's limits
 
 Money is in cents, hours in hundredths of an hour, credit in the credential's unit.
@@ -340,6 +341,9 @@ def _credential_rows(
 
 
 def _limit_rows(inp: PlanInput, cols: _Columns, rows: list[Row], take: dict[int, int]) -> None:
+    for i, course in enumerate(inp.courses):
+        if course.key in inp.limits.include:
+            rows.append(Row(f"include[{_label(course)}]", {take[i]: 1.0}, lower=1.0))
     if inp.limits.budget_cents is not None:
         coefs = {j: cost for j, cost in enumerate(cols.cost) if cost}
         rows.append(Row("budget", coefs, upper=float(inp.limits.budget_cents)))

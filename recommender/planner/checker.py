@@ -80,6 +80,37 @@ def check_plan(
     if limits.max_hours is not None and hours > limits.max_hours:
         problems.append(f"takes {hours} h, over the limit of {limits.max_hours}")
     problems.extend(_credit_problems(result, profile, chosen, rules or {}, inferred_areas or {}))
+    problems.extend(
+        _added_problems(result, profile, records, offer_records, rules or {}, today or date.today())
+    )
+    return problems
+
+
+def _added_problems(
+    result: PlanResult,
+    profile: Profile,
+    records: Mapping[tuple[str, str], Course],
+    offers: Mapping[tuple[str, str], Offer],
+    rules: Mapping[str, CredentialRules],
+    today: date,
+) -> list[str]:
+    """Courses she added to her plan that the plan leaves out although nothing rules them out: a
+    course in the list, not filtered out, sold (a price or an offer in the list) and giving credit."""
+    planned = {(item.provider, item.course_id) for item in result.courses}
+    problems = []
+    for key in profile.planned:
+        course = records.get(key)
+        if course is None or key in planned or _course_problems(course, profile, today):
+            continue
+        if course.price is None and not any((course.provider, o) in offers for o in course.included_in):
+            continue
+        credit = any(
+            contribution(course, rules.get(held.id, held.rules).counting).counts
+            and not (course.available_from and held.cycle_end and course.available_from > held.cycle_end)
+            for held in profile.credentials
+        )
+        if credit:
+            problems.append(f"{key[0]}/{key[1]}: added to the plan by the user but not in it")
     return problems
 
 

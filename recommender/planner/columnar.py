@@ -40,9 +40,10 @@ import numpy.typing as npt
 from catalog.planner_columns import CourseFilter, PlannerColumns
 from catalog.records import Course, course_from_stored
 from recommender.planner.adapter import CURRENCY, _Builder, cents, credential_need, limits_of
-from recommender.planner.model import CourseCredit, CourseOption, Exclusion, OfferKey, PlanInput
+from recommender.planner.model import CourseCredit, CourseKey, CourseOption, Exclusion, OfferKey, PlanInput
 from recommender.planner.prune import (
     NO_PRICE,
+    PINNED,
     CourseArrays,
     CreditMemo,
     best_in_groups,
@@ -251,11 +252,37 @@ class _Reader:
     def member_offers(self, provider: str, member_price: int | None) -> tuple[OfferKey, ...]:
         return self.builder.memberships.get(provider, ()) if member_price is not None else ()
 
-    def presolved(self, eligible: npt.NDArray[np.bool_], rank: Codes, needs: Any) -> npt.NDArray[np.bool_]:
-        """The eligible rows ``Presolve.prune`` keeps (see ``prune.best_in_groups``)."""
+    def pinned(self, include: frozenset[CourseKey]) -> Codes:
+        """Per row: 0, or 1 + the place in ``include`` of the course she added to her plan it is."""
+        code = np.zeros(self.rows.size, dtype=np.int64)
+        if not include:
+            return code
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        wanted = sorted(include)
+        table = self.rows.table
+        maybe = pc.and_(
+            pc.is_in(table["provider"], value_set=pa.array(sorted({p for p, _ in wanted}))),
+            pc.is_in(table["course_id"], value_set=pa.array(sorted({c for _, c in wanted}))),
+        )
+        rows = np.flatnonzero(np.asarray(maybe.to_pylist(), dtype=bool))
+        keys = zip(self.rows.pylist("provider", rows), self.rows.pylist("course_id", rows), strict=True)
+        place = {key: number for number, key in enumerate(wanted)}
+        for row, key in zip(rows.tolist(), keys, strict=True):
+            if key in place:
+                code[row] = place[key] + 1
+        return code
+
+    def presolved(
+        self, eligible: npt.NDArray[np.bool_], rank: Codes, needs: Any, include: frozenset[CourseKey]
+    ) -> npt.NDArray[np.bool_]:
+        """The eligible rows ``Presolve.prune`` keeps (see ``prune.best_in_groups``); a course she added
+        to her plan (``include``) is a group of its own and always kept, as there."""
         memo = CreditMemo(needs)
         facts = [memo.facts(credits) for credits in self.credits]
-        useful = eligible & np.array([f.useful for f in facts], dtype=bool)[self.credit_code]
+        pinned = self.pinned(include)
+        useful = eligible & (np.array([f.useful for f in facts], dtype=bool)[self.credit_code] | (pinned > 0))
         index = np.flatnonzero(useful)
         cols = self.rows.columns
         price_code, member_code = cols["price"].codes[index], cols["member_price"].codes[index]
@@ -269,6 +296,7 @@ class _Reader:
             provider_code,
             price_kind[price_code],
             member_none[member_code],
+            pinned[index],
         )
         groups: dict[Hashable, int] = {}
         group_of: list[int] = []
@@ -277,11 +305,13 @@ class _Reader:
             price, member = self.price[price_code[row]], self.member[member_code[row]]
             fact = facts[self.credit_code[index[row]]]
             provider = cols["provider"].values[provider_code[row]]
-            key = group_key(fact.signature, self.offer_keys[self.offers_code[index[row]]],
-                            self.member_offers(provider, member), price, member)  # fmt: skip
+            key: Hashable = group_key(fact.signature, self.offer_keys[self.offers_code[index[row]]],
+                                      self.member_offers(provider, member), price, member)  # fmt: skip
+            if pinned[index[row]]:
+                key = (PINNED, int(pinned[index[row]]))
             if key not in groups:
                 groups[key] = len(groups)
-                copies.append(fact.copies)
+                copies.append(1 if pinned[index[row]] else fact.copies)
             group_of.append(groups[key])
         group = np.array(group_of, dtype=np.int64)[combined]
         arrays = CourseArrays(
@@ -293,7 +323,7 @@ class _Reader:
             interest=self._interest(index),
             rank=rank[index].astype(float),
         )
-        keep = np.zeros(self.rows.size, dtype=bool)
+        keep = eligible & (pinned > 0)
         keep[index[best_in_groups(arrays)]] = True
         return keep
 
@@ -364,8 +394,8 @@ def columnar_input(
     eligible[list(reader.reasons)] = False
     rank = np.cumsum(eligible) - 1
     needs = tuple(credential_need(held, rules.get(held.id)) for held in profile.credentials)
-    chosen = reader.presolved(eligible, rank, needs) if presolve else eligible
     offer_options, limits = tuple(builder.offers.values()), limits_of(profile)
+    chosen = reader.presolved(eligible, rank, needs, limits.include) if presolve else eligible
     excluded = (*builder.excluded, *reader.excluded())
 
     def whole() -> PlanInput:  # every eligible course, from the rows already read

@@ -61,7 +61,8 @@ def _why_course(
         parts.append(f"{need.name}: " + ", ".join(filled))
     per = f", ${dollars(paid_cents) / total_credit:.2f} per unit" if total_credit > 0 and paid_cents else ""
     price = f"${dollars(paid_cents)}" if paid_cents else "no extra cost"
-    return f"{course.title} ({price}{per}) — " + "; ".join(parts)
+    added = "you added it to your plan; " if course.key in inp.limits.include else ""
+    return f"{course.title} ({added}{price}{per}) — " + "; ".join(parts)
 
 
 def _offer_savings(inp: PlanInput, selection: Selection, offer: OfferOption) -> str:

@@ -7,6 +7,8 @@ only look for plans whose objective is at most ``limit``, every column with ``lo
 fixed to 0. A course goes when it can no longer be taken or no longer be paid for (its list and member
 price columns and every offer that includes it are fixed to 0). ``>`` (with a small float margin) keeps
 every plan of objective ≤ ``limit`` — all ties included — so tie-breaks solved afterwards stay exact.
+Courses she added to her plan (``Limits.include``) are always kept: a guessed ``limit`` below the
+optimum must leave a model whose plans still hold them (else it is infeasible and the limit widens).
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ def restrict(inp: PlanInput, model: MilpModel, bounds: list[LpBound], limit: flo
     kept: set[int] = set()
     for bound in bounds:
         kept |= _alive_courses(inp, model, bound, limit)
-    courses = tuple(course for i, course in enumerate(inp.courses) if i in kept)
+    pinned = inp.limits.include  # in every plan: kept even when ``limit`` is below the optimum
+    courses = tuple(course for i, course in enumerate(inp.courses) if i in kept or course.key in pinned)
     return PlanInput(inp.needs, courses, inp.offers, inp.limits, inp.excluded)
 
 
@@ -129,7 +132,7 @@ def restrict_merged(
     inp: PlanInput, merged: Aggregated, model: MilpModel, bounds: list[LpBound], limit: float
 ) -> PlanInput:
     """``restrict`` with bounds of the counted model of ``merged`` (built from ``inp``)."""
-    kept: set[CourseKey] = set()
+    kept: set[CourseKey] = set(inp.limits.include)
     for bound in bounds:
         kept |= _alive_members(merged, model, bound, limit)
     courses = tuple(course for course in inp.courses if course.key in kept)

@@ -173,17 +173,17 @@ def _limit_reasons(inp: PlanInput) -> Iterator[InfeasibleReason]:
     limit (else the shortest within the budget; else the cheapest with neither limit) against them."""
     budget, max_hours = inp.limits.budget_cents, inp.limits.max_hours
     if budget is not None:
-        relaxed, selection = _best_within(inp, Limits(None, max_hours), "cost")
+        relaxed, selection = _best_within(inp, replace(inp.limits, budget_cents=None), "cost")
         if selection is not None:
             yield _budget_reason(relaxed, selection, budget)
             return
     if max_hours is not None:
-        relaxed, selection = _best_within(inp, Limits(budget, None), "hours")
+        relaxed, selection = _best_within(inp, replace(inp.limits, max_hours=None), "hours")
         if selection is not None:
             yield _hours_reason(relaxed, selection, max_hours)
             return
     if budget is not None and max_hours is not None:  # each limit rules out every plan the other allows
-        relaxed, selection = _best_within(inp, Limits(None, None), "cost")
+        relaxed, selection = _best_within(inp, replace(inp.limits, budget_cents=None, max_hours=None), "cost")
         if selection is not None:
             yield _budget_reason(relaxed, selection, budget)
             yield _hours_reason(relaxed, selection, max_hours)
@@ -198,10 +198,15 @@ def _best_within(inp: PlanInput, limits: Limits, objective: str) -> tuple[PlanIn
     return relaxed, solved.selection
 
 
+def _with_added(inp: PlanInput) -> str:
+    """Words for plans that must hold the courses she added to her plan, when there are any."""
+    return " with the courses you added" if inp.limits.include & {c.key for c in inp.courses} else ""
+
+
 def _budget_reason(relaxed: PlanInput, selection: Selection, budget_cents: int) -> InfeasibleReason:
     cost = selection_cost(relaxed, selection) or 0
     words = (
-        f"the cheapest plan that meets every requirement costs ${dollars(cost)}, "
+        f"the cheapest plan that meets every requirement{_with_added(relaxed)} costs ${dollars(cost)}, "
         f"${dollars(cost - budget_cents)} more than your budget of ${dollars(budget_cents)}"
     )
     return InfeasibleReason(
@@ -212,7 +217,8 @@ def _budget_reason(relaxed: PlanInput, selection: Selection, budget_cents: int) 
 def _hours_reason(relaxed: PlanInput, selection: Selection, max_hours: Decimal) -> InfeasibleReason:
     hours = sum((c.hours for c in relaxed.courses if c.key in selection.courses), ZERO)
     words = (
-        f"meeting every requirement takes at least {fmt(hours)} contact hours; your limit is {fmt(max_hours)}"
+        f"meeting every requirement{_with_added(relaxed)} takes at least {fmt(hours)} contact hours; "
+        f"your limit is {fmt(max_hours)}"
     )
     return InfeasibleReason("max_hours", None, None, hours, max_hours, words, within_limits=True)
 

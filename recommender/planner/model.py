@@ -120,10 +120,15 @@ class OfferOption:
 
 @dataclass(frozen=True)
 class Limits:
-    """The profile's limits that stay in the model (formats/providers are filtered before it)."""
+    """The profile's limits that stay in the model (formats/providers are filtered before it).
+
+    ``include``: the courses the person added to her plan ("add to plan"); every one of them that is
+    among the eligible courses is in every plan (row ``include[provider/course_id]``, kept by every
+    presolve step). Those that are not eligible are named in the plan's notes."""
 
     budget_cents: int | None = None
     max_hours: Decimal | None = None
+    include: frozenset[CourseKey] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,7 @@ class ChosenCourse:
     via_offer: OfferKey | None
     credits: Mapping[str, Mapping[str, Decimal]]  # credential → area → credit counted toward it
     url: str = ""
+    added: bool = False  # she added it to her plan (``Limits.include``)
 
 
 @dataclass(frozen=True)

@@ -51,15 +51,19 @@ def selection_from(model: MilpModel, inp: PlanInput, values: npt.NDArray[np.floa
 
 
 def clean(inp: PlanInput, selection: Selection) -> Selection:
-    """Drop courses the requirements don't need (dearest, then longest first), then offers that no
-    longer save money; repeat until nothing changes. Never raises cost, never breaks a requirement."""
+    """Drop courses the requirements don't need (dearest, then longest first; never one she added to
+    her plan), then offers that no longer save money; repeat until nothing changes. Never raises cost,
+    never breaks a requirement."""
     by_key = {course.key: course for course in inp.courses}
+    pinned = inp.limits.include  # courses she added to her plan are never dropped
     current = selection
     changed = True
     while changed:
         changed = False
         chosen = [by_key[key] for key in current.courses]
         for course in sorted(chosen, key=lambda c: (-(c.price_cents or 0), -c.hours, c.key), reverse=False):
+            if course.key in pinned:
+                continue
             rest = [c for c in chosen if c.key != course.key]
             if selection_meets(inp, rest):
                 chosen = rest
@@ -317,7 +321,7 @@ def _improve_from_support(
     incumbent's value. Exact either way — a plan over a subset is a plan; only its value is used, and it
     ends the stage only when it meets the LP bound of every part."""
     assert state.best is not None
-    touched = set(state.best.courses)
+    touched = set(state.best.courses) | state.inp.limits.include
     for bound in relaxed.parts.bounds:
         if bound.values is not None and bound.lower <= incumbent - 1 + TOLERANCE:
             touched |= relaxed.touched(state, bound)

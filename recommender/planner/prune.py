@@ -17,6 +17,10 @@ plans are excluded by no-good cuts, for runner-ups) keeps every optimum. With an
 optimal cost, ``prune_by_cost`` also drops B when the members that must come with it already cost more.
 Every objective order used ends with hours and interest before the course id, so one order per mode —
 the one of the objective — is enough for each.
+
+Courses she added to her plan (``Limits.include``) are in every plan: each is a group of its own,
+kept by every step. Both facts above are about courses a plan can do without, so they still hold for
+every other group (a pinned course only lowers what the others must give).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from recommender.planner.model import CourseCredit, CourseOption, CredentialNeed
 
 ZERO = Decimal(0)
 NO_PRICE = math.inf
+PINNED = "pinned"  # the group key of a course she added to her plan (one group per such course)
 
 
 def largest_gap(need: CredentialNeed) -> Decimal:
@@ -147,9 +152,10 @@ def _columns(inp: PlanInput) -> _Columns:
     ids: dict[tuple[object, ...], int] = {}
     copies: list[int] = []
     group: list[int] = []
+    pinned = inp.limits.include
     for course in inp.courses:
         facts = memo.facts(course.credits)
-        if not facts.useful:
+        if not facts.useful and course.key not in pinned:
             continue
         key = group_key(
             facts.signature,
@@ -158,9 +164,11 @@ def _columns(inp: PlanInput) -> _Columns:
             course.price_cents,
             course.member_price_cents,
         )
+        if course.key in pinned:  # a course she added: a group of its own, always kept (see PINNED)
+            key = (PINNED, course.key)
         if key not in ids:
             ids[key] = len(ids)
-            copies.append(facts.copies)
+            copies.append(1 if course.key in pinned else facts.copies)
         courses.append(course)
         group.append(ids[key])
     ranks = [course.rank for course in courses]
@@ -258,6 +266,11 @@ class Presolve:
         courses = tuple(course for course in self.inp.courses if course.key in kept)
         return PlanInput(self.inp.needs, courses, self.inp.offers, self.inp.limits, self.inp.excluded)
 
+    def pinned(self) -> npt.NDArray[np.bool_]:
+        """The courses she added to her plan (``Limits.include``): every plan holds them."""
+        include = self.inp.limits.include
+        return np.array([course.key in include for course in self.cols.courses], dtype=bool)
+
     def prune(self, *, plans: int = 1, variants: bool = False) -> npt.NDArray[np.bool_]:
         """Without useless and dominated courses. ``plans``: keep enough for the optimum and
         ``plans − 1`` runner-ups; ``variants``: also what the fewest-hours and best-interest orders need."""
@@ -281,7 +294,7 @@ class Presolve:
         included = np.array([any(o in reachable for o in c.included_in) for c in cols.courses], dtype=bool)
         member_ok = np.array([any(o in reachable for o in c.member_offers) for c in cols.courses], dtype=bool)
         paid = np.minimum(cols.price, cols.member)  # the least a course costs when not free via an offer
-        keep = np.zeros(len(cols.courses), dtype=bool)
+        keep = self.pinned()
         by_list, by_member, by_time = _orders(cols, variants=False)
         order, place = _sorted_in_groups(cols, within, *by_time)
         free = (cols.price == 0) | included

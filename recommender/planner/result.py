@@ -34,7 +34,7 @@ def dollars(cents: int) -> Decimal:
     return (Decimal(cents) / CENTS).quantize(Decimal("0.01"))
 
 
-def _course(course: CourseOption, active: frozenset[tuple[str, str]]) -> ChosenCourse:
+def _course(course: CourseOption, active: frozenset[tuple[str, str]], added: bool) -> ChosenCourse:
     payment = course_payment(course, active)
     assert payment is not None, "a selected course must be payable"
     credits = {
@@ -54,6 +54,7 @@ def _course(course: CourseOption, active: frozenset[tuple[str, str]]) -> ChosenC
         via_offer=payment.via_offer,
         credits=credits,
         url=course.url,
+        added=added,
     )
 
 
@@ -98,7 +99,7 @@ def assemble(inp: PlanInput, selection: Selection, status: PlanStatus) -> PlanRe
         status=status,
         total_cost=dollars(cost),
         total_hours=selection_hours(inp, selection),
-        courses=tuple(_course(course, active) for course in chosen),
+        courses=tuple(_course(course, active, course.key in inp.limits.include) for course in chosen),
         offers=offers,
         credentials=credential_totals(inp, chosen, cost),
     )

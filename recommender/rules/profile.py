@@ -33,7 +33,7 @@ from recommender.rules.model import ANY_AREA, ZERO, Standing
 
 PROFILE_FIELDS: tuple[str, ...] = (
     "credentials", "transcript", "taken", "memberships", "limits", "interests",
-    "allow_inferred_areas", "overrides", "completed",
+    "allow_inferred_areas", "overrides", "completed", "planned",
 )  # fmt: skip
 CREDENTIAL_FIELDS: tuple[str, ...] = (
     "id", "certified_on", "cycle_end", "earned", "cpr_cards", "member", "apply_route",
@@ -145,7 +145,8 @@ class Profile:
     """The whole profile. ``transcript`` is the CSV path (resolved next to the profile file);
     ``transcript_report`` its rows judged per credential (their credit is inside each ``standing``);
     ``completed`` the done-list, counted once an adapter has looked its courses up (rules.history), and
-    ``history`` each of them with its verdict per credential (empty until then)."""
+    ``history`` each of them with its verdict per credential (empty until then); ``planned`` the courses
+    she added to her plan ("add to plan"), which every plan then holds."""
 
     credentials: tuple[HeldCredential, ...] = ()
     taken: tuple[str, ...] = ()
@@ -159,6 +160,7 @@ class Profile:
     transcript_report: TranscriptReport | None = None
     completed: tuple[CompletedCourse, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
+    planned: tuple[tuple[str, str], ...] = ()  # (provider, course_id) she added to her plan
 
     @property
     def already_taken(self) -> frozenset[str]:
@@ -321,6 +323,7 @@ def parse_profile(raw: Any, *, base_dir: Path = Path(".")) -> Profile:
         transcript=(base_dir / transcript.strip()) if isinstance(transcript, str) else None,
         overrides=overrides,
         completed=_completed(reader, top.get("completed")),
+        planned=_planned(reader, top.get("planned")),
     )
     if reader.problems:
         raise ProfileError(reader.problems)
@@ -360,6 +363,18 @@ def _completed(reader: _Reader, raw: Any) -> tuple[CompletedCourse, ...]:
             continue
         done.append(CompletedCourse(provider, course_id, on, note, title))
     return tuple(done)
+
+
+def _planned(reader: _Reader, raw: Any) -> tuple[tuple[str, str], ...]:
+    """The courses she added to her plan, as (provider, course_id), each once."""
+    planned: list[tuple[str, str]] = []
+    for course in reader.strings("planned", raw):  # stripped, each once
+        provider, _, course_id = course.partition("/")
+        if not provider or not course_id:
+            reader.fail("planned", f"must list provider/course_id as the plan prints it, got {course!r}")
+        else:
+            planned.append((provider, course_id))
+    return tuple(planned)
 
 
 def future_certifications(profile: Profile, today: date) -> list[Problem]:

@@ -179,6 +179,35 @@ def test_presolved_input_on_random_catalogs_with_many_copies_and_filters(tmp_pat
         _both_paths(catalog, held)
 
 
+def test_presolved_input_keeps_the_courses_she_added(tmp_path: Path) -> None:
+    """Courses she added to her plan — from large groups of equal courses the presolve would cut down,
+    filtered ones, one not in the catalog — on both paths: the presolved input keeps every eligible one
+    as the presolve does, the plans are the same and hold them, the notes name the others."""
+    for seed in range(3):
+        rnd = random.Random(seed)
+        records = synthetic_records(300, offers=6, seed=seed + 40)
+        catalog = _catalog(tmp_path / str(seed), [json.dumps(r) for r in records])
+        earned = {area: {"approved": 18} for area in ("administrative", "clinical", "general")}
+        plain = {"credentials": [{"id": "cma_aama", "cycle_end": "2028-06-30", "earned": earned}]}
+        read = read_catalog(catalog)
+        presolve = Presolve(build_input(read.courses, read.offers, parse_profile(plain), today=TODAY))
+        kept = {course.key for course in presolve.subset(presolve.prune()).courses}
+        dropped = sorted({course.key for course in presolve.inp.courses} - kept)
+        assert len(dropped) > 50  # the presolve would cut the courses she adds
+        added = [*rnd.sample(dropped, 4), ("nowhere", "no-such-course")]
+        held = parse_profile({
+            **plain, "taken": [f"{added[0][0]}/{added[0][1]}"], "planned": [f"{p}/{c}" for p, c in added]
+        })  # fmt: skip
+        _both_paths(catalog, held, alternatives=seed % 2)
+        result = solve_input(catalog_input(catalog, held, today=TODAY))
+        planned = {(c.provider, c.course_id) for c in result.courses}
+        assert set(added[1:4]) <= planned and added[0] not in planned
+        assert [note.split(",")[0] for note in result.notes if "which you added" in note] == [
+            "nowhere/no-such-course",
+            f"{added[0][0]}/{added[0][1]}",
+        ]
+
+
 def test_presolved_input_without_a_plan_gives_the_whole_catalogs_reasons(tmp_path: Path) -> None:
     records = synthetic_records(60, offers=3, seed=5)
     catalog = _catalog(tmp_path, [json.dumps(r) for r in records])

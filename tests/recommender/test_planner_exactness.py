@@ -5,6 +5,7 @@ rank — as one plain lexicographic solve of the whole, unpruned model."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -17,6 +18,7 @@ from recommender.planner.aggregate import aggregate
 from recommender.planner.api import solve_input, with_ranks
 from recommender.planner.build import MilpModel, Row, build_model
 from recommender.planner.evaluate import selection_cost, selection_meets
+from recommender.planner.fixing import restrict
 from recommender.planner.model import PlanInput, PlanStatus, Selection
 from recommender.planner.optimize import DEFAULT_OBJECTIVES
 from recommender.planner.solve import Solver
@@ -66,7 +68,15 @@ def test_pipeline_with_counted_lp_bounds_everywhere(seed: int, monkeypatch: pyte
     _pipeline_equals_plain_solve(seed)
 
 
-def _pipeline_equals_plain_solve(seed: int) -> None:
+@pytest.mark.parametrize("seed", range(20, 24))
+def test_pipeline_with_added_courses_equals_plain_solve(seed: int) -> None:
+    """Courses she added to her plan — dear ones no optimum would take, and ones from large groups of
+    interchangeable courses — are in the plan, and the pipeline (presolve, merging, fixing, every
+    stage) reaches the same lexicographic optimum as the plain solve of the whole model with them."""
+    _pipeline_equals_plain_solve(seed, added=True)
+
+
+def _pipeline_equals_plain_solve(seed: int, *, added: bool = False) -> None:
     rnd = random.Random(seed)
     courses, offers = _records(rnd.choice([600, 900, 1200]), seed)
     earned = {area: {"approved": rnd.randint(0, 9), "other": rnd.choice([0, 2])}
@@ -76,8 +86,13 @@ def _pipeline_equals_plain_solve(seed: int) -> None:
                              "memberships": memberships})  # fmt: skip
     interests = {c.key: rnd.random() for c in courses if rnd.random() < 0.2}
     inp = with_ranks(build_input(courses, offers, profile, interest_scores=interests, today=TODAY))
+    if added:
+        by_price = sorted(inp.courses, key=lambda c: -(c.price_cents or 0))
+        pins = {c.key for c in rnd.sample(by_price[:20], 2) + rnd.sample(inp.courses, 2)}
+        inp = replace(inp, limits=replace(inp.limits, include=frozenset(pins)))
     result = solve_input(inp)
     assert result.status is PlanStatus.OPTIMAL and not result.notes
+    assert inp.limits.include <= {(c.provider, c.course_id) for c in result.courses}
 
     model = build_model(inp)
     found = Selection(
@@ -159,3 +174,19 @@ def test_a_merged_price_class_pays_each_course_once() -> None:
     assert outcome.values is not None and outcome.objective is not None
     assert round(outcome.objective) == 4100
     assert merged.selection(model, outcome.values).courses == {("acme", "a"), ("acme", "b")}
+
+
+def test_fixing_keeps_added_courses_under_a_limit_below_every_plan() -> None:
+    """Reduced-cost fixing under a guessed limit below the optimum drops every course some plan can't
+    take within it — never one she added, else the narrowed model would plan without it."""
+    courses, offers = _records(200, 3)
+    profile = parse_profile({"credentials": [{"id": "cma_aama", "cycle_end": "2028-06-30"}]})
+    inp = with_ranks(build_input(courses, offers, profile, today=TODAY))
+    pins = frozenset(course.key for course in inp.courses[:3])
+    inp = replace(inp, limits=replace(inp.limits, include=pins))
+    model = build_model(inp)
+    solver = Solver(model, relax=True)
+    bound = solver.lp_bound(60)
+    assert bound is not None
+    narrowed = restrict(inp, model, [bound], bound.lower - 1)
+    assert {course.key for course in narrowed.courses} == pins

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,7 +21,7 @@ import pytest
 from catalog.records import Course, Offer, parse_record
 from recommender.planner.api import plan
 from recommender.planner.checker import check_plan
-from recommender.planner.model import PlanStatus
+from recommender.planner.model import PlanResult, PlanStatus
 from recommender.rules.engine import contribution, cpr_cards_left
 from recommender.rules.profile import Profile, parse_profile
 
@@ -151,9 +151,11 @@ class Enumerated:
     cost_no_budget: np.ndarray
     hours: np.ndarray
     quantities: dict[str, np.ndarray]  # requirement → the counted quantity per subset
+    has_required: np.ndarray  # per subset: holds every required course
 
 
-def enumerate_plans(inst: Instance) -> Enumerated:
+def enumerate_plans(inst: Instance, required: frozenset[tuple[str, str]] = frozenset()) -> Enumerated:
+    """Every plan; ``required``: courses every plan must hold (those she added and that can be had)."""
     profile = inst.profile
     held = profile.credentials[0]
     rule = held.rules.counting
@@ -210,6 +212,10 @@ def enumerate_plans(inst: Instance) -> Enumerated:
             )
         cost_no_budget = np.minimum(cost_no_budget, subset_cost)
         cost = np.minimum(cost, np.where(subset_cost <= budget + eps, subset_cost, np.inf))
+    has = np.all(masks[:, [j for j, c in enumerate(usable) if c.key in required]] > 0, axis=1)
+    feasible &= has
+    cost[~has] = np.inf
+    cost_no_budget[~has] = np.inf
     within = (cost < np.inf) & (hours <= max_hours + eps)
     quantities = {
         **{
@@ -219,7 +225,7 @@ def enumerate_plans(inst: Instance) -> Enumerated:
         "approved_minimum": approved_sum.sum(axis=1),
         "total_required": approved_sum.sum(axis=1) + np.minimum(cap, other_sum.sum(axis=1)),
     }
-    return Enumerated(feasible & within, feasible, cost, cost_no_budget, hours, quantities)
+    return Enumerated(feasible & within, feasible, cost, cost_no_budget, hours, quantities, has)
 
 
 def _plan(inst: Instance):  # type: ignore[no-untyped-def]
@@ -253,7 +259,7 @@ def _check_reason(inst: Instance, found: Enumerated, reason, both: bool) -> None
     if requirement == "outside_cap":
         assert reason.needed > reason.best
         return
-    pool = (np.isfinite(found.cost) & hours_ok) if reason.within_limits else np.ones(len(found.cost), bool)
+    pool = (np.isfinite(found.cost) & hours_ok) if reason.within_limits else found.has_required
     assert float(reason.best) == pytest.approx(found.quantities[requirement][pool].max(), abs=1e-6)
     assert reason.best < reason.needed
 
@@ -261,7 +267,38 @@ def _check_reason(inst: Instance, found: Enumerated, reason, both: bool) -> None
 @pytest.mark.parametrize("seed", SEEDS)
 def test_plan_cost_equals_enumerated_optimum(seed: int) -> None:
     inst = make_instance(seed)
-    found = enumerate_plans(inst)
+    _plan_equals_enumerated_optimum(inst, enumerate_plans(inst))
+
+
+def _can_be_had(inst: Instance, course: Course) -> bool:
+    """Is ``course`` one the planner must put in a plan when she adds it: usable, sold (a price, or
+    an offer in the list that includes it) and giving credit?"""
+    sold = course.price is not None or any(
+        offer.offer_id in course.included_in and offer.provider == course.provider for offer in inst.offers
+    )
+    rule = inst.profile.credentials[0].rules.counting
+    return _usable(course, inst.profile) and sold and contribution(course, rule).counts
+
+
+@pytest.mark.parametrize("seed", range(1000, 1000 + len(SEEDS)))
+def test_plan_with_added_courses_equals_enumerated_optimum(seed: int) -> None:
+    """She added one to three courses to her plan (some of them ones no plan can hold): the plan is the
+    cheapest of the plans holding every one that can be had, and names the others in its notes."""
+    inst = make_instance(seed)
+    rnd = random.Random(seed)
+    added = rnd.sample(inst.courses, min(len(inst.courses), rnd.choice([1, 1, 2, 3])))
+    inst = Instance(inst.courses, inst.offers, replace(inst.profile, planned=tuple(c.key for c in added)))
+    required = frozenset(c.key for c in added if _can_be_had(inst, c))
+    result = _plan_equals_enumerated_optimum(inst, enumerate_plans(inst, required))
+    if result.status is PlanStatus.OPTIMAL:
+        assert required <= {(c.provider, c.course_id) for c in result.courses}
+        assert all(c.added == ((c.provider, c.course_id) in required) for c in result.courses)
+    for course in added:
+        if course.key not in required:
+            assert any(f"{course.provider}/{course.course_id}, which you added" in n for n in result.notes)
+
+
+def _plan_equals_enumerated_optimum(inst: Instance, found: Enumerated) -> PlanResult:
     result = _plan(inst)
     if found.feasible.any():
         assert result.status is PlanStatus.OPTIMAL, result.reasons
@@ -279,3 +316,4 @@ def test_plan_cost_equals_enumerated_optimum(seed: int) -> None:
         both = {"budget", "max_hours"} <= named
         for reason in result.reasons:  # every reason, those saying how far to raise a limit too
             _check_reason(inst, found, reason, both)
+    return result
