@@ -1,6 +1,7 @@
-"""The done loop, shared by the `recert` command and the app: courses named the way people name them,
-the profile's done-list edited in its file form, the done-list counted from the catalog (the adapter
-between the catalog and the rules engine) and the history of completed courses in plain words.
+"""The done loop, shared by the `recert` command and the app: courses named the way people name them, the
+profile's done-list and the courses she added to her plan edited in its file form, the done-list counted
+from the catalog (the adapter between the catalog and the rules engine) and the history of completed
+courses in plain words.
 """
 
 from __future__ import annotations
@@ -86,7 +87,38 @@ def add_done(data: Mapping[str, Any], course: Course, on: date, note: str = "") 
     entry: dict[str, Any] = {"course": form, "on": on.isoformat(), "title": course.title}
     if note.strip():
         entry["note"] = note.strip()
-    return {**data, "completed": [*done, entry]}
+    edited = {**data, "completed": [*done, entry]}
+    return remove_planned(edited, form)[0]  # done: no longer a course to plan
+
+
+def planned_forms(data: Mapping[str, Any]) -> list[str]:
+    """The ``provider/course_id`` of each course she added to her plan (the profile's ``planned``)."""
+    return [form for form in data.get("planned") or [] if isinstance(form, str)]
+
+
+def add_planned(data: Mapping[str, Any], course: Course) -> dict[str, Any]:
+    """The profile's file form with ``course`` added to her plan (every plan then holds it); ValueError
+    when it is already there or already done."""
+    form = f"{course.provider}/{course.course_id}"
+    if form in planned_forms(data):
+        raise ValueError(f"{course.title} ({form}) is already in your plan")
+    done = data.get("completed") or []
+    if any(isinstance(e, Mapping) and e.get("course") == form for e in done):
+        raise ValueError(f"{course.title} ({form}) is marked done: it is not planned again")
+    return {**data, "planned": [*planned_forms(data), form]}
+
+
+def remove_planned(data: Mapping[str, Any], form: str) -> tuple[dict[str, Any], bool]:
+    """The profile's file form without ``form`` (``provider/course_id``) in her plan, and whether it was
+    there."""
+    planned = planned_forms(data)
+    result = dict(data)
+    kept = [entry for entry in planned if entry != form]
+    if kept:
+        result["planned"] = kept
+    else:
+        result.pop("planned", None)
+    return result, len(kept) < len(planned)
 
 
 def remove_done(data: Mapping[str, Any], course: str, on: date | None = None) -> tuple[dict[str, Any], int]:

@@ -78,7 +78,7 @@ def plan_rows(result: PlanResult) -> list[PlanRow]:
     offer_names = {(o.provider, o.offer_id): o.name for o in result.offers}
     rows = [
         PlanRow(
-            what=c.title,
+            what=f"{c.title} (added by you)" if c.added else c.title,
             provider=provider_name(c.provider),
             paid=_paid(c, offer_names),
             hours=f"{amount_words(c.hours)} h",
@@ -133,6 +133,7 @@ def result_json(result: PlanResult) -> dict[str, Any]:
                     "hours": c.hours,
                     "credits": c.credits,
                     "url": c.url,
+                    "added": c.added,
                 }
                 for c in result.courses
             ],

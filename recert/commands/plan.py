@@ -136,8 +136,21 @@ def plan_command(
         bool, typer.Option("--what-if", help="Also compare CE vs exam and the cost of a second credential.")
     ] = False,
     time_limit: TimeLimitOption = SOLVER_TIME_LIMIT,
+    add: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add",
+            help="Add this course to your plan (saved in the profile; every plan then holds it): "
+            "provider/course_id, a course id or a title. May be given more than once.",
+        ),
+    ] = None,
+    drop: Annotated[
+        list[str] | None,
+        typer.Option("--drop", help="Take a course you added off your plan (saved in the profile)."),
+    ] = None,
 ) -> None:
-    """The cheapest plan of courses, subscriptions and memberships that meets every held credential."""
+    """The cheapest plan of courses, subscriptions and memberships that meets every held credential —
+    holding every course you added to it (--add)."""
     from recert.planning import interest_scores
     from recommender.planner.adapter import build_input
     from recommender.planner.api import solve_input
@@ -152,6 +165,8 @@ def plan_command(
     offers: list[Offer] = []
     if catalog_file is not None:
         courses, offers = read_records_file(catalog_file, "nothing was planned")
+    if add or drop:
+        profile = _edit_plan(profile, add or [], drop or [], catalog, courses if catalog_file else None)
     held = read_profile(profile, catalog, courses=courses if catalog_file is not None else None)
     require_credentials(held)
     with console.status("Planning…") if output == OutputFormat.table else _Quiet():
@@ -183,6 +198,43 @@ def plan_command(
             "no plan can meet the requirements: " + "; ".join(r.message for r in result.reasons),
             EXIT_INFEASIBLE,
         )
+
+
+def _edit_plan(
+    profile: str | None, add: list[str], drop: list[str], catalog: Path | None, courses: list[Course] | None
+) -> str:
+    """Save the courses added to and dropped from her plan in the profile; the profile's path."""
+    from catalog.db import CatalogMissing
+    from recert.commands.profiles import edit_profile_file, save_profile_file
+    from recert.done import CourseNotFound, add_planned, find_in_catalog, pick_course, remove_planned
+
+    path, data, version = edit_profile_file(profile)
+    said: list[str] = []
+    try:
+        for text in add:
+            found = (
+                find_in_catalog(catalog_path(catalog), text)
+                if courses is None
+                else pick_course(courses, text)
+            )
+            data = add_planned(data, found)
+            said.append(f"Added to your plan: {found.title}")
+        for text in drop:
+            found = (
+                find_in_catalog(catalog_path(catalog), text)
+                if courses is None
+                else pick_course(courses, text)
+            )
+            data, removed = remove_planned(data, f"{found.provider}/{found.course_id}")
+            if not removed:
+                raise ValueError(f"{found.title} is not among the courses you added to your plan")
+            said.append(f"Taken off your plan: {found.title}")
+    except (CatalogMissing, CourseNotFound, ValueError) as exc:
+        fail(f"{exc}; the profile was not changed", EXIT_BAD_INPUT)
+    save_profile_file(path, data, version)
+    for line in said:
+        err_console.print(escape(line), soft_wrap=True)
+    return str(path)
 
 
 def _write(content: str | bytes, path: Path | None) -> None:

@@ -196,7 +196,7 @@ def _done_date(value: str | None) -> date:
     return day
 
 
-def _edit(profile: str | None) -> tuple[Path, dict[str, Any], str]:
+def edit_profile_file(profile: str | None) -> tuple[Path, dict[str, Any], str]:
     """The profile file ``--profile`` names, its JSON object and version."""
     path = profile_path(profile)
     try:
@@ -206,7 +206,7 @@ def _edit(profile: str | None) -> tuple[Path, dict[str, Any], str]:
     return path, data, version
 
 
-def _save(path: Path, data: dict[str, Any], version: str) -> None:
+def save_profile_file(path: Path, data: dict[str, Any], version: str) -> None:
     """Write the edited profile if it still parses and nobody changed it meanwhile."""
     from recommender.rules.profile import ProfileError, parse_profile
 
@@ -244,7 +244,7 @@ def done_command(
 ) -> None:
     """Mark a course completed (it then counts toward your progress and is never planned again), or
     undo that with --remove."""
-    path, data, version = _edit(profile)
+    path, data, version = edit_profile_file(profile)
     if remove:
         _remove(path, data, version, course, None if on is None else _done_date(on))
         return
@@ -259,7 +259,7 @@ def done_command(
         fail(str(exc), EXIT_BAD_INPUT)
     except (CourseNotFound, ValueError) as exc:
         fail(str(exc), EXIT_BAD_INPUT)
-    _save(path, edited, version)
+    save_profile_file(path, edited, version)
     counted = read_profile(str(path), catalog)
     entry = counted.history[-1]
     console.print(f"Marked done: [bold]{escape(entry.title)}[/] on {day.isoformat()}", soft_wrap=True)
@@ -281,7 +281,7 @@ def _remove(path: Path, data: dict[str, Any], version: str, course: str, on: dat
     edited, removed = remove_done(data, wanted, on)
     if not removed:
         fail(f"{wanted} is not marked done on {on}", EXIT_BAD_INPUT)
-    _save(path, edited, version)
+    save_profile_file(path, edited, version)
     console.print(
         f"Removed {wanted} from your completed courses ({removed} entr{'y' if removed == 1 else 'ies'})"
     )

@@ -29,18 +29,23 @@ def run(*args: str | Path, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """A private $RECERT_HOME and a catalog of data/examples/courses.jsonl."""
-    folder = tmp_path_factory.mktemp("done")
+def catalog_env(folder: Path, *extra: Path) -> dict[str, str]:
+    """An environment with a private $RECERT_HOME in ``folder`` and a catalog of
+    data/examples/courses.jsonl and the ``extra`` record files."""
     environment = {
         **os.environ,
         "RECERT_HOME": str(folder / "home"),
         "RECERT_CATALOG": str(folder / "c.duckdb"),
     }
-    loaded = run("load", EXAMPLES / "courses.jsonl", env=environment)
+    loaded = run("load", EXAMPLES / "courses.jsonl", *extra, env=environment)
     assert loaded.returncode == 0, loaded.stderr
     return environment
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A private $RECERT_HOME and a catalog of data/examples/courses.jsonl."""
+    return catalog_env(tmp_path_factory.mktemp("done"))
 
 
 def progress(env: dict[str, str], *args: str | Path) -> Any:
