@@ -152,8 +152,8 @@ def picked() -> None:
 
 
 def course_detail(key: tuple[str, str]) -> None:
-    """Every field of one course and, for your profile, whether it counts toward each credential and a
-    "Mark done" (there is no "add to plan": the planner has no list of courses a plan must include)."""
+    """Every field of one course and, for your profile, whether it counts toward each credential, "Add to
+    my plan" (every plan then holds it) and "Mark done"."""
     course = ui.course_index()[key]
     with st.container(border=True, key="catalog_detail"):
         st.subheader("Course details")
@@ -169,6 +169,7 @@ def course_detail(key: tuple[str, str]) -> None:
         else:
             for line in ui.check_course(profile, key, date.today()):
                 (st.success if line.counts else st.warning)(ui.md_escape(line.text))
+            ui.add_to_plan(course, "catalog_plan")  # into the profile's planned courses
             ui.mark_done([course], "catalog_done")  # into the profile's completed courses, with undo
         st.button("Close the details", key="catalog_detail_close", on_click=ui.show_course, args=(None,))
 

@@ -31,7 +31,7 @@ def courses_table(result: PlanResult, linked: bool) -> pd.DataFrame:
     rows = []
     for course, words in zip(result.courses, ui.plan_rows(result), strict=False):
         row = {
-            "Course": ui.titled_link(course.url, course.title) if linked else course.title,
+            "Course": ui.titled_link(course.url, words.what) if linked else words.what,
             "You pay": float(course.price_paid),
             "Credit it gives": words.credit,
         }
@@ -188,9 +188,14 @@ def show_result(result: PlanResult, profile: Profile, advice: list[str]) -> None
     if result.status is ui.PlanStatus.TIME_LIMIT:
         st.warning("The search hit its time limit: this plan is good but may not be the cheapest.")
     else:
-        st.success(f"Cheapest plan found: {ui.money(result.total_cost)}.", icon=":material/check_circle:")
+        added = sum(course.added for course in result.courses)
+        holding = {0: "", 1: " with the course you added"}.get(added, f" with the {added} courses you added")
+        st.success(
+            f"Cheapest plan found{holding}: {ui.money(result.total_cost)}.", icon=":material/check_circle:"
+        )
     show_totals(result)
     show_courses(result)
+    ui.added_courses(result.courses, "plan_added")
     if result.courses:
         st.subheader("Done one of these?")
         ui.mark_done(result.courses, "plan_done")

@@ -9,7 +9,7 @@ rules, planner and ML packages through these modules. Nothing here decides what 
 - ``profile``: the stored profile (source of truth for every widget), the sidebar selector, progress,
   transcript, "will this count?"
 - ``plan``: limits, the plan, its chart data and downloads
-- ``done``: "Mark done" with undo, the history of completed courses
+- ``done``: "Add to my plan", "Mark done" with undo, the history of completed courses
 """
 
 from catalog.registry import DEFAULT_BODY
@@ -45,7 +45,7 @@ from recert.ui.catalog import (
     snapshot,
     sources_sentence,
 )
-from recert.ui.done import done_history, history_table, mark_done
+from recert.ui.done import add_to_plan, added_courses, done_history, history_table, mark_done
 from recert.ui.filters import TABLE_ROWS, CatalogFilters, FilterChoices
 from recert.ui.frame import (
     NO_CATALOG_MESSAGE,
@@ -184,6 +184,8 @@ __all__ = [
     "PlanStatus",
     "ProgressView",
     "active",
+    "add_to_plan",
+    "added_courses",
     "alternative_label",
     "amount",
     "area_label",

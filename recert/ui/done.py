@@ -1,6 +1,7 @@
-"""The done loop in the app: "Mark done" for a course (date, default today; an optional note), one-click
-undo, and the history of completed courses with their verdict per credential. The done-list is edited in
-the profile's file form by ``recert.done`` (the same code as `recert done`) and saved at once.
+"""The done loop in the app: "Add to my plan" and "Mark done" for a course (date, default today; an
+optional note), one-click undo, and the history of completed courses with their verdict per credential.
+The done-list and the courses she added to her plan are edited in the profile's file form by
+``recert.done`` (the same code as `recert done` and `recert plan --add`) and saved at once.
 """
 
 from __future__ import annotations
@@ -86,6 +87,71 @@ def mark_done(courses: Sequence[Any], key: str, *, container: Any = st) -> None:
         args=(by_form[chosen], key),
         disabled=active().data == {},
     )
+
+
+def _add_planned(course: Any) -> None:
+    from recert.done import add_planned
+
+    try:
+        edit_profile(lambda data: data.update(add_planned(data, course)))
+    except ValueError as exc:
+        notice(str(exc))
+
+
+def _drop_planned(form: str) -> None:
+    from recert.done import remove_planned
+
+    edit_profile(lambda data: _replace(data, remove_planned(data, form)[0]))
+
+
+def add_to_plan(course: Any, key: str, *, container: Any = st) -> None:
+    """ "Add to my plan" for one course (anything with ``provider``, ``course_id`` and ``title``): saved
+    in the profile's ``planned`` list at once, so every plan she makes then holds it; once added, the
+    words say so and "Take it off my plan" undoes it. ``key`` prefixes the widget keys."""
+    from recert.done import planned_forms
+
+    data = active().data
+    form = _course_form(course)
+    done = any(isinstance(e, dict) and e.get("course") == form for e in data.get("completed") or [])
+    if done:
+        return  # marked done: never planned again
+    box = container.container(border=True)
+    if form in planned_forms(data):
+        box.success(
+            f"“{md_escape(course.title)}” is in your plan: every plan you make holds it.",
+            icon=":material/playlist_add_check:",
+        )
+        left, right = box.columns(2, vertical_alignment="center")
+        left.page_link("app_pages/plan.py", label="See your plan", icon=":material/checklist:")
+        right.button("Take it off my plan", key=f"{key}_drop", on_click=_drop_planned, args=(form,))
+        return
+    box.caption("Want this course? Add it and the cheapest plan is built around it.")
+    box.button(
+        f"Add “{md_escape(course.title)}” to my plan",
+        key=f"{key}_add",
+        on_click=_add_planned,
+        args=(course,),
+        icon=":material/playlist_add:",
+        disabled=data == {},
+    )
+
+
+def added_courses(courses: Sequence[Any], key: str) -> None:
+    """The courses of a plan she added herself, each with "Take it off my plan"."""
+    added = [course for course in courses if getattr(course, "added", False)]
+    if not added:
+        return
+    box = st.container(border=True)
+    box.markdown("**Courses you added to your plan**")
+    for number, course in enumerate(added):
+        left, right = box.columns([3, 2], vertical_alignment="center")
+        left.text(course.title)
+        right.button(
+            "Take it off my plan",
+            key=f"{key}_{number}",
+            on_click=_drop_planned,
+            args=(_course_form(course),),
+        )
 
 
 def history_table(profile: Any) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_plus
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
@@ -222,3 +223,41 @@ def test_the_first_page_does_not_import_scikit_learn(catalog: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+def test_add_to_plan_from_the_details_and_the_plan_holds_it_until_taken_off(
+    catalog: Path, monkeypatch: Any
+) -> None:
+    """ "Add to my plan" in a course's details saves it in the profile; the Plan page's plan then holds
+    it (marked as added, though the cheapest plan would not take it), and "Take it off my plan" there
+    gives the cheapest plan back."""
+    monkeypatch.chdir(ROOT)
+    stored_profile(CMA)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT)
+    at.switch_page("app_pages/plan.py").run()
+    at.button(key="plan_make").click().run()
+    cheapest = at.session_state["plan_result"][1]
+    taken = {(c.provider, c.course_id) for c in cheapest.courses}
+    course = max(
+        (c for c in snapshot(catalog).courses if c.approval("AAMA") and c.price and c.key not in taken),
+        key=lambda c: (c.price, c.key),
+    )
+    form = f"{course.provider}/{course.course_id}"
+    at.switch_page("app_pages/catalog.py")
+    at.query_params["course"] = form
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.button(key="catalog_plan_add").click().run()
+    assert ProfileStore().read("me").data["planned"] == [form]
+    assert any("is in your plan" in s.value for s in at.success)
+    at.switch_page("app_pages/plan.py").run()
+    remade = at.session_state["plan_result"][1]  # the profile changed: the plan was made again
+    added = [c for c in remade.courses if c.added]
+    assert [(c.provider, c.course_id) for c in added] == [course.key]
+    assert remade.total_cost > cheapest.total_cost
+    assert any(s.value.startswith("Cheapest plan found with the course you added") for s in at.success)
+    table = next(d.value for d in at.dataframe if "Course" in d.value.columns)
+    assert f"{course.title} (added by you)" in unquote_plus(" ".join(map(str, table["Course"])))
+    at.button(key="plan_added_0").click().run()
+    assert "planned" not in ProfileStore().read("me").data
+    assert at.session_state["plan_result"][1].total_cost == cheapest.total_cost

@@ -1,7 +1,8 @@
 """A new user's journey in a real browser (headless Debian Chromium, Playwright, `streamlit run`): she enters
 her CMA through the form, makes a plan, marks one course done and reloads the browser — her profile and the
-done course are still there and her progress moved. Screenshots of My credentials and Plan at 1366 and 390
-px wide go to test-artifacts/ (git-ignored).
+done course are still there and her progress moved; then she adds a course to her plan from its details
+and, after another reload, the plan holds it. Screenshots of My credentials, Plan and the course details
+at 1366 and 390 px wide go to test-artifacts/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from catalog.queries import snapshot
 from harness.app_server import running_app
 from recert.store import ProfileStore
 from tests.app.test_browser import TIMEOUT_MS, content_height, go_to, settled
@@ -55,8 +58,12 @@ def snap(page: Page, artifacts: Path, name: str, viewport: dict[str, int]) -> No
 
 
 def test_a_new_user_enters_a_cma_plans_marks_a_course_done_and_reloads(
-    journey_url: str, browser: Browser, artifacts: Path, home: Path
+    journey_url: str, browser: Browser, artifacts: Path, home: Path, sample_catalog: Path
 ) -> None:
+    wanted = max(  # the dearest AAMA-approved course: no cheapest plan takes it
+        (c for c in snapshot(sample_catalog).courses if c.approval("AAMA") and c.price),
+        key=lambda c: (c.price, c.key),
+    )
     page = browser.new_page(viewport=WIDE)
     page.set_default_timeout(TIMEOUT_MS)
     try:
@@ -93,7 +100,23 @@ def test_a_new_user_enters_a_cma_plans_marks_a_course_done_and_reloads(
         assert counted(page) != before
         snap(page, artifacts, "journey-credentials-1366", WIDE)
         snap(page, artifacts, "journey-credentials-390", PHONE)
+
+        # She wants a course the cheapest plan leaves out: its details (a shared link), "Add to my plan".
+        page.goto(f"{journey_url}/?course={quote(wanted.provider + '/' + wanted.course_id)}")
+        page.get_by_role("button", name=f"Add “{wanted.title}” to my plan").click()
+        expect(page.get_by_text(f"“{wanted.title}” is in your plan")).to_be_visible()
+        snap(page, artifacts, "journey-catalog-added-1366", WIDE)
+        snap(page, artifacts, "journey-catalog-added-390", PHONE)
+        page.reload()
+        go_to(page, "Plan")
+        page.get_by_role("button", name="Make my plan").click()
+        added = page.get_by_test_id("stVerticalBlock").filter(has_text="Courses you added to your plan")
+        expect(added.get_by_text(wanted.title, exact=True).first).to_be_visible()
+        snap(page, artifacts, "journey-plan-added-1366", WIDE)
+        snap(page, artifacts, "journey-plan-added-390", PHONE)
     finally:
         page.close()
     (name,) = ProfileStore(home).names()
-    assert ProfileStore(home).read(name).data["completed"][0]["title"] == title
+    stored = ProfileStore(home).read(name).data
+    assert stored["completed"][0]["title"] == title
+    assert stored["planned"] == [f"{wanted.provider}/{wanted.course_id}"]
