@@ -18,6 +18,7 @@ from typing import Any
 from icalendar import Alarm, Calendar, Event
 
 from recert.plan_output import plain
+from recert.words import provider_name
 from recommender.planner.schedule import Placed, Schedule
 from recommender.rules.engine import format_units
 
@@ -138,7 +139,7 @@ def schedule_ics(schedule: Schedule, profile_name: str, stamp: date) -> bytes:
     for placed in schedule.placed:
         option = placed.course.option
         lines = [
-            f"Provider: {option.provider}",
+            f"Provider: {provider_name(option.provider)}",
             f"Hours: {format_units(option.hours)}",
             f"Credit: {credit_words(placed, names)}",
             f"Needed by: {placed.deadline}",

@@ -37,6 +37,7 @@ from recert.console import (
     require_credentials,
     sample_notice,
 )
+from recert.words import provider_name
 
 if TYPE_CHECKING:  # the planner pulls in numpy and HiGHS: imported when a schedule is made, not for --help
     from recommender.planner.schedule import Schedule
@@ -90,7 +91,7 @@ def _print_table(schedule: Schedule) -> None:
         table.add_row(
             str(placed.start),
             str(placed.finish),
-            escape(f"{option.title} — {option.provider}{period}"),
+            escape(f"{option.title} — {provider_name(option.provider)}{period}"),
             format_units(option.hours),
             f"${placed.course.price:.2f}",
             escape(credit_words(placed, names)),

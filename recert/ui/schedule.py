@@ -15,6 +15,7 @@ import pandas as pd
 
 from recert.ui.frame import catalog_file
 from recert.ui.people import credit_summary
+from recert.words import provider_name
 
 if TYPE_CHECKING:
     from recommender.planner.schedule import Schedule
@@ -100,7 +101,7 @@ def courses_frame(schedule: Schedule) -> pd.DataFrame:
                 "Start": placed.start.isoformat(),
                 "Finish": placed.finish.isoformat(),
                 "Course": option.title,
-                "Provider": option.provider,
+                "Provider": provider_name(option.provider),
                 "Hours": float(option.hours),
                 "You pay": float(placed.course.price),
                 "Counts toward": credit_summary(credits, names),

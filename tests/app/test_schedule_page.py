@@ -8,8 +8,10 @@ from pathlib import Path
 
 from icalendar import Calendar
 
+from catalog.registry import BODIES
 from recert.ui import schedule as pacing
 from recert.ui.profile import example_profile
+from recert.words import PROVIDER_NAMES
 from recommender.rules.deadlines import apply_by
 from recommender.rules.engine import count
 from recommender.rules.profile import parse_profile
@@ -40,6 +42,9 @@ def test_the_example_profile_gets_a_schedule_with_deadlines_chart_and_calendar(
     assert metrics["CMA (AAMA): apply by"] == expected.isoformat() == "2028-06-09"
     assert metrics["Late window ends"] == "2028-09-28"
     assert at.get("vega_lite_chart") and at.get("dataframe")
+    table = next(d.value for d in at.dataframe if "Provider" in d.value.columns)
+    ids = set(PROVIDER_NAMES) | {body.lower() for body in BODIES}
+    assert not set(table["Provider"]) & ids  # names ("AAMA"), never ids ("aama")
     (download,) = at.get("download_button")
     assert download.label == "Download the calendar (.ics)"
     assert not at.error

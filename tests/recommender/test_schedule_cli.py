@@ -4,6 +4,7 @@ change, and the .ics calendar parsed back with icalendar (stable UIDs, reminders
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
@@ -11,6 +12,8 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
+
+from recert.words import provider_name
 
 ROOT = Path(__file__).resolve().parents[2]
 RECERT = ROOT / ".venv" / "bin" / "recert"
@@ -57,7 +60,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _run(files: Path, *args: str, profile: str = "jane.json") -> subprocess.CompletedProcess[bytes]:
     command = [str(RECERT), "schedule", "--profile", str(files / profile), "--catalog-file",
                str(files / "courses.jsonl"), "--today", TODAY, *args]  # fmt: skip
-    return subprocess.run(command, capture_output=True, timeout=120, check=False)
+    wide = {**os.environ, "COLUMNS": "200"}  # table cells on one line each
+    return subprocess.run(command, capture_output=True, timeout=120, check=False, env=wide)
 
 
 def test_json_schedule_keeps_dates_and_the_plans_cost(files: Path) -> None:
@@ -80,6 +84,8 @@ def test_table_names_the_apply_by_date_and_cost(files: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout.decode()
     assert "apply by 2028-06-30" in out and "Course adm-1" in out and "the plan's cost" in out
+    providers = {json.loads(line)["provider"] for line in (files / "courses.jsonl").read_text().splitlines()}
+    assert not any(f"— {provider}" in out for provider in providers if provider_name(provider) != provider)
 
 
 def test_a_pace_too_slow_exits_3_with_what_to_change(files: Path) -> None:
@@ -119,7 +125,7 @@ def test_ics_round_trips_with_stable_uids_and_reminders(files: Path) -> None:
         assert event["DTEND"].dt > event["DTSTART"].dt
     workshop = next(e for e in courses if "ws-1" in str(e["SUMMARY"]))
     assert workshop["DTSTART"].dt == date(2027, 9, 12)
-    assert "Provider: ceu-world" in str(workshop["DESCRIPTION"]) and str(workshop["URL"]).startswith(
+    assert "Provider: Ceu world" in str(workshop["DESCRIPTION"]) and str(workshop["URL"]).startswith(
         "https://"
     )
 
