@@ -288,6 +288,15 @@ def courses_by_key(path: Path, keys: Iterable[tuple[str, str]]) -> CatalogSnapsh
     return _records_where(path, "provider || '/' || course_id IN (SELECT unnest($keys))", {"keys": wanted})
 
 
+def offer_names(path: Path) -> dict[tuple[str, str], str]:
+    """Every offer's (provider, offer_id) → its name: a few columns, not whole records."""
+    with read_connection(path) as con:
+        rows = con.execute(
+            "SELECT provider, offer_id, name FROM offer ORDER BY provider, offer_id"
+        ).fetchall()
+    return {(provider, offer_id): name for provider, offer_id, name in rows}
+
+
 def courses_named(path: Path, text: str) -> CatalogSnapshot:
     """The courses a person may mean by ``text``: ``provider/course_id``, a course id, or a title (any
     case), with their inferred areas."""

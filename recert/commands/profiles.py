@@ -68,7 +68,10 @@ def _summary(data: dict[str, Any]) -> dict[str, Any]:
         for c in data.get("credentials") or []
         if isinstance(c, dict) and isinstance(c.get("id"), str)
     ]
-    return {"credentials": credentials, "completed": len(data.get("completed") or [])}
+    from recert.done import planned_forms
+
+    completed = len(data.get("completed") or [])
+    return {"credentials": credentials, "completed": completed, "planned": len(planned_forms(data))}
 
 
 @profile_app.command("import")
@@ -150,12 +153,44 @@ def show_command(name: NameArgument, output: FormatOption = ListFormat.table) ->
     if not profile.credentials:
         console.print("  no credentials entered yet")
     if profile.memberships:
-        console.print(f"  memberships and subscriptions held: {escape(', '.join(profile.memberships))}")
+        offers = "; ".join(_offer_words(profile.memberships))
+        console.print(f"  memberships and subscriptions held: {escape(offers)}")
     if profile.interests:
         console.print(f"  interests: {escape(profile.interests)}")
     console.print(
         f"  completed courses: {len(profile.completed)} (see `recert history --profile {escape(name)}`)"
     )
+    if profile.planned:
+        titles = _titles(profile.planned)
+        added = "; ".join(titles.get(key, f"{key[0]}/{key[1]}") for key in profile.planned)
+        console.print(f"  added to your plan: {escape(added)} (`recert plan --drop COURSE` takes one off)")
+
+
+def _offer_words(held: tuple[str, ...]) -> list[str]:
+    """Each held offer (``offer_id`` or ``provider/offer_id``) by its catalog name, as typed when the
+    catalog has none."""
+    from catalog.db import CatalogMissing
+    from catalog.queries import offer_names
+
+    try:
+        names = offer_names(catalog_path(None))
+    except CatalogMissing:
+        names = {}
+    by_form = {f"{provider}/{offer_id}": name for (provider, offer_id), name in names.items()}
+    for (_, offer_id), name in names.items():
+        by_form.setdefault(offer_id, name)
+    return [by_form.get(form, form) for form in held]
+
+
+def _titles(keys: tuple[tuple[str, str], ...]) -> dict[tuple[str, str], str]:
+    """The catalog's titles of these courses (none when there is no catalog)."""
+    from catalog.db import CatalogMissing
+    from catalog.queries import courses_by_key
+
+    try:
+        return {course.key: course.title for course in courses_by_key(catalog_path(None), list(keys)).courses}
+    except CatalogMissing:
+        return {}
 
 
 @profile_app.command("export")

@@ -251,6 +251,7 @@ def plan_csv(result: Any) -> str:
             "hours": course.hours,
             "credits": credit_summary(course.credits),
             "url": course.url,
+            "added": course.added,
         }
         for course in result.courses
     ] + [

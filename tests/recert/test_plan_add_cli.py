@@ -107,3 +107,17 @@ def test_an_added_course_that_cannot_be_planned_is_named_in_the_notes(
     plan = _plan(env, profile)
     assert "my-ce-club/bp-101" not in _keys(plan)
     assert any("which you added to your plan, is left out: already taken" in note for note in plan["notes"])
+
+
+def test_profile_show_names_held_offers_and_added_courses_in_words(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    local = {**env, "RECERT_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    source = tmp_path / "anna.json"
+    source.write_text(json.dumps({**ONE_SHORT, "memberships": ["club-annual"], "planned": ["acme/dear"]}))
+    assert run("profile", "import", source, env=local).returncode == 0
+    shown = run("profile", "show", "anna", env=local)
+    assert shown.returncode == 0, shown.stderr
+    assert "held: CE Club annual pass" in shown.stdout and "added to your plan: Dear Clinical" in shown.stdout
+    (listed,) = json.loads(run("profile", "list", "--format", "json", env=local).stdout)["profiles"]
+    assert listed["planned"] == 1
