@@ -129,20 +129,20 @@ def show_alternatives(result: PlanResult) -> None:
                 f"{'+' if delta > 0 else ''}{ui.money(delta)} vs this plan" if delta else "same cost",
                 delta_color="inverse" if delta else "off",
             )
-            box.text(f"{ui.hours(alternative.hours)} of study\n{ui.with_titles(alternative.changes)}")
+            box.text(f"{ui.hours(alternative.hours)} of study\n{alternative.changes}")
 
 
 def show_explanations(result: PlanResult) -> None:
     savings, reasons = ui.split_explanations(result)
     if savings:
         st.subheader("What subscriptions and memberships save")
-        st.text("\n".join(f"• {ui.with_titles(line)}" for line in savings))
+        st.text("\n".join(f"• {line}" for line in savings))
     if reasons:
         st.subheader("Why this plan")
-        st.text("\n".join(f"• {ui.with_titles(line)}" for line in reasons))
+        st.text("\n".join(f"• {line}" for line in reasons))
     if result.notes:
         with st.expander("Courses left out and other notes"):
-            st.text("\n".join(f"• {ui.with_titles(line)}" for line in result.notes))
+            st.text("\n".join(f"• {line}" for line in result.notes))
 
 
 def show_downloads(result: PlanResult, profile: Profile) -> None:

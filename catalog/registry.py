@@ -1,6 +1,7 @@
 """One registry of the facts several layers share: the certifying and approving bodies, the unit each
-body counts course credit in and its length in contact hours, the default body, and the solver's time
-limits. It lives in ``catalog/`` because that is the lowest layer: spiders, the catalog, the
+body counts course credit in and its length in contact hours, the default body, the solver's time
+limits, and the names people read for providers and course formats (the planner's notes use them as the
+CLI and the app do). It lives in ``catalog/`` because that is the lowest layer: spiders, the catalog, the
 recommender, the CLI and the app all import it from here, and nothing else writes these facts down.
 
 A credential's own counting rules (its unit for recertification, hours of outside credit per unit, with
@@ -10,6 +11,7 @@ this registry wherever both state a value.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -64,3 +66,30 @@ DEFAULT_BODY = "AAMA"
 SOLVER_TIME_LIMIT = 30.0
 #: Seconds each diagnostic solve may take when the planner explains why no plan exists.
 DIAGNOSTIC_TIME_LIMIT = 10.0
+
+# The providers Recert crawls or ships sample data for (a body selling its own courses, e.g. "aama", is
+# named by its short name from BODIES); any other provider id is shown tidied up.
+PROVIDER_NAMES: Mapping[str, str] = {
+    "relias": "Relias Academy",
+    "ace": "ACE — Annals of Continuing Education",
+    "ma_ceu_hub": "MA CEU Hub",
+    "heartsafe": "HeartSafe CPR",
+    "transcript": "your transcript",
+}
+
+
+def provider_name(provider: str) -> str:
+    """A provider for people: "ace" → "ACE — Annals of Continuing Education"; unknown ids tidied
+    ("my_school" → "My school")."""
+    known = PROVIDER_NAMES.get(provider)
+    if known is not None:
+        return known
+    if provider.upper() in BODIES:
+        return provider.upper()
+    text = provider.replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def format_name(fmt: str) -> str:
+    """A course format for people: "in_person" → "In person"."""
+    return fmt.replace("_", " ").capitalize()

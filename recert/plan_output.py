@@ -188,6 +188,10 @@ def result_json(result: PlanResult) -> dict[str, Any]:
                 for r in result.reasons
             ],
             "notes": list(result.notes),
+            "left_out": [
+                {"provider": e.key[0], "id": e.key[1], "title": e.title, "reason": e.reason}
+                for e in result.excluded
+            ],
             "same_cost_plans": result.same_cost_plans,
             "what_if": result.what_if,
         }

@@ -1,5 +1,7 @@
 """Words for people, one place for the CLI (recert/commands) and the app (recert/ui): provider and
 credential display names, areas, formats and the plain sentences that explain a verdict or a status.
+Provider and format names live in ``catalog.registry`` (the planner's notes use them too) and are
+re-exported here.
 
 Ids (``aama``, ``cma_aama``) stay in JSON and CSV; everything a person reads goes through here, so the
 CLI and the app never disagree about a name and no internal key reaches the screen.
@@ -11,18 +13,11 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
+from catalog.registry import format_name as format_name
+from catalog.registry import provider_name as provider_name
+
 if TYPE_CHECKING:
     from recommender.rules.verdict import Verdict
-
-# The providers Recert crawls or ships sample data for (a body selling its own courses, e.g. "aama", is
-# named by its short name from catalog.registry); any other provider id is shown tidied up.
-PROVIDER_NAMES: Mapping[str, str] = {
-    "relias": "Relias Academy",
-    "ace": "ACE — Annals of Continuing Education",
-    "ma_ceu_hub": "MA CEU Hub",
-    "heartsafe": "HeartSafe CPR",
-    "transcript": "your transcript",
-}
 
 AREA_NAMES: Mapping[str, str] = {
     "administrative": "Administrative",
@@ -42,20 +37,6 @@ WHY_NOT: Mapping[str, str] = {
     "duplicate": "already counted once",
     "not_in_catalog": "not in the catalog, so its credit is unknown",
 }
-
-
-def provider_name(provider: str) -> str:
-    """A provider for people: "ace" → "ACE — Annals of Continuing Education"; unknown ids tidied
-    ("my_school" → "My school")."""
-    from catalog.registry import BODIES
-
-    known = PROVIDER_NAMES.get(provider)
-    if known is not None:
-        return known
-    if provider.upper() in BODIES:
-        return provider.upper()
-    text = provider.replace("_", " ").replace("-", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 @cache
@@ -104,11 +85,6 @@ def alternative_name(name: str) -> str:
     words = [word.upper() if word.upper() in BODIES else word for word in name.split("_")]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
-
-
-def format_name(fmt: str) -> str:
-    """A course format for people: "in_person" → "In person"."""
-    return fmt.replace("_", " ").capitalize()
 
 
 def verdict_sentence(verdict: Verdict, unit: str) -> str:

@@ -106,7 +106,6 @@ from recert.ui.plan import (
     remembered_plan,
     split_explanations,
     what_would_help,
-    with_titles,
 )
 from recert.ui.profile import (
     ACTIVE_STATE,
@@ -299,5 +298,4 @@ __all__ = [
     "use_example_profile",
     "what_would_help",
     "when",
-    "with_titles",
 ]

@@ -4,7 +4,6 @@ whole catalog, coverage per area, downloads and advice when no plan is possible.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -19,6 +18,7 @@ from recert.ui.filters import CatalogFilters
 from recert.ui.frame import published_catalog, shows_sample
 from recert.ui.people import credit_summary, format_label, hours, money
 from recert.ui.profile import Change, bind, exact, profile_raw, transcript_text
+from recert.words import provider_name
 
 PAID_AS = {"list": "list price", "member": "member price", "included": "included in an offer", "free": "free"}
 
@@ -195,26 +195,6 @@ def coverage_frame(result: Any, profile: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-_COURSE_KEY = re.compile(r"\b([a-z0-9_]+)/([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])")
-
-
-def with_titles(text: str) -> str:
-    """Planner text for people: every "provider/course_id" it names becomes the course's title in quotes
-    ("drops aama/ELC-1061" → "drops “Medicare and Medicaid Basics”"); ids it doesn't know stay."""
-    titles = _course_titles(*published_catalog())
-
-    def title(match: re.Match[str]) -> str:
-        found = titles.get((match.group(1), match.group(2)))
-        return f"“{found}”" if found else match.group(0)
-
-    return _COURSE_KEY.sub(title, text)
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _course_titles(path: str, stamp: int) -> dict[tuple[str, str], str]:
-    return {course.key: course.title for course in cached_snapshot(path, stamp).courses}
-
-
 def split_explanations(result: Any) -> tuple[list[str], list[str]]:
     """(what each subscription or membership saves, every other explanation)."""
     savings = [line for line in result.explanations if " saves $" in line]
@@ -288,9 +268,10 @@ def what_would_help(result: Any, limits: PlanLimits) -> list[str]:
     if advice:
         return advice
     if limits.formats:
-        advice.append("Accept more course formats (you allow only " + ", ".join(limits.formats) + ").")
+        allowed = ", ".join(format_label(fmt).lower() for fmt in limits.formats)
+        advice.append(f"Accept more course formats (you allow only {allowed}).")
     if limits.avoid_providers:
-        advice.append("Stop avoiding " + ", ".join(limits.avoid_providers) + ".")
+        advice.append("Stop avoiding " + ", ".join(provider_name(p) for p in limits.avoid_providers) + ".")
     if not limits.allow_inferred:
         advice.append("Count courses by their inferred content area (if your certifying body accepts it).")
     advice.append("Add providers to the catalog with `recert crawl`: it may not hold enough courses.")

@@ -20,7 +20,7 @@ import streamlit as st
 from recert.ui.catalog import course_index, course_options, snapshot
 from recert.ui.frame import catalog_file
 from recert.ui.people import amount, days_left, jsonable, long_date, md_escape, unit_word
-from recert.words import rule_value_name
+from recert.words import provider_name, rule_value_name
 
 ACTIVE_STATE = "profile_active"
 
@@ -487,10 +487,10 @@ def _with_unknown(options: dict[str, str], stored: list[str]) -> dict[str, str]:
 
 
 def offer_choices(stored: list[str]) -> dict[str, str]:
-    """Every catalog offer as "provider/offer_id" → "AAMA Membership — aama ($79.00)", plus the stored
+    """Every catalog offer as "provider/offer_id" → "AAMA Membership — AAMA (membership)", plus the stored
     memberships the catalog doesn't know (kept, never silently dropped)."""
     options = {
-        f"{offer.provider}/{offer.offer_id}": f"{offer.name} — {offer.provider} ({offer.kind})"
+        f"{offer.provider}/{offer.offer_id}": f"{offer.name} — {provider_name(offer.provider)} ({offer.kind})"
         for offer in sorted(snapshot().offers, key=lambda o: (o.name.lower(), o.provider))
     }
     return _with_unknown(options, stored)

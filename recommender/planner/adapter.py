@@ -15,6 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from catalog.records import Course, Offer
+from catalog.registry import format_name, provider_name
 from recommender.planner.model import (
     CourseCredit,
     CourseOption,
@@ -94,7 +95,8 @@ class _Builder:
         self.offers: dict[OfferKey, OfferOption] = {}
         for offer in sorted(offers, key=lambda o: o.key):
             if offer.currency != CURRENCY:
-                self.excluded.append(Exclusion(offer.key, f"priced in {offer.currency}, not US dollars"))
+                reason = f"priced in {offer.currency}, not US dollars"
+                self.excluded.append(Exclusion(offer.key, offer.name, reason))
                 continue
             held = _matches(profile.memberships, offer.provider, offer.offer_id)
             self.offers[offer.key] = OfferOption(
@@ -126,9 +128,9 @@ class _Builder:
         if course.course_id in self.taken or f"{course.provider}/{course.course_id}" in self.taken:
             return "already taken"
         if self.formats and course.format not in self.formats:
-            return f"format {course.format} is not one you accept"
+            return f"{format_name(course.format).lower()}, not a format you accept"
         if course.provider in self.avoid:
-            return f"provider {course.provider} is one you avoid"
+            return f"from {provider_name(course.provider)}, a provider you avoid"
         if course.currency != CURRENCY:
             return f"priced in {course.currency}, not US dollars (no exchange rate is assumed)"
         if course.available_until is not None and course.available_until < self.today:
@@ -190,15 +192,19 @@ class _Builder:
     def course(self, course: Course, rank: int | None = None) -> CourseOption | None:
         reason = self.why_not(course)
         if reason is not None:
-            self.excluded.append(Exclusion(course.key, reason))
+            self.excluded.append(Exclusion(course.key, course.title, reason))
             return None
         included = self.offer_keys(course.provider, course.included_in) if course.included_in else ()
         if course.price is None and not included:
-            self.excluded.append(Exclusion(course.key, "has no price and no offer in the list includes it"))
+            self.excluded.append(
+                Exclusion(course.key, course.title, "has no price and no offer in the list includes it")
+            )
             return None
         credits = self._credits(course)
         if not credits:
-            self.excluded.append(Exclusion(course.key, "gives no credit to any credential you hold"))
+            self.excluded.append(
+                Exclusion(course.key, course.title, "gives no credit to any credential you hold")
+            )
             return None
         return CourseOption(
             provider=course.provider,

@@ -29,12 +29,13 @@ from recommender.rules.profile import Profile
 
 
 def exclusion_notes(excluded: tuple[Exclusion, ...]) -> tuple[str, ...]:
-    """One line per kind of reason: how many courses or offers were left out, with an example."""
+    """One line per kind of reason: how many courses or offers were left out, with an example by its
+    title ("12 left out: already taken (e.g. “Professional Ethics”)"; ids stay in the JSON)."""
     kinds = Counter(reason.reason.split(" (")[0] for reason in excluded)
     notes = []
     for kind, number in sorted(kinds.items(), key=lambda item: (-item[1], item[0])):
         example = next(e for e in excluded if e.reason.split(" (")[0] == kind)
-        notes.append(f"{number} left out: {example.reason} (e.g. {example.key[0]}/{example.key[1]})")
+        notes.append(f"{number} left out: {example.reason} (e.g. “{example.title}”)")
     return tuple(notes)
 
 
@@ -120,9 +121,11 @@ def solve_input(
         ):  # the reasons look at every course (the pruned ones: same optima)
             everything = with_ranks(inp.whole()) if inp.whole is not None else ranked
             reasons = explain_infeasible(everything, presolve.subset(kept))
-            return replace(empty_result(inp, PlanStatus.INFEASIBLE), reasons=reasons, notes=notes)
+            return replace(
+                empty_result(inp, PlanStatus.INFEASIBLE), reasons=reasons, notes=notes, excluded=inp.excluded
+            )
         words = f"no plan was found within the time limit of {time_limit:g} s"
-        return replace(empty_result(inp, solved.status), notes=(*notes, words))
+        return replace(empty_result(inp, solved.status), notes=(*notes, words), excluded=inp.excluded)
     result = assemble(main, solved.selection, solved.status)
     extra: tuple[Alternative, ...] = ()
     runner: tuple[Alternative, ...] = ()
@@ -154,6 +157,7 @@ def solve_input(
         same_cost_plans=swaps,
         explanations=explanations,
         notes=notes,
+        excluded=inp.excluded,
     )
 
 

@@ -246,8 +246,11 @@ class _Reader:
 
     def excluded(self) -> list[Exclusion]:
         rows = np.array(sorted(self.reasons), dtype=np.int64)
-        keys = zip(self.rows.pylist("provider", rows), self.rows.pylist("course_id", rows), strict=True)
-        return [Exclusion(key, self.reasons[row]) for row, key in zip(rows.tolist(), keys, strict=True)]
+        providers, ids, titles = (self.rows.pylist(name, rows) for name in ("provider", "course_id", "title"))
+        return [
+            Exclusion((provider, course_id), title, self.reasons[row])
+            for row, provider, course_id, title in zip(rows.tolist(), providers, ids, titles, strict=True)
+        ]
 
     def member_offers(self, provider: str, member_price: int | None) -> tuple[OfferKey, ...]:
         return self.builder.memberships.get(provider, ()) if member_price is not None else ()

@@ -133,9 +133,11 @@ class Limits:
 
 @dataclass(frozen=True)
 class Exclusion:
-    """A course or offer left out before solving, and why (in words)."""
+    """A course or offer left out before solving: its key, its title (an offer's name) and why, in
+    words a person reads ("from Relias Academy, a provider you avoid")."""
 
     key: tuple[str, str]
+    title: str
     reason: str
 
 
@@ -244,6 +246,7 @@ class PlanResult:
     reasons: tuple[InfeasibleReason, ...] = ()
     notes: tuple[str, ...] = ()
     what_if: Mapping[str, object] = field(default_factory=dict)
+    excluded: tuple[Exclusion, ...] = ()  # every course and offer left out before solving (notes sum up)
     same_cost_plans: int = 0  # plans as cheap that swap one course for an equal one (alternatives.py)
 
     @property

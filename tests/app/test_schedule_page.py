@@ -8,10 +8,9 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from catalog.registry import BODIES
+from catalog.registry import BODIES, PROVIDER_NAMES
 from recert.ui import schedule as pacing
 from recert.ui.profile import example_profile
-from recert.words import PROVIDER_NAMES
 from recommender.rules.deadlines import apply_by
 from recommender.rules.engine import count
 from recommender.rules.profile import parse_profile

@@ -94,7 +94,8 @@ def test_a_completed_course_is_never_planned_again(env: dict[str, str], tmp_path
     result = run("plan", "--profile", done, "--format", "json", env=env)
     plan = json.loads(result.stdout)
     assert all(c["course_id"] != "bp-101" for c in plan["courses"])
-    assert "1 left out: already taken (e.g. my-ce-club/bp-101)" in plan["notes"]
+    assert any(note.startswith("1 left out: already taken (e.g. “") for note in plan["notes"])
+    assert next(e for e in plan["left_out"] if e["reason"] == "already taken")["id"] == "bp-101"
 
 
 def test_the_done_loop_from_the_command_line(env: dict[str, str], tmp_path: Path) -> None:
@@ -154,7 +155,8 @@ def test_bad_input_exits_2_and_changes_nothing(env: dict[str, str], tmp_path: Pa
 
 
 def test_every_course_form_the_plan_prints_is_accepted_by_check(env: dict[str, str], tmp_path: Path) -> None:
-    """`recert check ace/professional-ethics` answered "no course" although plan notes print that form."""
+    """`recert check ace/professional-ethics` answered "no course" although plan notes printed that form
+    (they now print titles; the JSON's ``left_out`` keeps ``provider/course_id``)."""
     import re
 
     done = tmp_path / "done.json"
@@ -162,7 +164,8 @@ def test_every_course_form_the_plan_prints_is_accepted_by_check(env: dict[str, s
         json.dumps({"credentials": [CMA], "completed": [{"course": "my-ce-club/bp-101", "on": "2024-03-01"}]})
     )
     plan = json.loads(run("plan", "--profile", done, "--format", "json", env=env).stdout)
-    printed = {form for note in plan["notes"] for form in re.findall(r"e\.g\. (\S+/[^)\s]+)", note)}
+    printed = {title for note in plan["notes"] for title in re.findall(r"e\.g\. “([^”]+)”", note)}
+    printed |= {f"{e['provider']}/{e['id']}" for e in plan["left_out"]}
     printed |= {f"{c['provider']}/{c['course_id']}" for c in plan["courses"]} | {
         c["title"] for c in plan["courses"]
     }

@@ -253,3 +253,59 @@ def test_presolved_catalog_input_gives_runner_ups_from_every_course(tmp_path: Pa
     result = solve_input(catalog_input(catalog, held, today=TODAY), alternatives=1)
     assert [c.course_id for c in result.courses] == ["c1"]
     assert [(a.total_cost, a.courses) for a in result.alternatives[:1]] == [(Decimal(6), (("acme", "c2"),))]
+
+
+def _course(course_id: str, title: str, **fields: object) -> dict[str, object]:
+    """A one-hour AAMA-approved general course of provider "ace" (``fields`` override)."""
+    approvals = [{"body": "AAMA", "credits": 1, "categories": {"general": 1}}]
+    return {"provider": "ace", "course_id": course_id, "title": title, "url": f"https://ace.example/{course_id}",
+            "format": "online", "hours": 1, "price": 5, "source": "import", "content_areas": {"general": 1},
+            "approvals": approvals, **fields}  # fmt: skip
+
+
+def test_plan_words_name_titles_not_ids_on_both_paths(tmp_path: Path) -> None:
+    """Every kind of left-out course or offer is noted with a title and in plain words (provider and
+    format names, no ``provider/course_id``, no internal key), the same on the record path and the
+    catalog's columnar path, for a plan and for no plan; the JSON's ``left_out`` keeps the ids."""
+    records = [
+        _course("professional-ethics", "Professional Ethics", content_areas={}, approvals=[]),  # no credit
+        _course("coding-101", "Coding in Person", format="in_person"),
+        _course("bp-101", "Blood Pressure Basics", provider="my_school"),
+        _course("ekg-1", "EKG Refresher"),  # taken
+        _course("eu-1", "Care in Europe", currency="EUR"),
+        _course("old-1", "Retired Course", available_until="2025-12-31"),
+        _course("sub-only", "Pass Holders Only", price=None, included_in=["no-such-pass"]),
+        _course("g1", "General Topics Online"),
+        _course("g2", "General Topics Live", format="live", price=6),
+        {"type": "offer", "provider": "ace", "offer_id": "eu-pass", "name": "ACE Europe Pass",
+         "kind": "subscription", "price": 20, "currency": "EUR", "source": "import"},
+    ]  # fmt: skip
+    catalog = _catalog(tmp_path, [json.dumps({k: v for k, v in r.items() if v is not None}) for r in records])
+    titles = {str(r["title"]) for r in records if "title" in r} | {"ACE Europe Pass"}
+    ids = [f"{r['provider']}/{r.get('course_id', r.get('offer_id'))}" for r in records]
+    earned = {"administrative": {"approved": 10}, "clinical": {"approved": 10}, "general": {"approved": 39}}
+    for budget in (None, 1):  # a plan; no plan within $1 (reasons in words)
+        held = parse_profile({
+            "credentials": [{"id": "cma_aama", "cycle_end": "2028-06-30", "earned": earned}],
+            "taken": ["ace/ekg-1"],
+            "limits": {"formats": ["online", "live"], "avoid_providers": ["my_school"], "budget": budget},
+        })  # fmt: skip
+        _both_paths(catalog, held, alternatives=1)
+        read = read_catalog(catalog)
+        results = [
+            solve_input(build_input(read.courses, read.offers, held, today=TODAY), alternatives=1),
+            solve_input(catalog_input(catalog, held, today=TODAY), alternatives=1),
+        ]
+        assert results[0].notes == results[1].notes and len(results[0].notes) == 7
+        assert results[0].status is (PlanStatus.OPTIMAL if budget is None else PlanStatus.INFEASIBLE)
+        for result in results:
+            words = [*result.notes, *result.explanations, *(a.changes for a in result.alternatives),
+                     *(r.message for r in result.reasons), result.same_cost_words]  # fmt: skip
+            assert not [w for w in words for key in (*ids, "in_person", "my_school") if key in w]
+            assert all(note.split("(e.g. “")[1].removesuffix("”)") in titles for note in result.notes)
+        notes = "\n".join(results[0].notes)
+        assert "1 left out: in person, not a format you accept (e.g. “Coding in Person”)" in notes
+        assert "1 left out: from My school, a provider you avoid (e.g. “Blood Pressure Basics”)" in notes
+        assert "2 left out: priced in EUR, not US dollars (e.g. “ACE Europe Pass”)" in notes  # offer, course
+        left_out = {(e.key, e.title, e.reason) for e in results[1].excluded}
+        assert (("ace", "ekg-1"), "EKG Refresher", "already taken") in left_out and len(left_out) == 8
