@@ -24,52 +24,57 @@ def limits_form(profile: Profile) -> ui.PlanLimits:
     return replace(ui.profile_limits(profile), alternatives=int(alternatives))
 
 
-def courses_table(result: PlanResult, linked: bool) -> pd.DataFrame:
-    """One row per planned course; title, price and credit first so they stay in view on a phone. The
-    words are `recert plan`'s (``recert.plan_output.plan_rows``); price and hours stay numbers to sort."""
+def credit_lines(credit: str) -> str:
+    """A plan row's credit as markdown lines (text escaped): each credential's part on a line, and the
+    split by area under its total — "5 points (1 administrative, 4 general)" becomes "5 points" over
+    "(1 administrative, 4 general)" — so a phone-width cell wraps between them instead of cutting."""
+    lines = []
+    for part in credit.split("; "):
+        total, _, areas = part.rpartition(" (")
+        lines += [total, f"({areas}"] if part.endswith(")") and total else [part]
+    return "  \n".join(ui.md_escape(line) for line in lines)
+
+
+def courses_table(result: PlanResult) -> pd.DataFrame:
+    """One row per planned course, as markdown (every text escaped, links http(s) only): the course — its
+    title, and under it provider, hours and how it is paid — what you pay, the credit it gives and, with
+    two credentials or more, whether it counts for all. Few columns, so at 390 px all of them fit and the
+    title wraps in a wide enough cell. The words are `recert plan`'s (``recert.plan_output.plan_rows``)."""
     both = ui.counts_for_all_header(len(result.credentials))
+    offer_names = {(o.provider, o.offer_id): o.name for o in result.offers}
     rows = []
     for course, words in zip(result.courses, ui.plan_rows(result), strict=False):
+        details = f"{words.provider} · {ui.hours(course.hours)} · {ui.how_paid(course, offer_names)}"
         row = {
-            "Course": ui.titled_link(course.url, words.what) if linked else words.what,
-            "You pay": float(course.price_paid),
-            "Credit it gives": words.credit,
+            "Course": f"{ui.md_link(course.url, words.what)}  \n{ui.md_escape(details)}",
+            "You pay": ui.money(course.price_paid),
+            "Credit it gives": credit_lines(words.credit),
         }
         if both:
-            row[both] = words.counts_for_all
-        row |= {"Provider": words.provider, "Hours": float(course.hours), "How it is paid": words.paid}
+            row[both] = ui.md_escape(words.counts_for_all)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def show_courses(result: PlanResult) -> None:
+    """The plan's courses as a static table whose cells wrap (``st.table``: text in the page, not drawn
+    on a canvas like ``st.dataframe``'s grid, which cut the credit after its total at 390 px)."""
     st.subheader("Courses to take")
-    linked = all(ui.safe_url(course.url) for course in result.courses)
-    st.dataframe(
-        ui.for_people(courses_table(result, linked), dollars=("You pay",), contact_hours=("Hours",)),
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(result.courses), 900),
-        key="plan_courses",
-        column_config={
-            "Course": ui.link_column("Course", width="medium") if linked else st.column_config.TextColumn(),
-            "You pay": st.column_config.Column(width="small"),
-        },
-    )
+    st.table(courses_table(result), hide_index=True, border="horizontal")
     if result.offers:
         st.subheader("Subscriptions and memberships to buy")
         offers = pd.DataFrame(
             [
                 {
-                    "Offer": o.name,
-                    "Price": float(o.price),
-                    "Provider": ui.provider_name(o.provider),
+                    "Offer": ui.md_escape(o.name),
+                    "Price": ui.money(o.price),
+                    "Provider": ui.md_escape(ui.provider_name(o.provider)),
                     "Kind": o.kind.capitalize(),
                 }
                 for o in result.offers
             ]
         )
-        st.dataframe(ui.for_people(offers, dollars=("Price",)), hide_index=True, key="plan_offers")
+        st.table(offers, hide_index=True, border="horizontal")
 
 
 def show_totals(result: PlanResult) -> None:

@@ -44,11 +44,19 @@ def counts_for_all_header(credentials: int) -> str:
     return "Counts for both?" if credentials == 2 else f"Counts for all {credentials}?"
 
 
-def _paid(course: ChosenCourse, offer_names: Mapping[tuple[str, str], str]) -> str:
+def how_paid(course: ChosenCourse, offer_names: Mapping[tuple[str, str], str]) -> str:
+    """How a planned course is paid, without its price: "list price", "member price", "free", "included in
+    Relias Unlimited" (``offer_names``: the offers the plan buys; any other is one the profile holds)."""
     words = PAID_WORDS.get(course.paid_as, course.paid_as.replace("_", " "))
-    if course.paid_as == "included" and course.via_offer is not None:
-        return f"{words} {offer_names.get(course.via_offer, course.via_offer[1])}"
-    return "free" if course.paid_as == "free" else f"${course.price_paid:.2f} {words}"
+    if course.paid_as != "included":
+        return words
+    offer = "an offer" if course.via_offer is None else offer_names.get(course.via_offer, "an offer you hold")
+    return f"{words} {offer}"
+
+
+def _paid(course: ChosenCourse, offer_names: Mapping[tuple[str, str], str]) -> str:
+    words = how_paid(course, offer_names)
+    return words if course.paid_as in ("included", "free") else f"${course.price_paid:.2f} {words}"
 
 
 def _credit(course: ChosenCourse, units: Mapping[str, str], many: bool) -> str:

@@ -14,7 +14,7 @@ rules, planner and ML packages through these modules. Nothing here decides what 
 
 from catalog.registry import DEFAULT_BODY
 from catalog.text import plural
-from recert.plan_output import counts_for_all_header, plan_rows
+from recert.plan_output import counts_for_all_header, how_paid, plan_rows
 from recert.ui.catalog import (
     FACET_LABELS,
     FILTERS_STATE,
@@ -78,6 +78,7 @@ from recert.ui.people import (
     jsonable,
     long_date,
     md_escape,
+    md_link,
     money,
     money_in,
     parse_day,
@@ -88,12 +89,10 @@ from recert.ui.people import (
     when,
 )
 from recert.ui.plan import (
-    PAID_AS,
     Choices,
     PlanLimits,
     catalog_choices,
     coverage_frame,
-    how_paid,
     limits_inputs,
     make_plan,
     plan_csv,
@@ -165,7 +164,6 @@ __all__ = [
     "LINK_TITLE_PATTERN",
     "NOTICE_STATE",
     "NO_CATALOG_MESSAGE",
-    "PAID_AS",
     "TABLE_ROWS",
     "TITLE_MARK",
     "UNIT_WORDS",
@@ -247,6 +245,7 @@ __all__ = [
     "make_plan",
     "mark_done",
     "md_escape",
+    "md_link",
     "money",
     "money_in",
     "new_profile",

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 import pandas as pd
 
@@ -26,6 +26,10 @@ TITLE_MARK = "#recert-title="
 
 # LinkColumn shows the first group of this pattern (URL-decoded) instead of the URL itself.
 LINK_TITLE_PATTERN = "#recert-title=(.*)$"
+
+# What a markdown link's address keeps as is: a URL's own delimiters (spaces, brackets and parentheses,
+# which would end the link, are percent-encoded; "%" stays so an encoded URL is not encoded twice).
+URL_SAFE = ":/?#@!$&'*+,;=%~"
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -105,6 +109,16 @@ def safe_url(url: object) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return url.strip()
+
+
+def md_link(url: object, title: str) -> str:
+    """Markdown for ``title`` linking to ``url`` (text escaped as ``md_escape`` does; the URL only if it
+    is http(s), with spaces, brackets and parentheses percent-encoded), else the escaped title alone."""
+    checked = safe_url(url)
+    text = md_escape(title)
+    if checked is None:
+        return text
+    return f"[{text}]({quote(checked, safe=URL_SAFE)})"
 
 
 def titled_link(url: object, title: str) -> str | None:

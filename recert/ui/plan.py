@@ -4,7 +4,6 @@ whole catalog, coverage per area, downloads and advice when no plan is possible.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -19,17 +18,6 @@ from recert.ui.frame import published_catalog, shows_sample
 from recert.ui.people import credit_summary, format_label, hours, money
 from recert.ui.profile import Change, bind, exact, profile_raw, transcript_text
 from recert.words import provider_name
-
-PAID_AS = {"list": "list price", "member": "member price", "included": "included in an offer", "free": "free"}
-
-
-def how_paid(course: Any, offer_names: Mapping[tuple[str, str], str]) -> str:
-    """How a planned course is paid: "list price", "member price (AAMA Membership)", "included in …"."""
-    words = PAID_AS.get(course.paid_as, course.paid_as)
-    if course.via_offer is None:
-        return words
-    name = offer_names.get(tuple(course.via_offer), course.via_offer[1])
-    return f"included in {name}" if course.paid_as == "included" else f"{words} ({name})"
 
 
 @dataclass(frozen=True)

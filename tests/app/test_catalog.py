@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_plus
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
@@ -256,8 +255,8 @@ def test_add_to_plan_from_the_details_and_the_plan_holds_it_until_taken_off(
     assert [(c.provider, c.course_id) for c in added] == [course.key]
     assert remade.total_cost > cheapest.total_cost
     assert any(s.value.startswith("Cheapest plan found with the course you added") for s in at.success)
-    table = next(d.value for d in at.dataframe if "Course" in d.value.columns)
-    assert f"{course.title} (added by you)" in unquote_plus(" ".join(map(str, table["Course"])))
+    table = next(t.value for t in at.table if "Course" in t.value.columns)
+    assert md_escape(f"{course.title} (added by you)") in " ".join(map(str, table["Course"]))
     at.button(key="plan_added_0").click().run()
     assert "planned" not in ProfileStore().read("me").data
     assert at.session_state["plan_result"][1].total_cost == cheapest.total_cost

@@ -57,6 +57,36 @@ def snap(page: Page, artifacts: Path, name: str, viewport: dict[str, int]) -> No
     page.set_viewport_size(WIDE)
 
 
+# Per cell of a table: its text and whether any of it lies outside the window or outside an ancestor that
+# clips or scrolls (overflow other than visible) — text a person could not read without scrolling sideways.
+CELLS_JS = """
+table => [...table.querySelectorAll('thead tr, tbody tr')].map(row => [...row.querySelectorAll('th, td')]
+    .map(cell => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const text = range.getBoundingClientRect();
+        let hidden = text.left < 0 || text.right > window.innerWidth + 0.5;
+        for (let box = cell.parentElement; box; box = box.parentElement) {
+            const edge = box.getBoundingClientRect();
+            if (getComputedStyle(box).overflowX !== 'visible')
+                hidden ||= text.left < edge.left - 0.5 || text.right > edge.right + 0.5;
+        }
+        return [cell.innerText.trim(), hidden];
+    }))
+"""
+
+
+def plan_cells_at_phone_width(page: Page) -> list[list[list[object]]]:
+    """The plan's course table at 390 px: per row, each cell's text and whether part of it is hidden."""
+    page.set_viewport_size(PHONE)
+    settled(page)
+    table = page.get_by_test_id("stTable").filter(has_text="Credit it gives")
+    expect(table).to_be_visible()
+    cells: list[list[list[object]]] = table.evaluate(CELLS_JS)
+    page.set_viewport_size(WIDE)
+    return cells
+
+
 def test_a_new_user_enters_a_cma_plans_marks_a_course_done_and_reloads(
     journey_url: str, browser: Browser, artifacts: Path, home: Path, sample_catalog: Path
 ) -> None:
@@ -90,6 +120,15 @@ def test_a_new_user_enters_a_cma_plans_marks_a_course_done_and_reloads(
         title = marked.split("“", 1)[1].rsplit("”", 1)[0]
         snap(page, artifacts, "journey-plan-1366", WIDE)
         snap(page, artifacts, "journey-plan-390", PHONE)
+        # At 390 px every course's title, price and credit — its total and, on a line of its own, its
+        # split by area — are in view: the canvas grid cut the credit after its total.
+        header, *rows = plan_cells_at_phone_width(page)
+        assert [text for text, _ in header] == ["Course", "You pay", "Credit it gives"]
+        assert rows and not [cells for cells in rows for _, hidden in cells if hidden], rows
+        credits = [cells[2][0] for cells in rows]
+        credit = re.compile(r"[\d.]+ ([a-z]+ )?points?(\n\(([\d.]+ [a-z]+(, )?)+\))?")  # total (split)
+        assert all(credit.fullmatch(text) for text in credits), credits
+        assert any("\n(" in text for text in credits)  # the sample plan has courses in several areas
 
         page.reload()  # a new session: everything comes back from the stored profile
         go_to(page, "My credentials")

@@ -65,6 +65,14 @@ def test_markdown_escape_neutralises_markup() -> None:
 def test_safe_url_rejects_non_http(url: object) -> None:
     assert ui.safe_url(url) is None
     assert ui.titled_link(url, "t") is None
+    assert ui.md_link(url, "**t**") == ui.md_escape("**t**")  # the title alone, escaped, no link
+
+
+def test_markdown_link_escapes_its_title_and_cannot_be_broken_out_of() -> None:
+    link = ui.md_link("https://ce.example.org/a b/(x)?q=[1]", "[Coding](javascript:x) *101*")
+    title, address = link.removeprefix("[").rsplit("](", 1)
+    assert title == ui.md_escape("[Coding](javascript:x) *101*")
+    assert address == "https://ce.example.org/a%20b/%28x%29?q=%5B1%5D)"
 
 
 def test_titled_link_carries_the_title_in_a_fragment() -> None:
