@@ -19,7 +19,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from catalog.registry import SOLVER_TIME_LIMIT, provider_name
+from catalog.registry import SOLVER_TIME_LIMIT
 from recert.console import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,

@@ -40,14 +40,16 @@ def exclusion_notes(excluded: tuple[Exclusion, ...]) -> tuple[str, ...]:
 
 
 def added_notes(inp: PlanInput) -> tuple[str, ...]:
-    """One line per course she added to her plan that the plan cannot hold, and why."""
+    """One line per course she added to her plan that the plan cannot hold, and why (by its title; by
+    ``provider/course_id`` when the catalog doesn't have it)."""
     if not inp.limits.include:
         return ()
-    why = {exclusion.key: exclusion.reason for exclusion in inp.excluded}
+    left_out = {exclusion.key: exclusion for exclusion in inp.excluded}
     notes = []
     for key in sorted(inp.limits.include):
-        if key in why:
-            notes.append(f"{key[0]}/{key[1]}, which you added to your plan, is left out: {why[key]}")
+        if key in left_out:
+            why = left_out[key]
+            notes.append(f"“{why.title}”, which you added to your plan, is left out: {why.reason}")
         elif key not in {course.key for course in inp.courses}:  # the presolve keeps every eligible one
             notes.append(f"{key[0]}/{key[1]}, which you added to your plan, is not in the catalog")
     return tuple(notes)

@@ -204,7 +204,7 @@ def test_presolved_input_keeps_the_courses_she_added(tmp_path: Path) -> None:
         assert set(added[1:4]) <= planned and added[0] not in planned
         assert [note.split(",")[0] for note in result.notes if "which you added" in note] == [
             "nowhere/no-such-course",
-            f"{added[0][0]}/{added[0][1]}",
+            next(f"“{c.title}”" for c in read.courses if c.key == added[0]),
         ]
 
 
@@ -266,7 +266,8 @@ def _course(course_id: str, title: str, **fields: object) -> dict[str, object]:
 def test_plan_words_name_titles_not_ids_on_both_paths(tmp_path: Path) -> None:
     """Every kind of left-out course or offer is noted with a title and in plain words (provider and
     format names, no ``provider/course_id``, no internal key), the same on the record path and the
-    catalog's columnar path, for a plan and for no plan; the JSON's ``left_out`` keeps the ids."""
+    catalog's columnar path, for a plan and for no plan; a course she added but cannot have is named
+    by title too; the JSON's ``left_out`` keeps the ids."""
     records = [
         _course("professional-ethics", "Professional Ethics", content_areas={}, approvals=[]),  # no credit
         _course("coding-101", "Coding in Person", format="in_person"),
@@ -287,7 +288,7 @@ def test_plan_words_name_titles_not_ids_on_both_paths(tmp_path: Path) -> None:
     for budget in (None, 1):  # a plan; no plan within $1 (reasons in words)
         held = parse_profile({
             "credentials": [{"id": "cma_aama", "cycle_end": "2028-06-30", "earned": earned}],
-            "taken": ["ace/ekg-1"],
+            "taken": ["ace/ekg-1"], "planned": ["ace/ekg-1"],
             "limits": {"formats": ["online", "live"], "avoid_providers": ["my_school"], "budget": budget},
         })  # fmt: skip
         _both_paths(catalog, held, alternatives=1)
@@ -296,14 +297,18 @@ def test_plan_words_name_titles_not_ids_on_both_paths(tmp_path: Path) -> None:
             solve_input(build_input(read.courses, read.offers, held, today=TODAY), alternatives=1),
             solve_input(catalog_input(catalog, held, today=TODAY), alternatives=1),
         ]
-        assert results[0].notes == results[1].notes and len(results[0].notes) == 7
+        assert results[0].notes == results[1].notes and len(results[0].notes) == 8
         assert results[0].status is (PlanStatus.OPTIMAL if budget is None else PlanStatus.INFEASIBLE)
         for result in results:
             words = [*result.notes, *result.explanations, *(a.changes for a in result.alternatives),
                      *(r.message for r in result.reasons), result.same_cost_words]  # fmt: skip
             assert not [w for w in words for key in (*ids, "in_person", "my_school") if key in w]
-            assert all(note.split("(e.g. “")[1].removesuffix("”)") in titles for note in result.notes)
+            examples = [
+                note.split("(e.g. “")[1].removesuffix("”)") for note in result.notes if "(e.g. " in note
+            ]
+            assert len(examples) == 7 and set(examples) <= titles
         notes = "\n".join(results[0].notes)
+        assert "“EKG Refresher”, which you added to your plan, is left out: already taken" in notes
         assert "1 left out: in person, not a format you accept (e.g. “Coding in Person”)" in notes
         assert "1 left out: from My school, a provider you avoid (e.g. “Blood Pressure Basics”)" in notes
         assert "2 left out: priced in EUR, not US dollars (e.g. “ACE Europe Pass”)" in notes  # offer, course

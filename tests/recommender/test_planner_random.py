@@ -295,7 +295,7 @@ def test_plan_with_added_courses_equals_enumerated_optimum(seed: int) -> None:
         assert all(c.added == ((c.provider, c.course_id) in required) for c in result.courses)
     for course in added:
         if course.key not in required:
-            assert any(f"{course.provider}/{course.course_id}, which you added" in n for n in result.notes)
+            assert any(f"“{course.title}”, which you added" in n for n in result.notes)
 
 
 def _plan_equals_enumerated_optimum(inst: Instance, found: Enumerated) -> PlanResult:
