@@ -4,7 +4,8 @@ the normal path of `recert plan`, read by columns and presolved before any cours
 the record-by-record fallback) and from a
 course-record JSONL file (`--catalog-file`, every record validated), with the time per phase and the
 greedy baseline's extra cost in %.
-Run: `.venv/bin/python -m bench.bench_planner [sizes...]`. Results: docs/benchmarks.md.
+Run: `.venv/bin/python -m bench.bench_planner [sizes...]`; with `--added`, the catalog path with and
+without three courses added to the plan, side by side. Results: docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -101,9 +102,42 @@ def _median_run(runs: list[Run]) -> str:
     return f"{statistics.median(totals):.2f} | {totals[0]:.2f} / {totals[-1]:.2f} | {cpu:.2f} | {phases}"
 
 
+def added_courses(sizes: list[int], held: Profile) -> None:
+    """The catalog path with and without three courses added to the plan (the dearest ones, which no
+    cheapest plan takes), interleaved run by run on the same catalog: medians and their ratio."""
+    from dataclasses import replace
+
+    print(
+        "| courses | runs | median without (s) | median with 3 added (s) | ratio | cost without | cost with |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            jsonl = Path(tmp) / f"catalog_{size}.jsonl"
+            records = synthetic_records(size)
+            jsonl.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+            catalog = Path(tmp) / f"catalog_{size}.duckdb"
+            load_files(catalog, [jsonl])
+            priced = (r for r in records if "course_id" in r and "price" in r)
+            dear = sorted(priced, key=lambda r: (-Decimal(str(r["price"])), r["provider"], r["course_id"]))
+            pinned = replace(held, planned=tuple((str(r["provider"]), str(r["course_id"])) for r in dear[:3]))
+            without: list[Run] = []
+            with_added: list[Run] = []
+            for _ in range(REPEATS.get(size, 3)):
+                without.append(from_catalog(catalog, held))
+                with_added.append(from_catalog(catalog, pinned))
+            a = statistics.median(run.total for run in without)
+            b = statistics.median(run.total for run in with_added)
+            print(f"| {size:,} | {len(without)} | {a:.2f} | {b:.2f} | {b / a:.2f} | ${without[0].cost} "
+                  f"| ${with_added[0].cost} |", flush=True)  # fmt: skip
+
+
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:] if a.isdigit()] or list(SIZES)
     held = profile()
+    if "--added" in sys.argv:
+        added_courses(sizes, held)
+        return
     print(f"| courses | source | runs | median (s) | min / max (s) | median CPU (s) | {' / '.join(PHASES)} "
           "(median s) | optimal cost | greedy cost | greedy extra |")  # fmt: skip
     print("|---:|---|---:|---:|---:|---:|---|---:|---:|---:|")
