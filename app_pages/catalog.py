@@ -167,9 +167,11 @@ def course_detail(key: tuple[str, str]) -> None:
         if profile is None or not profile.credentials:
             st.caption("Add your credentials on the My credentials page to see whether this course counts.")
         else:
-            for line in ui.check_course(profile, key, date.today()):
+            lines = ui.check_course(profile, key, date.today())
+            for line in lines:
                 (st.success if line.counts else st.warning)(ui.md_escape(line.text))
-            ui.add_to_plan(course, "catalog_plan")  # into the profile's planned courses
+            counts = any(line.counts for line in lines)
+            ui.add_to_plan(course, "catalog_plan", counts=counts)  # into the profile's planned courses
             ui.mark_done([course], "catalog_done")  # into the profile's completed courses, with undo
         st.button("Close the details", key="catalog_detail_close", on_click=ui.show_course, args=(None,))
 

@@ -104,10 +104,11 @@ def _drop_planned(form: str) -> None:
     edit_profile(lambda data: _replace(data, remove_planned(data, form)[0]))
 
 
-def add_to_plan(course: Any, key: str, *, container: Any = st) -> None:
+def add_to_plan(course: Any, key: str, *, counts: bool = True, container: Any = st) -> None:
     """ "Add to my plan" for one course (anything with ``provider``, ``course_id`` and ``title``): saved
     in the profile's ``planned`` list at once, so every plan she makes then holds it; once added, the
-    words say so and "Take it off my plan" undoes it. ``key`` prefixes the widget keys."""
+    words say so and "Take it off my plan" undoes it. ``counts``: whether it counts for any credential
+    she holds (when not, the words say a plan cannot use it). ``key`` prefixes the widget keys."""
     from recert.done import planned_forms
 
     data = active().data
@@ -125,7 +126,11 @@ def add_to_plan(course: Any, key: str, *, container: Any = st) -> None:
         left.page_link("app_pages/plan.py", label="See your plan", icon=":material/checklist:")
         right.button("Take it off my plan", key=f"{key}_drop", on_click=_drop_planned, args=(form,))
         return
-    box.caption("Want this course? Add it and the cheapest plan is built around it.")
+    box.caption(
+        "Want this course? Add it and the cheapest plan is built around it."
+        if counts
+        else "It counts for none of your credentials, so a plan leaves it out (the plan's notes say why)."
+    )
     box.button(
         f"Add “{md_escape(course.title)}” to my plan",
         key=f"{key}_add",

@@ -317,3 +317,32 @@ def _plan_equals_enumerated_optimum(inst: Instance, found: Enumerated) -> PlanRe
         for reason in result.reasons:  # every reason, those saying how far to raise a limit too
             _check_reason(inst, found, reason, both)
     return result
+
+
+def test_the_checker_flags_a_plan_that_leaves_out_an_added_course() -> None:
+    """The independent checker: a plan without a course she added (one that can be had) is wrong, even
+    when it meets every requirement; with the course it is right."""
+    for seed in range(1000, 1000 + len(SEEDS)):
+        inst = make_instance(seed)
+        rnd = random.Random(seed)
+        added = [c for c in inst.courses if _can_be_had(inst, c)]
+        if not added:
+            continue
+        wanted = rnd.choice(added)
+        inst = Instance(inst.courses, inst.offers, replace(inst.profile, planned=(wanted.key,)))
+        result = _plan(inst)
+        if result.status is not PlanStatus.OPTIMAL:
+            continue
+        assert check_plan(result, inst.profile, inst.courses, inst.offers, today=TODAY) == []
+        unpinned = replace(inst.profile, planned=())
+        without = plan(inst.courses, inst.offers, unpinned, today=TODAY)
+        if without.status is not PlanStatus.OPTIMAL or wanted.key in {
+            (c.provider, c.course_id) for c in without.courses
+        }:
+            continue
+        problems = check_plan(without, inst.profile, inst.courses, inst.offers, today=TODAY)
+        assert problems == [
+            f"{wanted.provider}/{wanted.course_id}: added to the plan by the user but not in it"
+        ]
+        return
+    pytest.fail("no instance where the cheapest plan leaves the added course out")
