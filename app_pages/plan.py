@@ -189,6 +189,7 @@ def show_infeasible(result: PlanResult, advice: list[str]) -> None:
 def show_result(result: PlanResult, profile: Profile, advice: list[str]) -> None:
     if result.status is ui.PlanStatus.INFEASIBLE:
         show_infeasible(result, advice)
+        ui.added_courses(result, "plan_added")  # one of them may be what makes a plan impossible
         return
     if result.status is ui.PlanStatus.TIME_LIMIT:
         st.warning("The search hit its time limit: this plan is good but may not be the cheapest.")
@@ -200,7 +201,7 @@ def show_result(result: PlanResult, profile: Profile, advice: list[str]) -> None
         )
     show_totals(result)
     show_courses(result)
-    ui.added_courses(result.courses, "plan_added")
+    ui.added_courses(result, "plan_added")
     if result.courses:
         st.subheader("Done one of these?")
         ui.mark_done(result.courses, "plan_done")

@@ -206,25 +206,32 @@ def _edit_plan(
     """Save the courses added to and dropped from her plan in the profile; the profile's path."""
     from catalog.db import CatalogMissing
     from recert.commands.profiles import edit_profile_file, save_profile_file
-    from recert.done import CourseNotFound, add_planned, find_in_catalog, pick_course, remove_planned
+    from recert.done import (
+        CourseNotFound,
+        add_planned,
+        find_in_catalog,
+        pick_course,
+        planned_forms,
+        remove_planned,
+    )
 
     path, data, version = edit_profile_file(profile)
+
+    def find(text: str) -> Course:
+        return find_in_catalog(catalog_path(catalog), text) if courses is None else pick_course(courses, text)
+
     said: list[str] = []
     try:
         for text in add:
-            found = (
-                find_in_catalog(catalog_path(catalog), text)
-                if courses is None
-                else pick_course(courses, text)
-            )
+            found = find(text)
             data = add_planned(data, found)
             said.append(f"Added to your plan: {found.title}")
         for text in drop:
-            found = (
-                find_in_catalog(catalog_path(catalog), text)
-                if courses is None
-                else pick_course(courses, text)
-            )
+            if text.strip() in planned_forms(data):  # as stored: also a course the catalog lost
+                data, _ = remove_planned(data, text.strip())
+                said.append(f"Taken off your plan: {text.strip()}")
+                continue
+            found = find(text)
             data, removed = remove_planned(data, f"{found.provider}/{found.course_id}")
             if not removed:
                 raise ValueError(f"{found.title} is not among the courses you added to your plan")

@@ -6,13 +6,14 @@ The done-list and the courses she added to her plan are edited in the profile's 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from recert.ui.catalog import course_index
 from recert.ui.people import md_escape
 from recert.ui.profile import active, edit_profile, notice
 
@@ -141,22 +142,37 @@ def add_to_plan(course: Any, key: str, *, counts: bool = True, container: Any = 
     )
 
 
-def added_courses(courses: Sequence[Any], key: str) -> None:
-    """The courses of a plan she added herself, each with "Take it off my plan"."""
-    added = [course for course in courses if getattr(course, "added", False)]
-    if not added:
+def added_words(result: Any, planned: Sequence[str], titles: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Each course she added to her plan (``planned``: ``provider/course_id`` forms) as (form, words):
+    its title (``titles``: the catalog's, by form), and why the plan leaves it out when it does ("already
+    taken"; "not in the catalog any more")."""
+    left_out = {f"{e.key[0]}/{e.key[1]}": e.reason for e in result.excluded}
+    words = []
+    for form in planned:
+        if form not in titles:
+            words.append((form, f"{form} — not in the catalog any more"))
+        elif form in left_out:
+            words.append((form, f"{titles[form]} — left out: {left_out[form]}"))
+        else:
+            words.append((form, titles[form]))
+    return words
+
+
+def added_courses(result: Any, key: str) -> None:
+    """Every course she added to her plan — in this plan, or left out and why — each with "Take it off
+    my plan" (also for a course the catalog no longer holds, or one that makes a plan impossible)."""
+    from recert.done import planned_forms
+
+    planned = planned_forms(active().data)
+    if not planned:
         return
+    titles = {f"{key[0]}/{key[1]}": course.title for key, course in course_index().items()}
     box = st.container(border=True)
     box.markdown("**Courses you added to your plan**")
-    for number, course in enumerate(added):
+    for number, (form, words) in enumerate(added_words(result, planned, titles)):
         left, right = box.columns([3, 2], vertical_alignment="center")
-        left.text(course.title)
-        right.button(
-            "Take it off my plan",
-            key=f"{key}_{number}",
-            on_click=_drop_planned,
-            args=(_course_form(course),),
-        )
+        left.text(words)
+        right.button("Take it off my plan", key=f"{key}_{number}", on_click=_drop_planned, args=(form,))
 
 
 def history_table(profile: Any) -> pd.DataFrame:

@@ -162,3 +162,35 @@ def test_marking_a_planned_course_done_moves_progress_and_the_plan_and_undo_rest
     at.button(key="plan_done_undo").click().run()
     assert "completed" not in stored()
     assert at.session_state["plan_result"][1] is made  # the plan made for this very profile, not solved again
+
+
+def test_every_added_course_can_be_taken_off_the_plan_even_one_it_cannot_hold(catalog: Path) -> None:
+    """The Plan page lists every course she added — in the plan, left out and why, gone from the
+    catalog — each with "Take it off my plan", also when no plan is possible with them."""
+    from catalog.queries import snapshot
+
+    courses = sorted(snapshot(catalog).courses, key=lambda c: (-(c.price or 0), c.key))
+    dear, taken = courses[0], courses[1]
+    planned = [f"{dear.provider}/{dear.course_id}", f"{taken.provider}/{taken.course_id}", "nowhere/gone"]
+    stored_profile(
+        {
+            **CMA,
+            "taken": [planned[1]],
+            "planned": planned,
+            "limits": {"budget": float(min(dear.price, dear.member_price or dear.price)) - 1},
+        }
+    )
+    at = run_page("plan")
+    at.button(key="plan_make").click().run()
+    assert at.session_state["plan_result"][1].status.value == "infeasible"
+    assert any("with the courses you added" in e.value for e in at.text)
+    listed = [t.value for t in at.text if t.value.startswith((dear.title, taken.title, "nowhere/gone"))]
+    assert listed == [
+        dear.title,
+        f"{taken.title} — left out: already taken",
+        "nowhere/gone — not in the catalog any more",
+    ]
+    at.button(key="plan_added_2").click().run()  # gone from the catalog: still removable
+    at.button(key="plan_added_0").click().run()  # the one that made a plan impossible
+    assert stored()["planned"] == [planned[1]]
+    assert at.session_state["plan_result"][1].status.value == "optimal"

@@ -95,6 +95,12 @@ def test_drop_takes_it_off_and_bad_names_change_nothing(env: dict[str, str], tmp
     assert "planned" not in json.loads(profile.read_text())
     again = run("plan", "--profile", profile, "--drop", "my-ce-club/bp-101", env=env)
     assert again.returncode == 2 and "not among the courses you added" in again.stderr
+    profile.write_text(json.dumps({**ONE_SHORT, "planned": ["nowhere/gone"]}))  # the catalog lost it
+    assert "nowhere/gone, which you added to your plan, is not in the catalog" in " ".join(
+        _plan(env, profile)["notes"]
+    )
+    gone = run("plan", "--profile", profile, "--drop", "nowhere/gone", env=env)
+    assert gone.returncode == 0 and "planned" not in json.loads(profile.read_text())
 
 
 def test_an_added_course_that_cannot_be_planned_is_named_in_the_notes(
