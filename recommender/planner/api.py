@@ -45,12 +45,13 @@ def added_notes(inp: PlanInput) -> tuple[str, ...]:
     if not inp.limits.include:
         return ()
     left_out = {exclusion.key: exclusion for exclusion in inp.excluded}
+    eligible = {course.key for course in inp.courses}  # the presolve keeps every eligible added course
     notes = []
     for key in sorted(inp.limits.include):
         if key in left_out:
             why = left_out[key]
             notes.append(f"“{why.title}”, which you added to your plan, is left out: {why.reason}")
-        elif key not in {course.key for course in inp.courses}:  # the presolve keeps every eligible one
+        elif key not in eligible:
             notes.append(f"{key[0]}/{key[1]}, which you added to your plan, is not in the catalog")
     return tuple(notes)
 
@@ -123,11 +124,9 @@ def solve_input(
         ):  # the reasons look at every course (the pruned ones: same optima)
             everything = with_ranks(inp.whole()) if inp.whole is not None else ranked
             reasons = explain_infeasible(everything, presolve.subset(kept))
-            return replace(
-                empty_result(inp, PlanStatus.INFEASIBLE), reasons=reasons, notes=notes, excluded=inp.excluded
-            )
+            return replace(empty_result(inp, PlanStatus.INFEASIBLE), reasons=reasons, notes=notes)
         words = f"no plan was found within the time limit of {time_limit:g} s"
-        return replace(empty_result(inp, solved.status), notes=(*notes, words), excluded=inp.excluded)
+        return replace(empty_result(inp, solved.status), notes=(*notes, words))
     result = assemble(main, solved.selection, solved.status)
     extra: tuple[Alternative, ...] = ()
     runner: tuple[Alternative, ...] = ()
@@ -159,7 +158,6 @@ def solve_input(
         same_cost_plans=swaps,
         explanations=explanations,
         notes=notes,
-        excluded=inp.excluded,
     )
 
 

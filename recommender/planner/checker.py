@@ -14,7 +14,7 @@ from decimal import Decimal
 from catalog.records import Course, Offer
 from recommender.planner.model import PlanResult
 from recommender.rules.engine import CredentialRules, add, contribution, count, missing
-from recommender.rules.profile import Profile
+from recommender.rules.profile import HeldCredential, Profile
 
 ZERO = Decimal(0)
 
@@ -106,12 +106,17 @@ def _added_problems(
             continue
         credit = any(
             contribution(course, rules.get(held.id, held.rules).counting).counts
-            and not (course.available_from and held.cycle_end and course.available_from > held.cycle_end)
+            and not _after_cycle(course, held)
             for held in profile.credentials
         )
         if credit:
             problems.append(f"{key[0]}/{key[1]}: added to the plan by the user but not in it")
     return problems
+
+
+def _after_cycle(course: Course, held: HeldCredential) -> bool:
+    """Does ``course`` start only after ``held``'s cycle ends (so it cannot count for it)?"""
+    return bool(course.available_from and held.cycle_end and course.available_from > held.cycle_end)
 
 
 def _course_problems(course: Course, profile: Profile, today: date) -> list[str]:
@@ -144,7 +149,7 @@ def _credit_problems(
         rule = rules.get(held.id, held.rules).counting
         standing = held.standing
         for course in chosen:
-            if course.available_from and held.cycle_end and course.available_from > held.cycle_end:
+            if _after_cycle(course, held):
                 continue
             given = contribution(
                 course,

@@ -269,7 +269,7 @@ class _Reader:
             pc.is_in(table["provider"], value_set=pa.array(sorted({p for p, _ in wanted}))),
             pc.is_in(table["course_id"], value_set=pa.array(sorted({c for _, c in wanted}))),
         )
-        rows = np.flatnonzero(np.asarray(maybe.to_pylist(), dtype=bool))
+        rows = _integers(pc.indices_nonzero(maybe))
         keys = zip(self.rows.pylist("provider", rows), self.rows.pylist("course_id", rows), strict=True)
         place = {key: number for number, key in enumerate(wanted)}
         for row, key in zip(rows.tolist(), keys, strict=True):
@@ -326,7 +326,7 @@ class _Reader:
             interest=self._interest(index),
             rank=rank[index].astype(float),
         )
-        keep = eligible & (pinned > 0)
+        keep = np.zeros(self.rows.size, dtype=bool)  # an added course is a group of one: always kept
         keep[index[best_in_groups(arrays)]] = True
         return keep
 

@@ -102,6 +102,7 @@ def assemble(inp: PlanInput, selection: Selection, status: PlanStatus) -> PlanRe
         courses=tuple(_course(course, active, course.key in inp.limits.include) for course in chosen),
         offers=offers,
         credentials=credential_totals(inp, chosen, cost),
+        excluded=inp.excluded,
     )
 
 
@@ -114,4 +115,5 @@ def empty_result(inp: PlanInput, status: PlanStatus) -> PlanResult:
         courses=(),
         offers=(),
         credentials=credential_totals(inp, [], 0),
+        excluded=inp.excluded,
     )
