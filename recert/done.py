@@ -91,6 +91,11 @@ def add_done(data: Mapping[str, Any], course: Course, on: date, note: str = "") 
     return remove_planned(edited, form)[0]  # done: no longer a course to plan
 
 
+def is_done(data: Mapping[str, Any], form: str) -> bool:
+    """Is ``form`` (``provider/course_id``) on the profile's done-list (any date)?"""
+    return any(isinstance(e, Mapping) and e.get("course") == form for e in data.get("completed") or [])
+
+
 def planned_forms(data: Mapping[str, Any]) -> list[str]:
     """The ``provider/course_id`` of each course she added to her plan (the profile's ``planned``)."""
     return [form for form in data.get("planned") or [] if isinstance(form, str)]
@@ -102,8 +107,7 @@ def add_planned(data: Mapping[str, Any], course: Course) -> dict[str, Any]:
     form = f"{course.provider}/{course.course_id}"
     if form in planned_forms(data):
         raise ValueError(f"{course.title} ({form}) is already in your plan")
-    done = data.get("completed") or []
-    if any(isinstance(e, Mapping) and e.get("course") == form for e in done):
+    if is_done(data, form):
         raise ValueError(f"{course.title} ({form}) is marked done: it is not planned again")
     return {**data, "planned": [*planned_forms(data), form]}
 

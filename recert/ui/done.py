@@ -110,12 +110,11 @@ def add_to_plan(course: Any, key: str, *, counts: bool = True, container: Any = 
     in the profile's ``planned`` list at once, so every plan she makes then holds it; once added, the
     words say so and "Take it off my plan" undoes it. ``counts``: whether it counts for any credential
     she holds (when not, the words say a plan cannot use it). ``key`` prefixes the widget keys."""
-    from recert.done import planned_forms
+    from recert.done import is_done, planned_forms
 
     data = active().data
     form = _course_form(course)
-    done = any(isinstance(e, dict) and e.get("course") == form for e in data.get("completed") or [])
-    if done:
+    if is_done(data, form):
         return  # marked done: never planned again
     box = container.container(border=True)
     if form in planned_forms(data):
@@ -166,7 +165,9 @@ def added_courses(result: Any, key: str) -> None:
     planned = planned_forms(active().data)
     if not planned:
         return
-    titles = {f"{key[0]}/{key[1]}": course.title for key, course in course_index().items()}
+    index = course_index()
+    keys = {form: tuple(form.split("/", 1)) for form in planned}
+    titles = {form: index[key].title for form, key in keys.items() if key in index}
     box = st.container(border=True)
     box.markdown("**Courses you added to your plan**")
     for number, (form, words) in enumerate(added_words(result, planned, titles)):
