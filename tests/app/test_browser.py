@@ -54,17 +54,19 @@ def content_height(page: Page) -> int:
     return int(page.evaluate("Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"))
 
 
-def shot(page: Page, artifacts: Path, name: str) -> None:
-    """A screenshot of the whole page: Streamlit scrolls inside its main block, so the viewport is
-    stretched to the content's height first (twice: charts may grow once they have room)."""
+def shot(page: Page, artifacts: Path, name: str, viewport: dict[str, int] = VIEWPORT) -> None:
+    """A screenshot of the whole page at ``viewport``'s width: Streamlit scrolls inside its main block,
+    so the viewport is stretched to the content's height first (twice: charts may grow once they have
+    room); the page is left at ``viewport``."""
+    page.set_viewport_size(viewport)
     for _ in range(2):
         settled(page)
         page.set_viewport_size(
-            {"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], content_height(page))}
+            {"width": viewport["width"], "height": max(viewport["height"], content_height(page))}
         )
     settled(page)
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
-    page.set_viewport_size(VIEWPORT)
+    page.set_viewport_size(viewport)
 
 
 def test_filter_plan_and_match_the_cli(

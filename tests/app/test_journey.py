@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from catalog.queries import snapshot
 from harness.app_server import running_app
 from recert.store import ProfileStore
-from tests.app.test_browser import TIMEOUT_MS, content_height, go_to, settled
+from tests.app.test_browser import TIMEOUT_MS, go_to, settled, shot
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=TIMEOUT_MS)
@@ -45,15 +45,8 @@ def counted(page: Page) -> str:
 
 
 def snap(page: Page, artifacts: Path, name: str, viewport: dict[str, int]) -> None:
-    """A full-page screenshot at ``viewport``'s width (the viewport stretched to the content first)."""
-    page.set_viewport_size(viewport)
-    for _ in range(2):
-        settled(page)
-        page.set_viewport_size(
-            {"width": viewport["width"], "height": max(viewport["height"], content_height(page))}
-        )
-    settled(page)
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+    """A full-page screenshot at ``viewport``'s width; the journey then goes on at 1366 px."""
+    shot(page, artifacts, name, viewport)
     page.set_viewport_size(WIDE)
 
 
